@@ -1,0 +1,237 @@
+"""Run a check's probe on the student's side, judge its output on the grader's side.
+
+The runner calls ``run_probe`` in the isolated student process and ``judge`` in its own;
+``check()`` in a notebook calls ``grade_in_process``, which does both in one process.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import inspect
+import io
+import linecache
+import math
+import os
+import signal
+import sys
+import threading
+import time
+import types
+import warnings
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping
+
+from autograder.compare import describe
+from autograder.forbidden import forbidden_calls
+from autograder.spec import Check, CheckResult, Task, TaskResult, Verdict
+
+__all__ = [
+    "ProbeOutcome", "ProbeTimeout", "run_probe", "judge", "grade_in_process",
+    "zero_result", "forbidden_note", "missing_target_note", "target_sources",
+]
+
+
+def _kit_and_library_dirs() -> tuple[str, ...]:
+    """Directories whose frames are the kit's or a library's, never the student's."""
+    dirs = {os.path.dirname(__file__), os.path.dirname(inspect.getfile(warnings)),
+            sys.prefix, sys.base_prefix, sys.exec_prefix}
+    d2lmini = importlib.util.find_spec("d2lmini")
+    if d2lmini is not None and d2lmini.origin:
+        dirs.add(os.path.dirname(d2lmini.origin))
+    return tuple(os.path.normcase(os.path.abspath(d)) + os.sep for d in dirs)
+
+
+_NOT_STUDENT = _kit_and_library_dirs()
+
+
+@dataclass(frozen=True)
+class ProbeOutcome:
+    """What a probe produced in the student's process."""
+
+    output: Any
+    """The probe's return value (plain data); None when it failed."""
+    error: str | None
+    """None on success; otherwise what went wrong, as a phrase that follows the target's
+    name: "raised IndexError: … (line 3 of your softmax: `…`)"."""
+    seconds: float
+    """Wall time the probe ran."""
+
+
+class ProbeTimeout(BaseException):
+    """A probe ran past its check's time limit (a BaseException, so `except Exception` in
+    student code cannot swallow it)."""
+
+
+def run_probe(check: Check, obj: Any) -> ProbeOutcome:
+    """Call ``check.probe(obj)`` within ``check.timeout``, silencing its output; never raises."""
+    start = time.perf_counter()
+    try:
+        with _silenced(), _time_limit(check.timeout):
+            output = check.probe(obj)
+    except BaseException as exc:  # noqa: BLE001 -- student code may raise anything, exit included
+        return ProbeOutcome(None, _failure(exc, check.timeout), time.perf_counter() - start)
+    return ProbeOutcome(output, None, time.perf_counter() - start)
+
+
+def judge(task: Task, check: Check, outcome: ProbeOutcome) -> CheckResult:
+    """Score a probe's outcome with the check's judge; a failing probe or judge scores 0 with a reason."""
+    if outcome.error is not None:
+        verdict = Verdict.fail(f"{task.target} {outcome.error}")
+    else:
+        try:
+            verdict = check.judge(outcome.output)
+            if not isinstance(verdict, Verdict):
+                raise TypeError(f"the judge returned {type(verdict).__name__}, not a Verdict")
+        except Exception as exc:  # the student's output was of a shape the judge did not expect
+            verdict = Verdict.fail(
+                f"the grader could not read what {task.target} produced "
+                f"({describe(outcome.output)}): {type(exc).__name__}: {exc}")
+    fraction = verdict.fraction if math.isfinite(verdict.fraction) else 0.0
+    fraction = min(max(fraction, 0.0), 1.0)
+    message = "" if fraction >= 1.0 else (
+        verdict.message or f"earned {fraction:.0%} of the points")
+    return CheckResult(task=task.id, name=check.name, points=check.points,
+                       score=round(fraction * check.points, 6), hidden=check.hidden,
+                       message=message)
+
+
+def zero_result(task: Task, note: str, *, hidden: bool) -> TaskResult:
+    """Every selected check (all when hidden, else the visible ones) scored 0 for one reason."""
+    checks = task.checks if hidden else task.visible_checks()
+    return TaskResult(task=task.id, title=task.title, notes=(note,), checks=tuple(
+        CheckResult(task=task.id, name=c.name, points=c.points, score=0.0, hidden=c.hidden,
+                    message=note) for c in checks))
+
+
+def missing_target_note(task: Task) -> str:
+    """What to do when the notebook defines no global named after the task's target."""
+    return (f"define `{task.target}`: the grader looks for a global named {task.target} in "
+            f"your notebook for {task.title} (check the spelling, and that its cell runs)")
+
+
+def target_sources(obj: Any) -> list[tuple[str, str]]:
+    """(name, source) of the student's function, or of each method of their class; [] if unknown."""
+    if isinstance(obj, type):
+        members = [(f"{obj.__name__}.{name}", member) for name, member in vars(obj).items()
+                   if inspect.isfunction(member) and member.__module__ == obj.__module__]
+    elif inspect.isfunction(obj) or inspect.ismethod(obj):
+        members = [(_readable(obj.__qualname__), obj)]
+    else:
+        return []
+    sources = []
+    for name, member in members:
+        try:
+            sources.append((name, inspect.getsource(member)))
+        except (OSError, TypeError):  # defined where no source is kept (exec without linecache)
+            continue
+    return sources
+
+
+def forbidden_note(task: Task, sources: Iterable[tuple[str, str]], *,
+                   namespace: Mapping[str, Any] | None = None) -> str | None:
+    """Why the task scores 0 if any ``(where, source)`` calls a forbidden library function; else None.
+
+    ``where`` names the piece of code for the student ("your softmax", "cell 5");
+    ``namespace`` (the globals it runs in, when known) resolves imports made elsewhere.
+    """
+    if not task.forbidden:
+        return None
+    found = [f"{where} uses {', '.join(hits)}" for where, source in sources
+             if (hits := forbidden_calls(source, task.forbidden, namespace=namespace))]
+    if not found:
+        return None
+    return (f"{task.title} must be written from scratch, but {'; '.join(found)}. "
+            f"Every check of this task scores 0 until it is rewritten with elementary tensor "
+            f"operations (arithmetic, torch.exp, sum, matmul, indexing) instead of "
+            f"{', '.join(task.forbidden)}")
+
+
+def grade_in_process(task: Task, obj: Any, *, hidden: bool) -> TaskResult:
+    """Probe and judge the task's checks (all when hidden, else the visible ones) in this process."""
+    sources = [(f"your {name}", source) for name, source in target_sources(obj)]
+    note = forbidden_note(task, sources, namespace=_namespace(obj))
+    if note is not None:
+        return zero_result(task, note, hidden=hidden)
+    checks = task.checks if hidden else task.visible_checks()
+    return TaskResult(task=task.id, title=task.title, checks=tuple(
+        judge(task, check, run_probe(check, obj)) for check in checks))
+
+
+def _namespace(obj: Any) -> dict[str, Any] | None:
+    """The globals the student's object was defined in, to resolve import aliases."""
+    if isinstance(obj, type):
+        module = sys.modules.get(obj.__module__)
+        return vars(module) if module is not None else None
+    return getattr(obj, "__globals__", None)
+
+
+@contextlib.contextmanager
+def _silenced() -> Iterator[None]:
+    """Swallow what the student's code prints and warns (nbgrader zeroes cells that write stderr)."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise ProbeTimeout in the main thread after ``seconds``; no limit elsewhere (no SIGALRM)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum: int, frame: types.FrameType | None) -> None:
+        raise ProbeTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _failure(exc: BaseException, timeout: float) -> str:
+    """What went wrong, as a phrase after the target's name, pointing at the student's line."""
+    where = _student_line(exc.__traceback__)
+    at = f" ({where})" if where else ""
+    if isinstance(exc, ProbeTimeout):
+        stopped = f", stopped at {where}" if where else ""
+        return (f"ran longer than the {timeout:g} s time limit{stopped}: look for a loop that "
+                f"never ends, or work on far more data than the input needs")
+    if isinstance(exc, SystemExit):
+        return f"called exit() (SystemExit: {exc.code}){at}: return a value instead of exiting"
+    if isinstance(exc, NotImplementedError):
+        return f"is not implemented yet: NotImplementedError: {_clip(str(exc))}{at}"
+    return f"raised {type(exc).__name__}: {_clip(str(exc))}{at}"
+
+
+def _student_line(tb: types.TracebackType | None) -> str:
+    """"line 3 of your softmax: `…`" for the innermost frame of the student's code; "" if none."""
+    where = ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        filename = os.path.normcase(os.path.abspath(code.co_filename))
+        if not filename.startswith(_NOT_STUDENT) and not code.co_filename.startswith("<frozen"):
+            line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
+            text = f": `{_clip(line, 80)}`" if line else ""
+            if code.co_name == "<module>":
+                where = f"line {tb.tb_lineno} of your code{text}"
+            else:  # count from the def line, as the student sees the function
+                name = _readable(getattr(code, "co_qualname", code.co_name))
+                where = f"line {tb.tb_lineno - code.co_firstlineno + 1} of your {name}{text}"
+        tb = tb.tb_next
+    return where
+
+
+def _readable(qualname: str) -> str:
+    """A qualified name without the enclosing function's "<locals>" part."""
+    return qualname.rsplit("<locals>.", 1)[-1]
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    """The text cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,55 @@
+"""``python -m autograder grade``: grade a folder of submissions and write every report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograder.runner.course import DEMO_SUBMISSIONS, SOLUTIONS
+from autograder.runner.errors import GradingError
+from autograder.runner.limits import Limits
+from autograder.runner.pipeline import Options, Run, run_pipeline
+from autograder.runner.registry import DEFAULT_TASKS
+
+__all__ = ["main", "DEFAULT_OUT"]
+
+DEFAULT_OUT = Path("grading")
+"""Where reports go unless --out says otherwise: ./grading (git-ignored)."""
+
+
+def main(*, submissions: Path | None = None, assignment: str | None = None, jobs: int = 1,
+         out: Path = DEFAULT_OUT, force: bool = False, limits: Limits = Limits(),
+         tasks_module: str = DEFAULT_TASKS, solutions: Path = SOLUTIONS, progress: bool = True) -> Run:
+    """Grade every submission under ``submissions`` and write the gradebook, feedback and summary.
+
+    Args:
+        submissions: nbgrader's submitted folder (``<student_id>/<assignment>/<notebook>.ipynb``);
+            None grades the demo class in examples/submissions.
+        assignment: grade only this assignment ("hw3"); None grades all of them.
+        jobs: how many submissions run at once, each in its own sandbox.
+        out: the folder for reports and the cache of earlier results.
+        force: grade again even the submissions whose notebook and grading code are unchanged.
+        limits: time and memory limits of each submission.
+        tasks_module: the module (dotted name or .py path) whose tasks grade the assignments.
+        solutions: nbgrader's source folder, whose notebooks are the current releases.
+        progress: show progress on stderr.
+
+    Returns:
+        The finished run: one record per submission and the paths of the reports.
+
+    Raises:
+        GradingError: the folder is missing or holds no submission, the assignment is
+            unknown, or an option is out of range.
+    """
+    if jobs < 1:
+        raise GradingError(f"-j must be at least 1 (got {jobs}): it is how many submissions run at once")
+    for name, value in (("--cell-timeout", limits.cell_seconds), ("--timeout", limits.submission_seconds),
+                        ("--memory", limits.memory_mb)):
+        if value <= 0:
+            raise GradingError(f"{name} must be positive (got {value:g})")
+    if out.exists() and not out.is_dir():
+        raise GradingError(f"--out {out} is a file: give a folder for the reports")
+    if tasks_module.endswith(".py"):  # the sandbox runs in another folder
+        tasks_module = str(Path(tasks_module).resolve())
+    return run_pipeline(Options(
+        submissions=DEMO_SUBMISSIONS if submissions is None else submissions, out=out,
+        assignment=assignment, jobs=jobs, force=force, limits=limits, tasks_module=tasks_module,
+        solutions=solutions, progress=progress))

@@ -1,0 +1,79 @@
+"""Step 4, judge: turn a sandbox's probe outputs into check results, in the grader's own process."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from autograder.engine import ProbeOutcome, judge, missing_target_note, zero_result
+from autograder.forbidden import forbidden_calls
+from autograder.report.figures import curves_png, history_of, image_of, image_png
+from autograder.runner.definitions import target_definitions
+from autograder.runner.notebook import Notebook
+from autograder.report.record import Picture
+from autograder.spec import Check, CheckResult, Task, TaskResult
+
+__all__ = ["judge_task", "forbidden_note", "pictures_of"]
+
+
+def judge_task(task: Task, entry: dict[str, Any] | None, notebook: Notebook | None,
+               not_run: str) -> TaskResult:
+    """Judge one task from its worker entry; ``not_run`` is the reason when there is no entry."""
+    if entry is None:
+        return zero_result(task, not_run, hidden=True)
+    if entry["missing"]:
+        return zero_result(task, missing_target_note(task), hidden=True)
+    note = forbidden_note(task, notebook) if notebook is not None else None
+    if note is not None:
+        return zero_result(task, note, hidden=True)
+    outcomes = entry["outcomes"]
+    checks = []
+    for i, check in enumerate(task.checks):
+        if i < len(outcomes):
+            o = outcomes[i]
+            checks.append(judge(task, check, ProbeOutcome(o["output"], o["error"], float(o["seconds"]))))
+        else:
+            checks.append(_not_probed(task, check, not_run))
+    return TaskResult(task=task.id, title=task.title, checks=tuple(checks))
+
+
+def _not_probed(task: Task, check: Check, why: str) -> CheckResult:
+    """Zero for a check whose probe never ran (the process stopped in the middle of the task)."""
+    return CheckResult(task=task.id, name=check.name, points=check.points, score=0.0,
+                       hidden=check.hidden, message=why)
+
+
+def forbidden_note(task: Task, notebook: Notebook) -> str | None:
+    """Why the task scores 0 when the notebook's definition of its target calls a forbidden function.
+
+    Read from the notebook's source in the grader's process, so nothing the student's code
+    does at run time can hide it.
+    """
+    if not task.forbidden:
+        return None
+    found = [f"{hit} of cell {number}"
+             for number, source in target_definitions(notebook.runnable, task.target)
+             for hit in forbidden_calls(source, task.forbidden)]
+    if not found:
+        return None
+    return (f"{task.title} must be written from scratch, but your {task.target} uses "
+            f"{'; '.join(found)}. Every check of this task scores 0 until it is rewritten without "
+            f"{', '.join(task.forbidden)}")
+
+
+def pictures_of(task: Task, entry: dict[str, Any] | None,
+                reference: Callable[[Task, Check], list[dict[str, float]] | None]) -> list[Picture]:
+    """The first training history among a task's outputs (drawn beside ``reference(task, check)``) and
+    the first rendered image."""
+    if entry is None or entry["missing"]:
+        return []
+    outputs = [(check, o["output"]) for check, o in zip(task.checks, entry["outcomes"]) if o["error"] is None]
+    histories = [(check, h) for check, output in outputs if (h := history_of(output)) is not None]
+    images = [image for _, output in outputs if (image := image_of(output)) is not None]
+    pictures = []
+    if histories:
+        check, history = histories[0]
+        baseline = reference(task, check)
+        caption = f"training curves of your {task.target}" + (", beside d2lmini's reference" if baseline else "")
+        pictures.append(Picture(task.id, caption, curves_png(history, baseline, title=task.title)))
+    if images:
+        pictures.append(Picture(task.id, f"what your {task.target} drew", image_png(images[0])))
+    return pictures

@@ -1,0 +1,102 @@
+"""Step 2, load: read a submitted notebook, validate it, and pick the cells the grader runs."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Cell", "Notebook", "NotebookError", "load_notebook", "parse_notebook"]
+
+
+class NotebookError(Exception):
+    """A submitted file that is not a notebook the grader can run; the message is for the student."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One code cell of a notebook."""
+
+    number: int
+    """Position among all the notebook's cells, from 1, as the student sees it in Jupyter."""
+    source: str
+    """The cell's code."""
+    grade_id: str = ""
+    """nbgrader's grade_id; empty for a cell nbgrader does not track."""
+    graded_test: bool = False
+    """An nbgrader test cell (grade true, solution false): the grader never runs it."""
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """What the grader needs of a notebook."""
+
+    cells: tuple[Cell, ...]
+    """The code cells, in notebook order."""
+    assignment: str | None = None
+    """The assignment named in the notebook's metadata ``kit.assignment``."""
+    release: int | None = None
+    """The release number in ``kit.release``; None for a notebook without one."""
+
+    @property
+    def runnable(self) -> tuple[Cell, ...]:
+        """The code cells the grader runs: all but the graded test cells, whatever they now hold."""
+        return tuple(cell for cell in self.cells if not cell.graded_test)
+
+
+def load_notebook(path: Path) -> Notebook:
+    """Read and validate the notebook at ``path``; raises NotebookError saying what is wrong."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise NotebookError(f"your notebook could not be read ({error.strerror})") from None
+    return parse_notebook(data)
+
+
+def parse_notebook(data: bytes) -> Notebook:
+    """Validate a notebook's bytes; raises NotebookError with a sentence a student can act on."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NotebookError(f"your notebook is not a text file (byte {error.start} is not UTF-8): "
+                            "hand in the .ipynb file Jupyter saves") from None
+    try:
+        content = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise NotebookError(f"your notebook is not valid JSON (line {error.lineno}, column {error.colno}: "
+                            f"{error.msg}): it was cut short or edited outside Jupyter; hand in "
+                            "the last copy Jupyter saved") from None
+    if not isinstance(content, dict):
+        raise NotebookError("your notebook is not a Jupyter notebook (its JSON is not an object): "
+                            "hand in the .ipynb file Jupyter saves")
+    version = content.get("nbformat")
+    if version != 4:
+        raise NotebookError(f"your notebook is in nbformat {version}, and the grader reads nbformat 4: "
+                            "open it in a current Jupyter and save it again")
+    cells = content.get("cells")
+    if not isinstance(cells, list):
+        raise NotebookError("your notebook has no list of cells: hand in the .ipynb file Jupyter saves")
+    code = tuple(_code_cell(number, cell) for number, cell in enumerate(cells, start=1)
+                 if isinstance(cell, dict) and cell.get("cell_type") == "code")
+    metadata = content.get("metadata")
+    kit = metadata.get("kit") if isinstance(metadata, dict) else None
+    kit = kit if isinstance(kit, dict) else {}
+    assignment = kit.get("assignment") if isinstance(kit.get("assignment"), str) else None
+    release = kit.get("release")
+    release = release if isinstance(release, int) and not isinstance(release, bool) else None
+    return Notebook(code, assignment, release)
+
+
+def _code_cell(number: int, cell: dict) -> Cell:
+    """A Cell from a code cell's JSON; raises NotebookError when its source is malformed."""
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        source = "".join(source)
+    if not isinstance(source, str):
+        raise NotebookError(f"cell {number} of your notebook is damaged (its source is not text): "
+                            "hand in the last copy Jupyter saved")
+    metadata = cell.get("metadata")
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    nbgrader = nbgrader if isinstance(nbgrader, dict) else {}
+    grade_id = nbgrader.get("grade_id") if isinstance(nbgrader.get("grade_id"), str) else ""
+    graded_test = nbgrader.get("grade") is True and not nbgrader.get("solution")
+    return Cell(number, source, grade_id, graded_test)

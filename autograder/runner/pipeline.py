@@ -1,0 +1,275 @@
+"""The grading pipeline, declared in one place: discover → load → execute → judge → score → report.
+
+``PIPELINE`` lists the steps in order. A step of scope "run" sees the whole run once; the
+consecutive steps of scope "submission" run for each submission, N at once with -j N, each
+submission in its own sandbox. Every submission step runs even when an earlier one failed
+for that student (a notebook that is not JSON still gets a zero row and its message).
+"""
+from __future__ import annotations
+
+import difflib
+import itertools
+import sys
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal
+
+from autograder.engine import zero_result
+from autograder.report import Reports, write_reports
+from autograder.report.record import NOT_GRADED, Graded, Picture
+from autograder.runner.cache import Cache, grading_fingerprint
+from autograder.runner.course import current_release, notebook_name
+from autograder.runner.discover import Submission, discover
+from autograder.runner.errors import GradingError
+from autograder.runner.judging import judge_task, pictures_of
+from autograder.runner.limits import Limits
+from autograder.runner.notebook import Notebook, NotebookError, load_notebook
+from autograder.runner.progress import Progress
+from autograder.runner.references import References
+from autograder.runner.registry import assignments_of, source_file, tasks_of
+from autograder.runner.sandbox import Execution, execute
+from autograder.spec import Task, TaskResult
+
+__all__ = ["Options", "Run", "Grading", "Step", "PIPELINE", "run_pipeline"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the caller asked for (see ``grade.main`` for each option)."""
+
+    submissions: Path
+    """nbgrader's submitted folder."""
+    out: Path
+    """Folder for the reports and the cache."""
+    assignment: str | None
+    """The one assignment to grade; None for all."""
+    jobs: int
+    """Submissions graded at once."""
+    force: bool
+    """Grade again what the cache holds."""
+    limits: Limits
+    """Each submission's time and memory."""
+    tasks_module: str
+    """The module (dotted name or .py path) declaring the tasks."""
+    solutions: Path
+    """nbgrader's source folder: the current releases."""
+    progress: bool
+    """Show progress on stderr."""
+
+
+@dataclass
+class Run:
+    """One grading run, filled in step by step."""
+
+    options: Options
+    submissions: tuple[Submission, ...] = ()
+    """What discover found."""
+    ignored: tuple[str, ...] = ()
+    """Folders of assignments the kit does not grade."""
+    records: list[Graded] = field(default_factory=list)
+    """One per submission, in discovery order."""
+    reports: Reports | None = None
+    """The files report wrote."""
+    seconds: float = 0.0
+    """Wall time of the whole run."""
+
+    def describe(self) -> str:
+        """What the run did, for the terminal: counts, scores per assignment, where the reports are."""
+        cached = sum(r.cached for r in self.records)
+        lines = [f"graded {len(self.records)} submission{'s' if len(self.records) != 1 else ''} in "
+                 f"{self.seconds:.1f} s" + (f" ({cached} unchanged, reused from the cache)" if cached else "")]
+        for assignment in sorted({r.assignment for r in self.records}):
+            mine = [r for r in self.records if r.assignment == assignment]
+            scores = ", ".join(f"{r.student} {r.score:.4g}" for r in mine)
+            lines.append(f"  {assignment} (out of {mine[0].max_score:g}): {scores}")
+        if self.ignored:
+            lines.append(f"skipped {len(self.ignored)} folder(s) of unknown assignments: "
+                         f"{', '.join(self.ignored[:5])}")
+        if self.reports is not None:
+            out = self.options.out
+            lines.append(f"reports: {self.reports.gradebook}, {self.reports.summary}, "
+                         f"{out / 'feedback'}/, {out / 'gradescope'}/")
+        return "\n".join(lines)
+
+
+@dataclass
+class Grading:
+    """One submission on its way through the submission-scoped steps; each step fills its part."""
+
+    submission: Submission
+    tasks: tuple[Task, ...]
+    options: Options
+    references: References
+    notebook: Notebook | None = None
+    execution: Execution | None = None
+    results: tuple[TaskResult, ...] = ()
+    pictures: tuple[Picture, ...] = ()
+    notes: list[str] = field(default_factory=list)
+    record: Graded | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage of the pipeline."""
+
+    name: str
+    scope: Literal["run", "submission"]
+    """"run": called once with the Run; "submission": called with each submission's Grading."""
+    apply: Callable
+
+
+def discover_step(run: Run) -> None:
+    """Find the submissions; a bad folder or an unknown assignment stops the run here."""
+    options = run.options
+    known = assignments_of(options.tasks_module)
+    if options.assignment is not None and options.assignment not in known:
+        close = difflib.get_close_matches(options.assignment, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise GradingError(f"unknown assignment {options.assignment!r}{hint}: the kit grades "
+                           f"{', '.join(known) or 'no assignment yet'}")
+    wanted = (options.assignment,) if options.assignment else known
+    found = discover(options.submissions, assignments=wanted, known=known,
+                     notebook_name=lambda a: notebook_name(a, options.solutions))
+    run.submissions, run.ignored = found.submissions, found.ignored
+
+
+def load_step(grading: Grading) -> None:
+    """Read and validate the notebook; say so when it is from an older release."""
+    submission = grading.submission
+    if submission.notebook is None:
+        grading.notes.append(submission.problem)
+        return
+    try:
+        grading.notebook = load_notebook(submission.notebook)
+    except NotebookError as error:
+        grading.notes.append(str(error))
+        return
+    notebook = grading.notebook
+    if notebook.assignment not in (None, submission.assignment):
+        grading.notes.append(f"this notebook says it is {notebook.assignment}, but it was handed in as "
+                             f"{submission.assignment}; it was graded as {submission.assignment}")
+    current = current_release(submission.assignment, grading.options.solutions)
+    if current is not None and notebook.release != current:
+        this = f"release {notebook.release}" if notebook.release is not None else "from no known release"
+        grading.notes.append(f"this notebook is {this}; the current one is {current}. It was graded as "
+                             f"it is; if a task fails because the assignment changed, move your code "
+                             f"into the release {current} notebook")
+
+
+def execute_step(grading: Grading) -> None:
+    """Run the notebook's cells and the probes in a sandbox."""
+    if grading.notebook is None:
+        return
+    options = grading.options
+    grading.execution = execute(grading.submission.folder, grading.notebook.runnable,
+                                assignment=grading.submission.assignment,
+                                tasks_module=options.tasks_module, limits=options.limits)
+    grading.notes.extend(grading.execution.problems)
+
+
+def judge_step(grading: Grading) -> None:
+    """Judge every task's probe outputs in this (the grader's) process."""
+    record = grading.execution.record if grading.execution else None
+    entries = record["tasks"] if record else {}
+    if grading.notebook is None:
+        not_run = f"{NOT_GRADED}the notebook could not be run (see the top of this page)"
+    else:
+        not_run = (f"{NOT_GRADED}your notebook's process stopped before the grader reached this "
+                   "task (see the top of this page)")
+    grading.results = tuple(judge_task(task, entries.get(task.id), grading.notebook, not_run)
+                            for task in grading.tasks)
+    grading.pictures = tuple(picture for task in grading.tasks
+                             for picture in pictures_of(task, entries.get(task.id), grading.references.history))
+
+
+def score_step(grading: Grading) -> None:
+    """Assemble the submission's record: results, messages, pictures."""
+    execution = grading.execution
+    record = execution.record if execution else None
+    cells = record["cells"] if record else []
+    notes = list(grading.notes) + ([record["stopped"]] if record and record["stopped"] else [])
+    submission = grading.submission
+    grading.record = Graded(
+        student=submission.student, assignment=submission.assignment,
+        notebook=submission.notebook.name if submission.notebook else "", timestamp=submission.timestamp,
+        tasks=grading.results, notes=tuple(notes), cell_errors=tuple(c["error"] for c in cells if c["error"]),
+        pictures=grading.pictures, output=execution.output if execution else "",
+        seconds=round(execution.seconds, 2) if execution else 0.0)
+
+
+def report_step(run: Run) -> None:
+    """Write the gradebook, feedback pages, results.json files and the class summary."""
+    run.reports = write_reports(run.records, run.options.out)
+
+
+PIPELINE: tuple[Step, ...] = (
+    Step("discover", "run", discover_step),
+    Step("load", "submission", load_step),
+    Step("execute", "submission", execute_step),   # the only step that runs student code
+    Step("judge", "submission", judge_step),       # needs execute's outputs; runs in the grader
+    Step("score", "submission", score_step),
+    Step("report", "run", report_step),            # after every submission, for class statistics
+)
+
+
+def run_pipeline(options: Options) -> Run:
+    """Run every step of PIPELINE in order; returns the finished run. Raises GradingError."""
+    run = Run(options)
+    start = time.monotonic()
+    for scope, steps in itertools.groupby(PIPELINE, key=lambda step: step.scope):
+        if scope == "run":
+            for step in steps:
+                step.apply(run)
+        else:
+            run.records = _grade_each(run, tuple(steps))
+    run.seconds = time.monotonic() - start
+    return run
+
+
+def _grade_each(run: Run, steps: tuple[Step, ...]) -> list[Graded]:
+    """Put every submission through ``steps``, ``jobs`` at once, reusing cached records unless forced."""
+    options = run.options
+    assignments = sorted({s.assignment for s in run.submissions})
+    fingerprints = {a: grading_fingerprint(assignment=a, solutions=options.solutions, limits=options.limits,
+                                           tasks_file=source_file(options.tasks_module))
+                    for a in assignments}
+    tasks = {a: tasks_of(options.tasks_module, a) for a in assignments}
+    cache = Cache(options.out / ".cache")
+    references = References(options.out / ".cache" / "references", fingerprints)
+    progress = Progress(len(run.submissions), enabled=options.progress)
+
+    def grade(submission: Submission) -> Graded:
+        key = cache.key(submission, fingerprints[submission.assignment])
+        record = None if options.force else cache.load(submission, key)
+        if record is None:
+            try:
+                grading = Grading(submission, tasks[submission.assignment], options, references)
+                record = _through(steps, grading)
+                cache.save(submission, key, record)
+            except Exception:  # a fault of the grader on one submission costs only that one
+                record = _grader_failed(submission, tasks[submission.assignment], traceback.format_exc())
+        progress.advance(f"{submission.student}/{submission.assignment}: {record.score:.4g}/{record.max_score:g}"
+                         + (" (cached)" if record.cached else ""), cached=record.cached)
+        return record
+
+    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+        return list(pool.map(grade, run.submissions))
+
+
+def _through(steps: tuple[Step, ...], grading: Grading) -> Graded:
+    """The submission's record after every step."""
+    for step in steps:
+        step.apply(grading)
+    return grading.record
+
+
+def _grader_failed(submission: Submission, tasks: tuple[Task, ...], details: str) -> Graded:
+    """A zero record for a submission the grader itself failed on; the traceback goes to stderr."""
+    print(f"grader error on {submission.student}/{submission.assignment}:\n{details}", file=sys.stderr)
+    note = "the grader itself failed on this submission; your instructor has the details"
+    return Graded(submission.student, submission.assignment,
+                  submission.notebook.name if submission.notebook else "", submission.timestamp,
+                  tasks=tuple(zero_result(task, note, hidden=True) for task in tasks), notes=(note,))

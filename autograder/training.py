@@ -1,0 +1,115 @@
+"""Training checks shared by hw3 and hw4: train in the student's process, score accuracy in the grader's."""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, Callable
+
+import torch
+
+import d2lmini as d2l
+from autograder.compare import describe
+from autograder.spec import Verdict
+
+__all__ = ["TrainingProbeError", "train_probe", "accuracy_judge", "validation_labels"]
+
+NUM_CLASSES = 10
+
+
+class TrainingProbeError(RuntimeError):
+    """The student's model cannot be trained or evaluated the way the book's models are."""
+
+
+def train_probe(make_model: Callable[[], Any], *, max_epochs: int = 10, batch_size: int = 256,
+                seed: int = 0) -> dict[str, Any]:
+    """Train ``make_model()`` on Fashion-MNIST with d2l.Trainer; return plain data only.
+
+    Returns ``{"predictions": int64 tensor (10000,), "history": [{"epoch": 1.0, ...}, ...]}``:
+    the argmax of the model's forward on each validation image (eval mode, no grad) and the
+    trainer's per-epoch metrics. Runs in the student's process (a check's probe).
+    """
+    torch.manual_seed(seed)
+    data = d2l.FashionMNIST(batch_size=batch_size)
+    model = make_model()
+    board = getattr(model, "board", None)
+    if board is not None:  # no live plot from a check: it is slow and would land in the test cell
+        board.display = False
+    history = d2l.Trainer(max_epochs=max_epochs).fit(model, data)
+    return {"predictions": _predict(model, data),
+            "history": [{key: float(value) for key, value in row.items()} for row in history or []]}
+
+
+def _predict(model: Any, data: Any) -> torch.Tensor:
+    """The model's predicted class for every validation image, in order."""
+    model.eval()
+    predictions = []
+    with torch.no_grad():
+        for X, _ in data.val_dataloader():
+            scores = model(X)
+            if not isinstance(scores, torch.Tensor) or tuple(scores.shape) != (len(X), NUM_CLASSES):
+                raise TrainingProbeError(
+                    f"for a batch of {len(X)} images the model's forward returned "
+                    f"{describe(scores)}; expected a tensor of shape ({len(X)}, {NUM_CLASSES}), "
+                    f"one row of class scores per image")
+            predictions.append(scores.argmax(dim=1).to(torch.int64).cpu())
+    return torch.cat(predictions)
+
+
+@functools.lru_cache(maxsize=1)
+def validation_labels() -> torch.Tensor:
+    """The 10,000 true Fashion-MNIST validation labels (int64), loaded by the grader itself."""
+    return d2l.FashionMNIST().val.targets.to(torch.int64)
+
+
+def accuracy_judge(floor: float, target: float) -> Callable[[Any], Verdict]:
+    """A judge of train_probe's output: credit rises linearly from 0 at ``floor`` accuracy to 1 at ``target``."""
+    if not 0 <= floor < target <= 1:
+        raise ValueError(f"need 0 <= floor < target <= 1, got floor={floor}, target={target}")
+
+    def judge(output: Any) -> Verdict:
+        """Score the validation accuracy of the predictions, explaining a shortfall from the history."""
+        labels = validation_labels()
+        problem = _prediction_problem(output, len(labels))
+        if problem:
+            return Verdict.fail(problem)
+        accuracy = (output["predictions"] == labels).double().mean().item()
+        fraction = min(max((accuracy - floor) / (target - floor), 0.0), 1.0)
+        if fraction >= 1.0:
+            return Verdict.ok()
+        message = (f"validation accuracy after training is {accuracy:.3f}: full marks from "
+                   f"{target:.2f}, none at {floor:.2f} or below")
+        diagnosis = _diagnose(output.get("history"), accuracy)
+        return Verdict(fraction, f"{message}. {diagnosis}" if diagnosis else message)
+
+    return judge
+
+
+def _prediction_problem(output: Any, n: int) -> str:
+    """Why the probe's output is not n int64 class predictions; "" when it is."""
+    if not isinstance(output, dict) or "predictions" not in output:
+        return f"training produced {describe(output)}, not the predictions on the validation images"
+    predictions = output["predictions"]
+    if not isinstance(predictions, torch.Tensor) or predictions.shape != (n,):
+        return (f"the predictions on the validation images are {describe(predictions)}; "
+                f"expected a tensor of shape ({n},), one class per image")
+    if predictions.dtype != torch.int64:
+        return f"the predictions have dtype {predictions.dtype}; expected torch.int64 class indices"
+    if predictions.numel() and (predictions.min() < 0 or predictions.max() >= NUM_CLASSES):
+        return f"the predictions hold values outside the classes 0–{NUM_CLASSES - 1}"
+    return ""
+
+
+def _diagnose(history: Any, accuracy: float) -> str:
+    """A likely cause of low accuracy read from the per-epoch training history; "" if none stands out."""
+    losses = [row.get("train_loss") for row in history or [] if isinstance(row, dict)]
+    for epoch, loss in enumerate(losses, start=1):
+        if loss is None or not math.isfinite(loss):
+            return (f"The training loss became {loss} in epoch {epoch}: look for log(0) or exp "
+                    f"overflow in the loss, or lower the learning rate")
+    if len(losses) >= 2 and losses[-1] >= losses[0]:
+        return (f"The training loss did not go down ({losses[0]:.3f} in epoch 1, {losses[-1]:.3f} "
+                f"in epoch {len(losses)}): check that the loss uses the labels and that the "
+                f"optimizer updates the parameters")
+    if accuracy < 2 / NUM_CLASSES:
+        return "That is about chance level: check that forward returns one row of scores per image"
+    return ""

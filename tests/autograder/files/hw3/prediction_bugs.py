@@ -1,0 +1,27 @@
+"""Plausible wrong wrong_predictions implementations a student might hand in (Book §4.4.5)."""
+
+
+def wp_right_ones(model, X, y):
+    """Selects the correctly classified examples (== instead of !=)."""
+    preds = model(X).argmax(axis=1)
+    right = preds == y
+    return X[right], y[right], preds[right]
+
+
+def wp_unfiltered(model, X, y):
+    """Returns the whole batch."""
+    return X, y, model(X).argmax(axis=1)
+
+
+def wp_swapped(model, X, y):
+    """Returns predictions and true labels in the wrong order."""
+    preds = model(X).argmax(axis=1)
+    wrong = preds != y
+    return X[wrong], preds[wrong], y[wrong]
+
+
+def wp_probabilities(model, X, y):
+    """Forgets the argmax: the 'predictions' are rows of probabilities."""
+    probabilities = model(X)
+    wrong = probabilities.argmax(axis=1) != y
+    return X[wrong], y[wrong], probabilities[wrong]

@@ -1,0 +1,36 @@
+"""Plausible wrong softmax implementations a student might hand in (Book §4.4.1)."""
+import torch
+import torch.nn.functional as F
+
+
+def softmax_axis0(X):
+    """Sums over axis 0: each column sums to 1."""
+    X_exp = torch.exp(X)
+    return X_exp / X_exp.sum(0, keepdims=True)
+
+
+def softmax_no_keepdims(X):
+    """Drops keepdims: the row sums broadcast along the wrong axis (or not at all)."""
+    X_exp = torch.exp(X)
+    return X_exp / X_exp.sum(1)
+
+
+def softmax_max(X):
+    """Divides by the row maximum instead of the row sum."""
+    X_exp = torch.exp(X)
+    return X_exp / X_exp.max(1, keepdims=True).values
+
+
+def softmax_no_exp(X):
+    """Forgets to exponentiate."""
+    return X / X.sum(1, keepdims=True)
+
+
+def softmax_library(X):
+    """Correct values, but calls the library instead of writing it from scratch."""
+    return F.softmax(X, dim=1)
+
+
+def softmax_method(X):
+    """Correct values through the tensor method, also a library softmax."""
+    return X.softmax(1)

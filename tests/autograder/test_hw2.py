@@ -1,0 +1,204 @@
+"""Does hw2's grading (Book §4.2–4.3) give the solution full marks, the stub zero, and name each typical bug?
+
+The correct code is the solution notebook's own; the stub is the same notebook after
+nbgrader's ClearSolutions; the buggy implementations live in files/hw2/.
+"""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import io
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import matplotlib
+import nbformat
+import pytest
+import torch
+from nbgrader.preprocessors import ClearSolutions
+
+from autograder.engine import grade_in_process, run_probe
+from autograder.spec import TaskResult
+from autograder.tasks import get_task
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "solutions" / "hw2" / "hw2.ipynb"
+FILES = Path(__file__).parent / "files" / "hw2"
+TASK_IDS = ("hw2_text_labels", "hw2_get_dataloader", "hw2_show_images", "hw2_accuracy")
+
+
+def _import(path: Path) -> ModuleType:
+    """Import a file as a module under its own name (so that inspect.getsource finds the code)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _only_definitions(source: str) -> bool:
+    """Whether a cell does nothing but define functions and classes (so importing it runs nothing)."""
+    return all(isinstance(node, (ast.FunctionDef, ast.ClassDef)) for node in ast.parse(source).body)
+
+
+def _definitions(notebook: nbformat.NotebookNode) -> str:
+    """The notebook's first code cell (its imports, without magics) and every cell that only defines."""
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    imports = "\n".join(line for line in code[0].splitlines() if not line.startswith("%"))
+    return "\n\n\n".join([imports, *filter(_only_definitions, code[1:])]) + "\n"
+
+
+def _notebook_module(tmp_path_factory: pytest.TempPathFactory, name: str, stubbed: bool) -> ModuleType:
+    """The solution notebook's definitions, or the student version's (solutions cleared), as a module."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    if stubbed:
+        notebook, _ = ClearSolutions().preprocess(notebook, {})
+    path = tmp_path_factory.mktemp(name) / f"{name}.py"
+    path.write_text(_definitions(notebook))
+    return _import(path)
+
+
+@pytest.fixture(scope="module")
+def solution(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """The solution notebook's code."""
+    return _notebook_module(tmp_path_factory, "hw2_solution", stubbed=False)
+
+
+@pytest.fixture(scope="module")
+def stub(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """What students receive: the same code with every solution region replaced by the stub."""
+    return _notebook_module(tmp_path_factory, "hw2_stub", stubbed=True)
+
+
+@pytest.fixture(scope="module")
+def bugs() -> dict[str, object]:
+    """Every buggy implementation in files/hw2, by function name."""
+    found = {}
+    for path in sorted(FILES.glob("*.py")):
+        module = _import(path)
+        found.update({name: f for name, f in vars(module).items() if inspect.isfunction(f)
+                      and f.__module__ == module.__name__ and not name.startswith("_")})
+    return found
+
+
+def target(module: ModuleType, task_id: str) -> object:
+    """The notebook global the task grades."""
+    return getattr(module, get_task(task_id).target)
+
+
+def grade(task_id: str, obj: object) -> TaskResult:
+    """Every check of the task (visible and hidden), as the grader runs them."""
+    return grade_in_process(get_task(task_id), obj, hidden=True)
+
+
+def messages(result: TaskResult) -> str:
+    """All of a result's diagnostics, in one string."""
+    return " ".join(result.notes) + " " + " ".join(c.message for c in result.checks)
+
+
+@pytest.mark.parametrize("task_id", TASK_IDS)
+def test_does_the_solution_earn_full_points(solution: ModuleType, task_id: str) -> None:
+    """The solution notebook's function passes every check, hidden ones included."""
+    result = grade(task_id, target(solution, task_id))
+    assert result.score == result.points, messages(result)
+
+
+@pytest.mark.parametrize("task_id", TASK_IDS)
+def test_does_the_stub_earn_zero_and_say_so(stub: ModuleType, task_id: str) -> None:
+    """The untouched student version scores 0 on every check, each saying it is not implemented."""
+    result = grade(task_id, target(stub, task_id))
+    assert result.score == 0
+    assert all("not implemented" in c.message for c in result.checks), messages(result)
+
+
+@pytest.mark.parametrize("task_id", TASK_IDS)
+def test_do_probes_return_plain_data_only(solution: ModuleType, task_id: str) -> None:
+    """Every probe's output survives torch.load(weights_only=True), as the runner sends it."""
+    for check in get_task(task_id).checks:
+        outcome = run_probe(check, target(solution, task_id))
+        assert outcome.error is None, outcome.error
+        buffer = io.BytesIO()
+        torch.save(outcome.output, buffer)
+        buffer.seek(0)
+        torch.load(buffer, weights_only=True)
+
+
+def test_does_the_grid_probe_render_a_small_picture_and_close_its_figures(solution: ModuleType) -> None:
+    """The feedback page gets an RGB uint8 picture at most 360 pixels on a side; no figure is left open."""
+    open_before = plt.get_fignums()
+    outputs = [run_probe(check, solution.show_images).output for check in get_task("hw2_show_images").checks]
+    pictures = [out["picture"] for out in outputs if "picture" in out]
+    assert len(pictures) == 3  # one per grid the checks draw
+    for picture in pictures:
+        assert picture.dtype == torch.uint8 and picture.shape[-1] == 3
+        assert max(picture.shape[:2]) <= 360 and picture.float().std() > 0  # not a blank canvas
+    assert plt.get_fignums() == open_before
+
+
+def test_do_loader_probes_leave_the_students_random_state_alone(solution: ModuleType) -> None:
+    """Shuffling inside the probes does not move the notebook's global random generator."""
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    grade("hw2_get_dataloader", solution.get_dataloader)
+    assert torch.equal(torch.rand(3), expected)
+
+
+BUGS = [
+    # (task, buggy function, words its diagnostics must contain)
+    ("hw2_text_labels", "text_labels_one_based", ["one class off"]),
+    ("hw2_text_labels", "text_labels_torchvision_names", ["torchvision's class names"]),
+    ("hw2_text_labels", "text_labels_book_loop", ["iteration over a 0-d tensor"]),
+    ("hw2_text_labels", "text_labels_bare_name", ["returned a str", "expected a list of 1 name"]),
+    ("hw2_text_labels", "text_labels_library", ["d2l.FashionMNIST.text_labels"]),
+    ("hw2_get_dataloader", "get_dataloader_shuffles_validation", ["validation loader", "shuffle=train"]),
+    ("hw2_get_dataloader", "get_dataloader_never_shuffles", ["stored order (0, 1, 2, …)", "shuffle"]),
+    ("hw2_get_dataloader", "get_dataloader_drops_last", ["drops the last partial batch", "drop_last"]),
+    ("hw2_get_dataloader", "get_dataloader_shuffles_once", ["same order in both epochs"]),
+    ("hw2_get_dataloader", "get_dataloader_batch_64", ["holds 64 images, expected 256", "self.batch_size"]),
+    ("hw2_get_dataloader", "get_dataloader_notebook_global", ["not the images of the data module passed as self",
+                                                             "not the notebook's `data`"]),
+    ("hw2_get_dataloader", "get_dataloader_train_twice", ["val loader yields the train images"]),
+    ("hw2_get_dataloader", "get_dataloader_library", ["d2l.FashionMNIST.get_dataloader"]),
+    ("hw2_show_images", "show_images_swapped", ["rows and columns are swapped"]),
+    ("hw2_show_images", "show_images_returns_none", ["returned None", "return axes"]),
+    ("hw2_show_images", "show_images_titles_shifted", ["has the title 'picture 5' of image 5",
+                                                       "expected 'picture 0'"]),
+    ("hw2_show_images", "show_images_no_titles", ["has no title", "set_title"]),
+    ("hw2_show_images", "show_images_figsize_swapped", ["width and height swapped"]),
+    ("hw2_show_images", "show_images_every_axis", ["IndexError"]),
+    ("hw2_show_images", "show_images_ticks_shown", ["shows its x and y ticks"]),
+    ("hw2_show_images", "show_images_column_major", ["return the axes row by row"]),
+    ("hw2_show_images", "show_images_transposed", ["transposed"]),
+    ("hw2_show_images", "show_images_library", ["d2l.show_images"]),
+    ("hw2_accuracy", "accuracy_max_values", ["not the largest scores (Y_hat.max)"]),
+    ("hw2_accuracy", "accuracy_argmax_axis0", ["argmax over axis 0"]),
+    ("hw2_accuracy", "accuracy_no_reshape", ["flat tensor of shape (24,)", "reshape"]),
+    ("hw2_accuracy", "accuracy_integer_division", ["dtype torch.int64", "//"]),
+    ("hw2_accuracy", "accuracy_label_dtype_mean", ["could not infer output dtype", "Long"]),
+    ("hw2_accuracy", "accuracy_bool", ["dtype torch.bool, expected torch.float32"]),
+    ("hw2_accuracy", "accuracy_always_averaged", ["one 0/1 value per example, not their mean"]),
+    ("hw2_accuracy", "accuracy_count", ["number of correct predictions", "share (the mean)"]),
+    ("hw2_accuracy", "accuracy_library", ["d2l.Classifier.accuracy"]),
+]
+
+
+@pytest.mark.parametrize("task_id, bug, words", BUGS, ids=[b for _, b, _ in BUGS])
+def test_is_the_bug_caught_and_named(bugs: dict, task_id: str, bug: str, words: list[str]) -> None:
+    """The buggy implementation loses points and a diagnostic names its mistake."""
+    result = grade(task_id, bugs[bug])
+    assert result.score < result.points
+    text = messages(result)
+    for word in words:
+        assert word in text, text
+
+
+def test_does_every_function_have_three_caught_bugs() -> None:
+    """At least three plausible bugs per graded function (beyond calling the library)."""
+    for task_id in TASK_IDS:
+        assert sum(1 for t, b, _ in BUGS if t == task_id and not b.endswith("_library")) >= 3

@@ -1,0 +1,193 @@
+"""Does hw3's grading (Book §4.4) give the solution full marks, the stub zero, and name each typical bug?
+
+The correct code is the solution notebook's own; the stub is the same notebook after
+the kit's NamedStubs (nbgrader's ClearSolutions); the buggy implementations live in files/hw3/.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import nbformat
+import pytest
+import torch
+
+from autograder.engine import grade_in_process
+from autograder.nbgrader_stub import NamedStubs
+from autograder.spec import TaskResult
+from autograder.tasks import get_task
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "solutions" / "hw3" / "hw3.ipynb"
+FILES = Path(__file__).parent / "files" / "hw3"
+QUICK = ("hw3_softmax", "hw3_model", "hw3_forward", "hw3_cross_entropy", "hw3_wrong_predictions")
+
+
+def _import(path: Path, name: str) -> ModuleType:
+    """Import a file as module ``name``, registered so that the grader finds its source and globals."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _definitions(notebook: nbformat.NotebookNode) -> str:
+    """The notebook's first code cell (its imports) and every cell that defines a function or class."""
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    definitions = [s for s in code[1:] if s.lstrip().startswith(("def ", "class ", "@"))]
+    return "\n\n\n".join(code[:1] + definitions) + "\n"
+
+
+def _notebook_module(tmp_path_factory: pytest.TempPathFactory, name: str, stubbed: bool) -> ModuleType:
+    """The solution notebook's definitions, or the student version's (solutions cleared), as a module."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    if stubbed:
+        notebook, _ = NamedStubs().preprocess(notebook, {})
+    path = tmp_path_factory.mktemp(name) / f"{name}.py"
+    path.write_text(_definitions(notebook))
+    return _import(path, name)
+
+
+@pytest.fixture(scope="module")
+def solution(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """The solution notebook's code."""
+    return _notebook_module(tmp_path_factory, "hw3_solution", stubbed=False)
+
+
+@pytest.fixture(scope="module")
+def stub(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    """What students receive: the same code with every solution region replaced by the stub."""
+    return _notebook_module(tmp_path_factory, "hw3_stub", stubbed=True)
+
+
+@pytest.fixture(scope="module")
+def bugs() -> dict[str, ModuleType]:
+    """The buggy implementations, by file name."""
+    return {path.stem: _import(path, f"hw3_{path.stem}") for path in sorted(FILES.glob("*.py"))}
+
+
+def grade(task_id: str, obj: object) -> TaskResult:
+    """Every check of the task (visible and hidden), as the grader runs them."""
+    return grade_in_process(get_task(task_id), obj, hidden=True)
+
+
+def messages(result: TaskResult) -> str:
+    """All of a result's diagnostics, in one string."""
+    return " ".join(result.notes) + " " + " ".join(c.message for c in result.checks)
+
+
+@pytest.mark.parametrize("task_id", QUICK)
+def test_does_the_solution_earn_full_points(task_id, solution):
+    """Does the solution notebook's code pass every check, visible and hidden?"""
+    task = get_task(task_id)
+    result = grade(task_id, getattr(solution, task.target))
+    assert result.score == task.points, messages(result)
+
+
+@pytest.mark.parametrize("task_id", QUICK)
+def test_does_the_stub_earn_zero(task_id, stub):
+    """Does the untouched student version score nothing, saying it is not implemented?"""
+    task = get_task(task_id)
+    result = grade(task_id, getattr(stub, task.target))
+    assert result.score == 0
+    assert "not implemented" in messages(result)
+
+
+@pytest.mark.parametrize("task_id, file, name, words", [
+    # softmax
+    ("hw3_softmax", "softmax_bugs", "softmax_axis0", ["axis 0"]),
+    ("hw3_softmax", "softmax_bugs", "softmax_no_keepdims", ["keepdims=True"]),
+    ("hw3_softmax", "softmax_bugs", "softmax_max", ["maximum"]),
+    ("hw3_softmax", "softmax_bugs", "softmax_no_exp", ["exponentiate", "negative"]),
+    ("hw3_softmax", "softmax_bugs", "softmax_library", ["from scratch", "F.softmax"]),
+    ("hw3_softmax", "softmax_bugs", "softmax_method", ["from scratch", "X.softmax"]),
+    # cross-entropy
+    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_sum", [".mean(), not .sum()"]),
+    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_columns", ["y_hat[:, y]"]),
+    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_no_minus", ["minus sign"]),
+    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_whole_row", ["every entry of y_hat"]),
+    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_no_mean", ["one loss per example"]),
+    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_library", ["from scratch", "F.nll_loss"]),
+    # the model's parameters
+    ("hw3_model", "model_bugs", "Transposed", ["(200, 30) = (num_inputs, num_outputs)"]),
+    ("hw3_model", "model_bugs", "FixedSizes", ["constructor's arguments"]),
+    ("hw3_model", "model_bugs", "Variance", ["sigma**2"]),
+    ("hw3_model", "model_bugs", "OnesBias", ["start at zero"]),
+    ("hw3_model", "model_bugs", "Frozen", ["requires_grad=True"]),
+    ("hw3_model", "model_bugs", "NonLeaf", ["not a leaf"]),
+    ("hw3_model", "model_bugs", "OnlyWeights", ["expected [W, b]"]),
+    ("hw3_model", "model_bugs", "Borrowed", ["library's solution"]),
+    # forward
+    ("hw3_forward", "model_bugs", "NoReshape", ["X.reshape((-1, self.W.shape[0]))"]),
+    ("hw3_forward", "model_bugs", "Transposed", ["transpose W"]),
+    ("hw3_forward", "model_bugs", "NoBias", ["add the bias b"]),
+    ("hw3_forward", "model_bugs", "Logits", ["the logits"]),
+    ("hw3_forward", "model_bugs", "Borrowed", ["library's solution"]),
+    # prediction
+    ("hw3_wrong_predictions", "prediction_bugs", "wp_right_ones", ["correctly classified"]),
+    ("hw3_wrong_predictions", "prediction_bugs", "wp_unfiltered", ["keep only the misclassified"]),
+    ("hw3_wrong_predictions", "prediction_bugs", "wp_swapped", ["swapped"]),
+    ("hw3_wrong_predictions", "prediction_bugs", "wp_probabilities", ["argmax"]),
+])
+def test_is_the_bug_caught_and_named(task_id, file, name, words, bugs):
+    """Does a plausible buggy implementation lose points, with a diagnostic that names its bug?"""
+    result = grade(task_id, getattr(bugs[file], name))
+    assert result.score < get_task(task_id).points
+    text = messages(result)
+    for word in words:
+        assert word in text, text
+
+
+def test_does_a_softmax_with_wrong_values_keep_the_shape_points(bugs):
+    """Is partial credit given: a softmax over axis 0 still has the input's shape and ignores no shift?"""
+    result = grade("hw3_softmax", bugs["softmax_bugs"].softmax_axis0)
+    passed = {c.name for c in result.checks if c.passed}
+    assert passed == {"the output has the input's shape"}
+
+
+def test_is_a_numerically_stable_softmax_accepted():
+    """Does a softmax that subtracts each row's maximum first (§4.5.2's fix) earn full points too?"""
+    def stable_softmax(X):
+        X_exp = torch.exp(X - X.max(1, keepdims=True).values)
+        return X_exp / X_exp.sum(1, keepdims=True)
+
+    assert grade("hw3_softmax", stable_softmax).score == get_task("hw3_softmax").points
+
+
+def test_does_a_function_that_uses_notebook_globals_fail_with_a_reason(solution):
+    """Is a wrong_predictions that ignores its arguments and uses the notebook's batch caught?"""
+    X_nb, y_nb = torch.rand((256, 1, 28, 28)), torch.randint(0, 10, (256,))
+
+    def uses_globals(model, X, y):
+        return X_nb[:40], y_nb[:40], y_nb[:40]
+
+    result = grade("hw3_wrong_predictions", uses_globals)
+    assert result.score == 0
+    assert "not the notebook's globals" in messages(result)
+
+
+@pytest.fixture
+def one_thread():
+    """Train on one thread: on a shared machine two threads contend and run several times slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.slow
+def test_does_the_solution_train_to_full_points(solution, one_thread):
+    """Does the notebook's model, trained with the book's settings, reach the target accuracy?"""
+    result = grade("hw3_training", solution.SoftmaxRegressionScratch)
+    assert result.score == get_task("hw3_training").points, messages(result)
+
+
+@pytest.mark.slow
+def test_does_a_model_that_never_learns_score_zero(bugs, one_thread):
+    """Does a model whose forward ignores its input (one prediction for all) earn nothing, for its accuracy?"""
+    result = grade("hw3_training", bugs["model_bugs"].NeverLearns)
+    assert result.score == 0, messages(result)
+    assert "validation accuracy after training is 0.1" in messages(result)

@@ -1,0 +1,216 @@
+"""Does hw4's grading give the solution notebook full points, the student stubs zero, and name each known bug?"""
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+from hypothesis import given
+from torch.nn import functional as F
+
+from autograder.engine import grade_in_process
+from autograder.nbgrader_stub import NamedStubs
+from autograder.tasks import hw4, tasks_for
+from tests.strategies import labelled_logits, matrices, numeric
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "solutions" / "hw4" / "hw4.ipynb"
+TASKS = {task.id: task for task in tasks_for("hw4")}
+FAST = [task_id for task_id in TASKS if task_id != "hw4_training"]
+
+
+def _load_buggy():
+    spec = importlib.util.spec_from_file_location("hw4_buggy", Path(__file__).parent / "files" / "hw4" / "buggy.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+buggy = _load_buggy()
+
+
+def _solution_of_a_task(nbgrader: dict) -> bool:
+    """Whether a cell is where students write an auto-graded task: "<task id>_impl", a solution cell."""
+    grade_id = nbgrader.get("grade_id", "")
+    return nbgrader.get("solution", False) and grade_id.endswith("_impl") and grade_id[:-len("_impl")] in TASKS
+
+
+def _notebook_globals(*, stubbed: bool) -> dict:
+    """The globals the notebook's import cell and task cells define, as solved or as students get them."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    if stubbed:
+        notebook, _ = NamedStubs().preprocess(notebook, {})
+    imports = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    tasks = [cell for cell in notebook.cells if cell.cell_type == "code"
+             and _solution_of_a_task(cell.metadata.get("nbgrader", {}))]
+    namespace: dict = {"__name__": "hw4_notebook"}
+    for cell in [imports, *tasks]:
+        exec(compile(cell.source, f"<hw4 {cell.metadata.get('nbgrader', {}).get('grade_id', 'imports')}>", "exec"),
+             namespace)
+    return namespace
+
+
+SOLVED = _notebook_globals(stubbed=False)
+STUBBED = _notebook_globals(stubbed=True)
+
+
+def _grade(task_id: str, obj) -> tuple[float, str]:
+    """Points earned with every check, and all messages joined."""
+    result = grade_in_process(TASKS[task_id], obj, hidden=True)
+    return result.score, " | ".join([*result.notes, *(c.message for c in result.checks)])
+
+
+# ----------------------------------------------------------------------------- the notebook and the tasks agree
+
+def test_does_every_task_have_one_locked_test_cell_with_its_points():
+    """Each task's test cell is locked, worth the task's points, and calls check on the task's target."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    graded = {cell.metadata["nbgrader"]["grade_id"]: cell for cell in notebook.cells
+              if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")}
+    assert sorted(graded) == sorted(TASKS)
+    for task_id, cell in graded.items():
+        task = TASKS[task_id]
+        assert cell.metadata["nbgrader"]["locked"] and cell.metadata["nbgrader"]["points"] == task.points
+        assert cell.source == (f'check("{task_id}", {task.target})\n### BEGIN HIDDEN TESTS\n'
+                               f'check("{task_id}", {task.target}, hidden=True)\n### END HIDDEN TESTS')
+
+
+def test_is_the_notebook_saved_without_outputs():
+    """Solutions are committed clean: no outputs, no execution counts, the kit's metadata."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    assert notebook.metadata["kit"] == {"assignment": "hw4", "release": 1}
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+
+
+@pytest.mark.parametrize("task_id", FAST)
+def test_does_the_notebook_solution_earn_full_points(task_id):
+    """The code in the solution notebook passes every check, hidden ones included."""
+    score, messages = _grade(task_id, SOLVED[TASKS[task_id].target])
+    assert score == TASKS[task_id].points, messages
+
+
+@pytest.mark.parametrize("task_id", list(TASKS))
+def test_does_the_untouched_stub_earn_zero(task_id):
+    """The student version's NotImplementedError scores 0 and says the task is not implemented yet."""
+    score, messages = _grade(task_id, STUBBED[TASKS[task_id].target])
+    assert score == 0
+    assert "not implemented yet" in messages
+
+
+# ----------------------------------------------------------------------------- known bugs lose points and are named
+
+BUGS = [
+    # (task, wrong solution, words its diagnostic must contain)
+    ("hw4_stable_softmax", "softmax_without_max", "subtract each row's maximum"),
+    ("hw4_stable_softmax", "softmax_minus_min", "row's minimum"),
+    ("hw4_stable_softmax", "softmax_minus_global_max", "maximum of the whole matrix"),
+    ("hw4_stable_softmax", "softmax_max_in_numerator_only", "numerator only"),
+    ("hw4_stable_softmax", "softmax_without_keepdim", "keepdim=True"),
+    ("hw4_stable_softmax", "softmax_over_columns", "each column sums to 1"),
+    ("hw4_stable_softmax", "softmax_of_a_global", "notebook variable"),
+    ("hw4_stable_softmax", "softmax_by_library", "F.softmax on line 3"),
+    ("hw4_stable_softmax", "softmax_by_method", "X.softmax(…) on line 3"),
+    ("hw4_cross_entropy_logits", "ce_without_max_added_back", "not added back"),
+    ("hw4_cross_entropy_logits", "ce_with_mean_inside", "mean of exp"),
+    ("hw4_cross_entropy_logits", "ce_wrong_gather", "picks whole columns"),
+    ("hw4_cross_entropy_logits", "ce_summed", "n times too large"),
+    ("hw4_cross_entropy_logits", "ce_log_of_softmax", "never log(softmax(o))"),
+    ("hw4_cross_entropy_logits", "ce_per_example", "one loss per example"),
+    ("hw4_cross_entropy_logits", "ce_by_library", "F.cross_entropy on line 3"),
+    ("hw4_model", "SoftmaxInForward", "softmax is applied twice"),
+    ("hw4_model", "NoFlatten", "nn.Flatten()"),
+    ("hw4_model", "WrongLinearSize", "8x784 and 28x10"),
+    ("hw4_model", "FixedTenOutputs", "instead of a fixed number"),
+    ("hw4_model", "NotAClassifier", "not a d2l.Classifier"),
+    ("hw4_model", "ProbabilityLoss", "as if it held probabilities"),
+    ("hw4_model", "InheritsTheLibrary", "the library's solution"),
+    ("hw4_exp_range", "range_with_eps", "log(eps)"),
+    ("hw4_exp_range", "range_with_log10", "you used log10"),
+    ("hw4_exp_range", "range_with_log2", "you used log2"),
+    ("hw4_exp_range", "range_with_subnormals", "smallest subnormal"),
+    ("hw4_exp_range", "range_symmetric", "not symmetric"),
+    ("hw4_exp_range", "range_tf32_as_fp16", "TF32 keeps FP32's 8-bit exponent"),
+    ("hw4_exp_range", "range_in_the_format", "compute the logarithm in float64"),
+]
+
+
+@pytest.mark.parametrize("task_id, name, words", BUGS, ids=[bug[1] for bug in BUGS])
+def test_is_a_known_bug_caught_and_named(task_id, name, words):
+    """A plausible wrong solution loses points, and the feedback names the likely cause."""
+    score, messages = _grade(task_id, getattr(buggy, name))
+    assert score < TASKS[task_id].points
+    assert words in messages
+
+
+def test_does_forward_with_softmax_still_pass_the_shape_checks():
+    """Double softmax is a loss bug, not a shape bug: the shape and layer checks still pass."""
+    result = grade_in_process(TASKS["hw4_model"], buggy.SoftmaxInForward, hidden=True)
+    assert [c.passed for c in result.checks] == [True, True, False, False]
+    assert "forward returns probabilities" in result.checks[2].message
+
+
+# ----------------------------------------------------------------------------- references and properties
+
+@pytest.mark.parametrize("fmt", ["FP64", "FP32", "BF16", "FP16"])
+def test_do_the_format_definitions_agree_with_torch_finfo(fmt):
+    """The bit counts that define TF32's limits give torch.finfo's limits for the four torch types."""
+    exponent_bits, mantissa_bits = hw4.FORMATS[fmt]
+    bias = 2 ** (exponent_bits - 1) - 1
+    tiny, largest, eps = hw4.format_limits(fmt)
+    assert (tiny, largest, eps) == (2.0 ** (1 - bias), (2 - 2.0 ** -mantissa_bits) * 2.0 ** bias,
+                                    2.0 ** -mantissa_bits)
+
+
+def test_are_the_exp_ranges_the_known_values():
+    """The references: ln of the smallest normal and of the largest number (FP16: ln 65504 ≈ 11.09)."""
+    expected = {"FP64": (-708.396419, 709.782713), "FP32": (-87.3365448, 88.7228391),
+                "BF16": (-87.3365448, 88.7189252), "FP16": (-9.70406053, 11.0898665),
+                "TF32": (-87.3365448, 88.7223507)}
+    for fmt, (x_min, x_max) in expected.items():
+        got = hw4.exp_range_reference(fmt)
+        assert got == pytest.approx((x_min, x_max), rel=1e-8), fmt
+        assert math.exp(got[1]) == pytest.approx(hw4.format_limits(fmt)[1], rel=1e-12)
+
+
+@numeric
+@given(matrices(max_abs=1e4, min_cols=1))
+def test_does_the_notebook_softmax_match_torch_on_any_matrix(X):
+    """The solution's stable_softmax equals torch.softmax for logits up to ±1e4."""
+    torch.testing.assert_close(SOLVED["stable_softmax"](X), torch.softmax(X, dim=1))
+
+
+@numeric
+@given(labelled_logits(max_abs=1e4))
+def test_does_the_notebook_cross_entropy_match_torch_on_any_logits(batch):
+    """The solution's cross_entropy_logits equals F.cross_entropy for logits up to ±1e4."""
+    logits, y = batch
+    torch.testing.assert_close(SOLVED["cross_entropy_logits"](logits, y), F.cross_entropy(logits, y),
+                               rtol=1.3e-6, atol=1e-5 + 1e-6 * float(logits.abs().max()))
+
+
+# ----------------------------------------------------------------------------- training (Fashion-MNIST, 10 epochs)
+
+@pytest.mark.slow
+def test_does_the_notebook_model_train_to_full_points():
+    """The solution's SoftmaxRegression, trained with the book's settings, reaches the target accuracy."""
+    score, messages = _grade("hw4_training", SOLVED["SoftmaxRegression"])
+    assert score == TASKS["hw4_training"].points, messages
+
+
+@pytest.mark.slow
+def test_does_double_softmax_cost_training_points():
+    """Softmax in forward slows learning (0.78 after 10 epochs): partial credit, and the accuracy is named."""
+    score, messages = _grade("hw4_training", buggy.SoftmaxInForward)
+    assert 0 < score < TASKS["hw4_training"].points
+    assert "validation accuracy after training is 0.7" in messages
+
+
+def test_does_a_model_without_flatten_fail_training_at_once():
+    """Unflattened images give the loss 28 rows per image: the first batch fails and scores 0."""
+    score, messages = _grade("hw4_training", buggy.NoFlatten)
+    assert score == 0
+    assert "to match target batch_size" in messages

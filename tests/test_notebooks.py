@@ -1,0 +1,151 @@
+"""Do the notebooks grade as intended under nbgrader: solutions full marks, blank releases zero?
+
+Runs nbgrader itself (generate_assignment, autograde, validate) in a temporary copy of the
+course directory, so gradebook.db and the graded copies never land in the repository.
+"""
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import capture_log, determine_grade, is_grade, is_solution
+from traitlets.config import PyFileConfigLoader
+
+from autograder.release import assignments_in, build
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = assignments_in(ROOT / "solutions")
+SOLUTION, BLANK = "solution", "blank"
+
+pytestmark = pytest.mark.slow
+
+
+def venv_path() -> str:
+    """PATH with this interpreter's bin folder first: nbgrader runs alembic from PATH."""
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run an nbgrader command in the course directory."""
+    env = dict(os.environ, PATH=venv_path())
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=1200)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A copy of the course directory (config and solutions) with every assignment generated."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions", course / "solutions",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    # in this process, to save an interpreter start per assignment; the gradebook setup
+    # calls alembic through PATH
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", venv_path())
+        for assignment in ASSIGNMENTS:
+            coursedir = CourseDirectory(config=config)
+            coursedir.assignment_id = assignment
+            done = capture_log(GenerateAssignment(coursedir=coursedir, config=config, force=True))
+            assert done["success"], done.get("log", "") + done.get("error", "")
+    return course
+
+
+@pytest.fixture(scope="module")
+def autograded(course) -> dict:
+    """Autograde each assignment once for two students: the solution, and the release as is."""
+    graded: dict = {}
+
+    def grade(assignment: str) -> dict[str, nbformat.NotebookNode]:
+        if assignment not in graded:
+            for student, source in ((SOLUTION, "solutions"), (BLANK, "assignments")):
+                shutil.copytree(course / source / assignment, course / "submissions" / student / assignment)
+            done = nbgrader(course, "autograde", assignment, "--force")
+            assert done.returncode == 0, f"nbgrader autograde {assignment} failed:\n{done.stderr}"
+            graded[assignment] = {
+                student: nbformat.read(course / "grading" / "autograded" / student / assignment
+                                       / f"{assignment}.ipynb", as_version=4)
+                for student in (SOLUTION, BLANK)}
+        return graded[assignment]
+
+    return grade
+
+
+def test_cells(nb: nbformat.NotebookNode) -> list:
+    """The auto-graded test cells of an executed notebook."""
+    return [c for c in nb.cells if c.cell_type == "code" and is_grade(c) and not is_solution(c)]
+
+
+def printed(cell: nbformat.NotebookNode) -> str:
+    """What a cell printed and raised, for assertion messages."""
+    return "".join(o.get("text", "") + "".join(o.get("traceback", [])) for o in cell.outputs)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_does_the_solution_earn_full_marks(autograded, assignment):
+    """Every test cell of the solution notebook, hidden tests included, scores its maximum."""
+    for cell in test_cells(autograded(assignment)[SOLUTION]):
+        score, points = determine_grade(cell)
+        assert score == points, f"{cell.metadata.nbgrader.grade_id}: {score}/{points}\n{printed(cell)}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_does_the_blank_release_earn_nothing_without_breaking_the_grader(autograded, assignment):
+    """The release run as is scores 0 on every test cell, each failing with a message, not a crash."""
+    cells = test_cells(autograded(assignment)[BLANK])
+    assert cells, f"{assignment} has no auto-graded test cells"
+    for cell in cells:
+        score, points = determine_grade(cell)
+        assert score == 0, f"{cell.metadata.nbgrader.grade_id}: {score}/{points}\n{printed(cell)}"
+        errors = [o.ename for o in cell.outputs if o.output_type == "error"]
+        assert errors in ([], ["NameError"]), f"the grader broke:\n{printed(cell)}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_does_nbgrader_validate_the_solution(course, assignment):
+    """`nbgrader validate` passes on the solution notebook."""
+    done = nbgrader(course, "validate", f"solutions/{assignment}/{assignment}.ipynb")
+    assert done.returncode == 0 and "Success! Your notebook passes all the tests." in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_does_every_release_test_fail_under_validate_invert(course, assignment):
+    """`nbgrader validate --invert` on the student notebook: no test passes before any work."""
+    done = nbgrader(course, "validate", "--invert", f"assignments/{assignment}/{assignment}.ipynb")
+    assert done.returncode == 0 and "Success! The notebook does not pass any tests." in done.stdout, done.stdout
+
+
+def test_is_assignments_up_to_date(tmp_path):
+    """assignments/ holds exactly what `python -m autograder.release` builds from solutions/ now."""
+    rebuilt = tmp_path / "assignments"
+    build(release=rebuilt)
+    committed = ROOT / "assignments"
+    stale = [name for name in ASSIGNMENTS
+             if not (committed / name).is_dir() or _differs(rebuilt / name, committed / name)]
+    assert not stale, f"assignments/ is stale for {stale}: run `python -m autograder.release`"
+
+
+def test_is_the_release_build_deterministic(tmp_path):
+    """Building twice gives byte-identical notebooks (they are committed)."""
+    build(release=tmp_path / "a")
+    build(release=tmp_path / "b")
+    assert not _differs(tmp_path / "a", tmp_path / "b")
+
+
+def _differs(left: Path, right: Path) -> bool:
+    """Whether two folder trees differ in file names or bytes."""
+    comparison = filecmp.dircmp(left, right)
+    if comparison.left_only or comparison.right_only or comparison.funny_files:
+        return True
+    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
+    return bool(mismatch or errors) or any(
+        _differs(left / sub, right / sub) for sub in comparison.common_dirs)
