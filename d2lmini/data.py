@@ -6,8 +6,6 @@ import sys
 from typing import Any, Optional, Sequence
 
 import torch
-import torchvision
-from torchvision import transforms
 
 from .datasets import book_root, locate_fashion_mnist
 from .hyperparameters import HyperParameters
@@ -89,6 +87,9 @@ class FashionMNIST(DataModule):
         root = str(locate_fashion_mnist(root))
         super().__init__(root=root, num_workers=num_workers)
         self.save_hyperparameters(ignore=("root", "num_workers"))  # DataModule resolved them
+        import torchvision  # here, not at the top: it costs seconds and most of the book never needs it
+        from torchvision import transforms
+
         trans = transforms.Compose([transforms.Resize(resize), transforms.ToTensor()])
         self.train = torchvision.datasets.FashionMNIST(root=self.root, train=True, transform=trans)
         self.val = torchvision.datasets.FashionMNIST(root=self.root, train=False, transform=trans)
@@ -100,7 +101,9 @@ class FashionMNIST(DataModule):
             split = self.train if train else self.val
             X = split.data.unsqueeze(1)  # uint8 (n, 1, 28, 28)
             if tuple(X.shape[-2:]) != tuple(self.resize):
-                X = transforms.functional.resize(X, list(self.resize), antialias=True)
+                from torchvision.transforms import functional as TF
+
+                X = TF.resize(X, list(self.resize), antialias=True)
             self._tensors[train] = (X.float().div_(255), split.targets.clone())
         return self._tensors[train]
 
@@ -117,9 +120,9 @@ class FashionMNIST(DataModule):
         return self.get_tensorloader(self.tensors(train), train)
 
     def visualize(self, batch: Sequence[torch.Tensor], nrows: int = 1, ncols: int = 8,
-                  labels: Sequence[str] = ()) -> Any:
-        """Show a batch of images with their labels as titles; returns the axes (Book §4.2.3)."""
+                  labels: Sequence[str] = ()) -> None:
+        """Show a batch of images with their labels as titles (Book §4.2.3)."""
         X, y = batch
         if not labels:
             labels = self.text_labels(y)
-        return show_images(X.squeeze(1), nrows, ncols, titles=labels)
+        show_images(X.squeeze(1), nrows, ncols, titles=labels)

@@ -9,6 +9,7 @@ folder in torchvision's layout.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import shutil
 import tempfile
@@ -83,7 +84,9 @@ def _usable(folder: Path) -> Optional[Path]:
         return folder
     for flat in (folder, folder / "FashionMNIST", folder / "FashionMNIST" / "raw"):
         if flat.is_dir() and all(_flat_file(flat, n) for n in FILES):
-            target = cache_root()  # never write into a source folder (it may be the system's)
+            # Never write into a source folder (it may be the system's); one copy per source.
+            digest = hashlib.sha1(str(flat.resolve()).encode()).hexdigest()[:12]
+            target = cache_root() / "unpacked" / digest
             if _unpack_flat(flat, target):
                 return target
     return None

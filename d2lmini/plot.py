@@ -18,9 +18,10 @@ Point = collections.namedtuple("Point", ["x", "y"])
 
 def in_notebook() -> bool:
     """Whether this code runs inside a Jupyter (IPython kernel) session."""
-    if "IPython" not in sys.modules:
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
         return False
-    shell = sys.modules["IPython"].get_ipython()
+    shell = ipython.get_ipython()
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 

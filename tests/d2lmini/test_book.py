@@ -17,7 +17,7 @@ from tests.d2lmini.book_cells import BOOK, run_section, split_cells
 pytestmark = pytest.mark.slow
 
 SECTIONS = ["s3_3", "s3_4", "s3_5", "s4_2", "s4_3", "s4_4", "s4_5"]
-SLOWEST_FIRST = ["s4_4", "s4_2", "s4_5", "s3_4", "s3_5", "s3_3", "s4_3"]  # CPU seconds: 22, 19, 16, then ~8 each
+SLOWEST_FIRST = ["s4_2", "s4_4", "s4_5", "s3_4", "s3_5", "s3_3", "s4_3"]  # CPU s: 24, 17, 15, then 7-9 each
 
 # Run after a section's cells, in the same namespace; each sets RESULT to JSON-able data.
 EPILOGUES = {

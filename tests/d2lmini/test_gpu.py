@@ -3,6 +3,7 @@ import pytest
 import torch
 
 import d2lmini as d2l
+from tests.d2lmini.support import optimized_tensors
 
 pytestmark = [pytest.mark.gpu,
               pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")]
@@ -15,12 +16,6 @@ class DeviceSpy(d2l.Trainer):
         batch = super().prepare_batch(batch)
         self.devices = getattr(self, "devices", set()) | {t.device.type for t in batch}
         return batch
-
-
-def optimized_tensors(optim) -> list:
-    if isinstance(optim, torch.optim.Optimizer):
-        return [p for group in optim.param_groups for p in group["params"]]
-    return list(optim.params)
 
 
 def fit_on_gpu(model, data, epochs: int) -> tuple:
@@ -61,4 +56,4 @@ def test_does_softmax_regression_train_on_cuda_with_exact_val_acc(blobs, make):
     with torch.no_grad():
         acc = model.accuracy(model(X), y).item()
     assert history[-1]["val_acc"] == pytest.approx(acc, abs=1e-6)
-    assert acc >= 0.80  # on the CPU: 0.837 and 0.836; the best possible (Bayes) accuracy is 0.856
+    assert acc >= 0.80  # on the CPU: 0.837 and 0.836 (Blobs' best possible accuracy is 0.856)

@@ -5,6 +5,7 @@ import torch.nn.functional as F
 from hypothesis import given
 
 import d2lmini as d2l
+from tests.d2lmini.support import optimized_tensors
 from tests.strategies import labelled_logits, numeric
 
 
@@ -59,13 +60,6 @@ def test_is_the_classifier_loss_F_cross_entropy_of_the_logits(batch):
 def test_does_the_default_optimizer_use_the_models_lr(tiny_classifier):
     optim = tiny_classifier.configure_optimizers()
     assert isinstance(optim, torch.optim.SGD) and optim.defaults["lr"] == tiny_classifier.lr
-
-
-def optimized_tensors(optim) -> list:
-    """The tensors an optimizer updates: d2lmini's SGD keeps ``params``, torch's ``param_groups``."""
-    if isinstance(optim, torch.optim.Optimizer):
-        return [p for group in optim.param_groups for p in group["params"]]
-    return list(optim.params)
 
 
 @pytest.mark.parametrize("make", [
