@@ -84,13 +84,13 @@ TYPICAL_BUGS = (
 
 CRASHES = (
     AddCell("", 'print(f"training with learning rate {learning_rate}")'),
+    Edit("hw1_permuted_index_impl", "            return x\n", "            pass  # found it (and forgot to return it)\n"),
     Edit("hw1_same_data_impl", "manual_seed(seed)", "manual_seed(sed)"),
     AddCell("hw2_show_images", "import os\n\nos._exit(1)  # leave the notebook early"),
     Edit("hw3_cross_entropy_impl", "return -torch.log(", "return -torch.logg("),
-    Edit("hw4_exp_range_impl", '    bias = 2 ** (exponent_bits - 1) - 1\n',
-         '    bias = 2 ** (exponent_bits - 1) - 1\n    while bias > 0:  # meant to count down\n        bias += 1\n'),
+    Edit("hw4_exp_range_impl", "return math.log(smallest_normal)", "return math.ln(smallest_normal)"),
 )
-"""A NameError at top level, typos inside graded functions, an early exit, a loop that never ends."""
+"""A NameError at top level, a loop that never returns, typos inside graded functions, an early exit."""
 
 STUDENTS = (
     Student("ada", "2026-03-09 21:14:02.118806 UTC", solved=True),

@@ -1,7 +1,9 @@
 """Do the notebooks grade as intended under nbgrader: solutions full marks, blank releases zero?
 
 Runs nbgrader itself (generate_assignment, autograde, validate) in a temporary copy of the
-course directory, so gradebook.db and the graded copies never land in the repository.
+course directory, so gradebook.db and the graded copies never land in the repository. Each
+solution notebook runs once (validate, which also runs its hidden tests); each release
+notebook twice (autograde with the hidden tests restored, and validate --invert).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 import pytest
@@ -23,7 +26,7 @@ from autograder.release import assignments_in, build
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = assignments_in(ROOT / "solutions")
-SOLUTION, BLANK = "solution", "blank"
+BLANK = "blank"  # the student who submits the release notebook untouched
 
 pytestmark = pytest.mark.slow
 
@@ -61,26 +64,23 @@ def course(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def autograded(course) -> dict:
-    """Autograde each assignment once for two students: the solution, and the release as is."""
+def autograded(course) -> Callable[[str], nbformat.NotebookNode]:
+    """Each release notebook as nbgrader autograde left it, submitted as is (once per assignment)."""
     graded: dict = {}
 
-    def grade(assignment: str) -> dict[str, nbformat.NotebookNode]:
+    def grade(assignment: str) -> nbformat.NotebookNode:
         if assignment not in graded:
-            for student, source in ((SOLUTION, "solutions"), (BLANK, "assignments")):
-                shutil.copytree(course / source / assignment, course / "submissions" / student / assignment)
+            shutil.copytree(course / "assignments" / assignment, course / "submissions" / BLANK / assignment)
             done = nbgrader(course, "autograde", assignment, "--force")
             assert done.returncode == 0, f"nbgrader autograde {assignment} failed:\n{done.stderr}"
-            graded[assignment] = {
-                student: nbformat.read(course / "grading" / "autograded" / student / assignment
-                                       / f"{assignment}.ipynb", as_version=4)
-                for student in (SOLUTION, BLANK)}
+            graded[assignment] = nbformat.read(
+                course / "grading" / "autograded" / BLANK / assignment / f"{assignment}.ipynb", as_version=4)
         return graded[assignment]
 
     return grade
 
 
-def test_cells(nb: nbformat.NotebookNode) -> list:
+def graded_cells(nb: nbformat.NotebookNode) -> list:
     """The auto-graded test cells of an executed notebook."""
     return [c for c in nb.cells if c.cell_type == "code" and is_grade(c) and not is_solution(c)]
 
@@ -91,17 +91,10 @@ def printed(cell: nbformat.NotebookNode) -> str:
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_does_the_solution_earn_full_marks(autograded, assignment):
-    """Every test cell of the solution notebook, hidden tests included, scores its maximum."""
-    for cell in test_cells(autograded(assignment)[SOLUTION]):
-        score, points = determine_grade(cell)
-        assert score == points, f"{cell.metadata.nbgrader.grade_id}: {score}/{points}\n{printed(cell)}"
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_does_the_blank_release_earn_nothing_without_breaking_the_grader(autograded, assignment):
-    """The release run as is scores 0 on every test cell, each failing with a message, not a crash."""
-    cells = test_cells(autograded(assignment)[BLANK])
+    """The release autograded as is (hidden tests restored) scores 0 on every test cell, each
+    failing with a message rather than a crash of the grader."""
+    cells = graded_cells(autograded(assignment))
     assert cells, f"{assignment} has no auto-graded test cells"
     for cell in cells:
         score, points = determine_grade(cell)
@@ -111,8 +104,9 @@ def test_does_the_blank_release_earn_nothing_without_breaking_the_grader(autogra
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_does_nbgrader_validate_the_solution(course, assignment):
-    """`nbgrader validate` passes on the solution notebook."""
+def test_does_the_solution_earn_full_marks(course, assignment):
+    """`nbgrader validate` runs the solution notebook, hidden tests included: every test cell
+    must return its full points."""
     done = nbgrader(course, "validate", f"solutions/{assignment}/{assignment}.ipynb")
     assert done.returncode == 0 and "Success! Your notebook passes all the tests." in done.stdout, done.stdout
 

@@ -252,7 +252,7 @@ def _grade_each(run: Run, steps: tuple[Step, ...]) -> list[Graded]:
             except Exception:  # a fault of the grader on one submission costs only that one
                 record = _grader_failed(submission, tasks[submission.assignment], traceback.format_exc())
         progress.advance(f"{submission.student}/{submission.assignment}: {record.score:.4g}/{record.max_score:g}"
-                         + (" (cached)" if record.cached else ""), cached=record.cached)
+                         + (" (cached)" if record.cached else ""))
         return record
 
     with ThreadPoolExecutor(max_workers=options.jobs) as pool:

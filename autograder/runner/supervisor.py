@@ -33,6 +33,7 @@ _TAIL_BYTES = 64 * 1024
 def main(argv: list[str]) -> int:
     """Run the worker described by argv[1]; print its status as JSON; return 0."""
     spec = json.loads(argv[1])
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)  # the grader died: clean up (see terminate below)
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     start = time.monotonic()
     worker = subprocess.Popen(
@@ -41,7 +42,7 @@ def main(argv: list[str]) -> int:
         preexec_fn=lambda: _limit(spec))
 
     def terminate(signum: int, frame: object) -> None:
-        """The grader's own time limit ran out: clean up before going."""
+        """The grader's own time limit ran out, or the grader died: clean up before going."""
         _kill_all(worker.pid)
         sys.exit(1)
 

@@ -1,70 +1,29 @@
 """Do the hw1 checks give the solution full marks, the stub zero, and name the bugs of plausible wrong answers?"""
 from __future__ import annotations
 
-import ast
-import linecache
 import random
 import sys
-import types
-from pathlib import Path
 
 import nbformat
 import pytest
 import torch
-from autograder.nbgrader_stub import NamedStubs
 
 from autograder.engine import grade_in_process
 from autograder.spec import TaskResult
 from autograder.tasks import get_task
 from autograder.tasks.hw1 import TASKS
+from tests.autograder.fixture_modules import FILES
+from tests.autograder.solution_notebooks import SOLUTIONS
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "solutions" / "hw1" / "hw1.ipynb"
-sys.path.insert(0, str(Path(__file__).parent / "files" / "hw1"))
+ASSIGNMENT = "hw1"
+NOTEBOOK = SOLUTIONS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+sys.path.insert(0, str(FILES / ASSIGNMENT))
 
 import hw1_generators as generators  # noqa: E402
 import hw1_loaders as loaders  # noqa: E402
 import hw1_models as models  # noqa: E402
 import hw1_optimizers as optimizers  # noqa: E402
 import hw1_permutations as permutations  # noqa: E402
-
-
-def _defines_only(source: str) -> bool:
-    """Whether a cell only imports and defines (so running it trains, prints and checks nothing)."""
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        return False
-    return bool(body) and all(isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
-                              for node in body)
-
-
-def _notebook_module(name: str, stub: bool) -> types.ModuleType:
-    """The notebook's definition cells run in order as a module; with ``stub``, the released student version."""
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    if stub:
-        nb, _ = NamedStubs().preprocess(nb, {})
-    module = types.ModuleType(name)
-    sys.modules[name] = module
-    for k, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or not _defines_only(cell.source):
-            continue
-        filename = f"<{name} cell {k}>"  # kept in linecache, as IPython does, so sources can be scanned
-        linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
-        exec(compile(cell.source, filename, "exec"), module.__dict__)
-    return module
-
-
-@pytest.fixture(scope="module")
-def solution() -> types.ModuleType:
-    """The solution notebook's definitions."""
-    return _notebook_module("hw1_solution", stub=False)
-
-
-@pytest.fixture(scope="module")
-def stub() -> types.ModuleType:
-    """The released notebook's definitions: every solution region replaced by nbgrader's stub."""
-    return _notebook_module("hw1_stub", stub=True)
 
 
 def grade(task_id: str, obj: object) -> TaskResult:

@@ -1,78 +1,29 @@
 """Does hw2's grading (Book §4.2–4.3) give the solution full marks, the stub zero, and name each typical bug?
 
 The correct code is the solution notebook's own; the stub is the same notebook after
-nbgrader's ClearSolutions; the buggy implementations live in files/hw2/.
+the kit's NamedStubs (nbgrader's ClearSolutions); the buggy implementations live in files/hw2/.
 """
 from __future__ import annotations
 
-import ast
-import importlib.util
 import inspect
 import io
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import matplotlib
-import nbformat
 import pytest
 import torch
-from nbgrader.preprocessors import ClearSolutions
 
 from autograder.engine import grade_in_process, run_probe
 from autograder.spec import TaskResult
 from autograder.tasks import get_task
+from tests.autograder.fixture_modules import FILES as FIXTURES, import_file
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "solutions" / "hw2" / "hw2.ipynb"
-FILES = Path(__file__).parent / "files" / "hw2"
+ASSIGNMENT = "hw2"
+FILES = FIXTURES / ASSIGNMENT
 TASK_IDS = ("hw2_text_labels", "hw2_get_dataloader", "hw2_show_images", "hw2_accuracy")
-
-
-def _import(path: Path) -> ModuleType:
-    """Import a file as a module under its own name (so that inspect.getsource finds the code)."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _only_definitions(source: str) -> bool:
-    """Whether a cell does nothing but define functions and classes (so importing it runs nothing)."""
-    return all(isinstance(node, (ast.FunctionDef, ast.ClassDef)) for node in ast.parse(source).body)
-
-
-def _definitions(notebook: nbformat.NotebookNode) -> str:
-    """The notebook's first code cell (its imports, without magics) and every cell that only defines."""
-    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    imports = "\n".join(line for line in code[0].splitlines() if not line.startswith("%"))
-    return "\n\n\n".join([imports, *filter(_only_definitions, code[1:])]) + "\n"
-
-
-def _notebook_module(tmp_path_factory: pytest.TempPathFactory, name: str, stubbed: bool) -> ModuleType:
-    """The solution notebook's definitions, or the student version's (solutions cleared), as a module."""
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    if stubbed:
-        notebook, _ = ClearSolutions().preprocess(notebook, {})
-    path = tmp_path_factory.mktemp(name) / f"{name}.py"
-    path.write_text(_definitions(notebook))
-    return _import(path)
-
-
-@pytest.fixture(scope="module")
-def solution(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    """The solution notebook's code."""
-    return _notebook_module(tmp_path_factory, "hw2_solution", stubbed=False)
-
-
-@pytest.fixture(scope="module")
-def stub(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    """What students receive: the same code with every solution region replaced by the stub."""
-    return _notebook_module(tmp_path_factory, "hw2_stub", stubbed=True)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +31,7 @@ def bugs() -> dict[str, object]:
     """Every buggy implementation in files/hw2, by function name."""
     found = {}
     for path in sorted(FILES.glob("*.py")):
-        module = _import(path)
+        module = import_file(path, path.stem)
         found.update({name: f for name, f in vars(module).items() if inspect.isfunction(f)
                       and f.__module__ == module.__name__ and not name.startswith("_")})
     return found

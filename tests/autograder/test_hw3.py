@@ -5,68 +5,25 @@ the kit's NamedStubs (nbgrader's ClearSolutions); the buggy implementations live
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
-import nbformat
 import pytest
 import torch
 
 from autograder.engine import grade_in_process
-from autograder.nbgrader_stub import NamedStubs
 from autograder.spec import TaskResult
 from autograder.tasks import get_task
+from tests.autograder.fixture_modules import FILES as FIXTURES, import_file
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "solutions" / "hw3" / "hw3.ipynb"
-FILES = Path(__file__).parent / "files" / "hw3"
+ASSIGNMENT = "hw3"
+FILES = FIXTURES / ASSIGNMENT
 QUICK = ("hw3_softmax", "hw3_model", "hw3_forward", "hw3_cross_entropy", "hw3_wrong_predictions")
-
-
-def _import(path: Path, name: str) -> ModuleType:
-    """Import a file as module ``name``, registered so that the grader finds its source and globals."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _definitions(notebook: nbformat.NotebookNode) -> str:
-    """The notebook's first code cell (its imports) and every cell that defines a function or class."""
-    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    definitions = [s for s in code[1:] if s.lstrip().startswith(("def ", "class ", "@"))]
-    return "\n\n\n".join(code[:1] + definitions) + "\n"
-
-
-def _notebook_module(tmp_path_factory: pytest.TempPathFactory, name: str, stubbed: bool) -> ModuleType:
-    """The solution notebook's definitions, or the student version's (solutions cleared), as a module."""
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    if stubbed:
-        notebook, _ = NamedStubs().preprocess(notebook, {})
-    path = tmp_path_factory.mktemp(name) / f"{name}.py"
-    path.write_text(_definitions(notebook))
-    return _import(path, name)
-
-
-@pytest.fixture(scope="module")
-def solution(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    """The solution notebook's code."""
-    return _notebook_module(tmp_path_factory, "hw3_solution", stubbed=False)
-
-
-@pytest.fixture(scope="module")
-def stub(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    """What students receive: the same code with every solution region replaced by the stub."""
-    return _notebook_module(tmp_path_factory, "hw3_stub", stubbed=True)
 
 
 @pytest.fixture(scope="module")
 def bugs() -> dict[str, ModuleType]:
     """The buggy implementations, by file name."""
-    return {path.stem: _import(path, f"hw3_{path.stem}") for path in sorted(FILES.glob("*.py"))}
+    return {path.stem: import_file(path, f"hw3_{path.stem}") for path in sorted(FILES.glob("*.py"))}
 
 
 def grade(task_id: str, obj: object) -> TaskResult:

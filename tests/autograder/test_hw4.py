@@ -1,9 +1,7 @@
 """Does hw4's grading give the solution notebook full points, the student stubs zero, and name each known bug?"""
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -12,49 +10,17 @@ from hypothesis import given
 from torch.nn import functional as F
 
 from autograder.engine import grade_in_process
-from autograder.nbgrader_stub import NamedStubs
 from autograder.tasks import hw4, tasks_for
+from tests.autograder.fixture_modules import FILES, import_file
+from tests.autograder.solution_notebooks import SOLUTIONS, notebook_module
 from tests.strategies import labelled_logits, matrices, numeric
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "solutions" / "hw4" / "hw4.ipynb"
+NOTEBOOK = SOLUTIONS / "hw4" / "hw4.ipynb"
 TASKS = {task.id: task for task in tasks_for("hw4")}
 FAST = [task_id for task_id in TASKS if task_id != "hw4_training"]
-
-
-def _load_buggy():
-    spec = importlib.util.spec_from_file_location("hw4_buggy", Path(__file__).parent / "files" / "hw4" / "buggy.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-buggy = _load_buggy()
-
-
-def _solution_of_a_task(nbgrader: dict) -> bool:
-    """Whether a cell is where students write an auto-graded task: "<task id>_impl", a solution cell."""
-    grade_id = nbgrader.get("grade_id", "")
-    return nbgrader.get("solution", False) and grade_id.endswith("_impl") and grade_id[:-len("_impl")] in TASKS
-
-
-def _notebook_globals(*, stubbed: bool) -> dict:
-    """The globals the notebook's import cell and task cells define, as solved or as students get them."""
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    if stubbed:
-        notebook, _ = NamedStubs().preprocess(notebook, {})
-    imports = next(cell for cell in notebook.cells if cell.cell_type == "code")
-    tasks = [cell for cell in notebook.cells if cell.cell_type == "code"
-             and _solution_of_a_task(cell.metadata.get("nbgrader", {}))]
-    namespace: dict = {"__name__": "hw4_notebook"}
-    for cell in [imports, *tasks]:
-        exec(compile(cell.source, f"<hw4 {cell.metadata.get('nbgrader', {}).get('grade_id', 'imports')}>", "exec"),
-             namespace)
-    return namespace
-
-
-SOLVED = _notebook_globals(stubbed=False)
-STUBBED = _notebook_globals(stubbed=True)
+buggy = import_file(FILES / "hw4" / "buggy.py", "hw4_buggy")
+SOLVED = vars(notebook_module("hw4", stubbed=False))
+STUBBED = vars(notebook_module("hw4", stubbed=True))
 
 
 def _grade(task_id: str, obj) -> tuple[float, str]:
@@ -135,6 +101,7 @@ BUGS = [
     ("hw4_exp_range", "range_symmetric", "not symmetric"),
     ("hw4_exp_range", "range_tf32_as_fp16", "TF32 keeps FP32's 8-bit exponent"),
     ("hw4_exp_range", "range_in_the_format", "compute the logarithm in float64"),
+    ("hw4_exp_range", "range_only_the_maximum", "expected a pair (x_min, x_max)"),
 ]
 
 
@@ -151,6 +118,14 @@ def test_does_forward_with_softmax_still_pass_the_shape_checks():
     result = grade_in_process(TASKS["hw4_model"], buggy.SoftmaxInForward, hidden=True)
     assert [c.passed for c in result.checks] == [True, True, False, False]
     assert "forward returns probabilities" in result.checks[2].message
+
+
+def test_does_a_model_check_leave_the_students_random_state_alone():
+    """Building models draws random numbers; a check cell must not change what the notebook's next cells draw."""
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    _grade("hw4_model", SOLVED["SoftmaxRegression"])
+    assert torch.equal(torch.get_rng_state(), before)
 
 
 # ----------------------------------------------------------------------------- references and properties

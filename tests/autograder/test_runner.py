@@ -8,6 +8,7 @@ ivy (edited, deleted and reordered cells, magics, input(), stderr).
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from autograder.runner.discover import discover
 from autograder.runner.judging import forbidden_note
 from autograder.runner.notebook import Cell, Notebook, NotebookError, parse_notebook
 from autograder.runner.pipeline import PIPELINE
+from autograder.runner.progress import Progress
 from autograder.runner.registry import tasks_of
 from autograder.runner.sandbox import sandbox_identity
 from autograder.runner.course import REPO
@@ -167,6 +169,25 @@ def test_is_an_altered_outcome_file_refused_without_unpickling_it(tmp_path):
         record, problem = _read_record(tmp_path / name)
         assert record is None and why in problem
     assert _read_record(tmp_path / "absent.pt") == (None, "")
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_is_progress_a_redrawn_bar_on_a_terminal_and_plain_lines_elsewhere():
+    """On a TTY the bar is redrawn in place and ends with a newline; elsewhere one line per submission."""
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        progress = Progress(2, stream=stream)
+        progress.advance("ada/hw1: 5/5")
+        progress.advance("bob/hw1: 0/5 (cached)")
+    assert terminal.getvalue().count("\r") == 3 and terminal.getvalue().endswith("bob/hw1: 0/5 (cached)\n")
+    assert "2/2" in terminal.getvalue() and "\x1b[2K" in terminal.getvalue()
+    assert [line.split(": ", 1)[1] for line in log.getvalue().splitlines()] == ["ada/hw1: 5/5", "bob/hw1: 0/5 (cached)"]
 
 
 def test_are_bad_options_refused_before_anything_runs(tmp_path):

@@ -245,3 +245,8 @@ def range_in_the_format(fmt):
     info = torch.finfo(dtype)
     limits = torch.log(torch.tensor([info.tiny, info.max], dtype=dtype))
     return float(limits[0]), float(limits[1])
+
+
+def range_only_the_maximum(fmt):
+    """Returns one number instead of the pair."""
+    return math.log(_info(fmt).max)

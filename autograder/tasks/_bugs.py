@@ -1,0 +1,25 @@
+"""Known bugs as data: a buggy computation beside the sentence that explains it."""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import torch
+
+from autograder.compare import Hint
+
+__all__ = ["Bug", "same_as", "bug_hints"]
+
+Bug = tuple[Callable[..., Any], str]
+"""A known bug: a buggy implementation (same arguments as the task's function) and the sentence
+that explains it."""
+
+
+def same_as(got: Any, buggy: Any, atol: float = 1e-6) -> bool:
+    """Whether the student's output is what a buggy computation gives: same shape, close values, NaN where it has NaN."""
+    return (isinstance(got, torch.Tensor) and isinstance(buggy, torch.Tensor) and got.shape == buggy.shape
+            and torch.allclose(got.detach().double(), buggy.double(), rtol=1e-4, atol=atol, equal_nan=True))
+
+
+def bug_hints(bugs: Sequence[Bug], *inputs: Any, atol: float = 1e-6) -> tuple[Hint, ...]:
+    """One hint per known bug: it holds when the output equals the buggy function's on ``inputs``."""
+    return tuple(((lambda got, bug=bug: same_as(got, bug(*inputs), atol)), sentence) for bug, sentence in bugs)

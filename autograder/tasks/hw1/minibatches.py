@@ -1,0 +1,105 @@
+"""hw1_iterate_minibatches: a loader with drop_last (Book §3.3 exercise 1)."""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import torch
+
+from autograder.spec import Check, Task, Verdict
+from autograder.tasks._rng import seeded
+from autograder.tasks._verdicts import from_problem
+from autograder.tasks.hw1.index_coded import coded, decode, epoch_problem, read_batches, reference_sizes, runs, shuffle_problem
+from autograder.tasks.hw1.loaders import LOADER_FORBIDDEN
+
+
+_MINIBATCH_SOURCE = "yield rows of the tensors passed in, `tensors`, not of other data"
+
+
+def _minibatch_tensors(n: int, num_tensors: int = 2) -> tuple[torch.Tensor, ...]:
+    """Index-coded tensors: X (n, 2) and y (n, 1), then 1-D int64 labels when three are asked for."""
+    X, y = coded(n, 2)
+    return (X, y, torch.arange(n))[:num_tensors]
+
+
+def _minibatch_probe(n: int, batch_size: int, shuffle: bool,
+                     num_tensors: int = 2) -> Callable[[Callable], dict]:
+    """Probe: the batches with drop_last=False ("keep") and drop_last=True ("drop"), two passes each."""
+    def probe(fn: Callable) -> dict:
+        with seeded():
+            return {flag: [read_batches(fn(_minibatch_tensors(n, num_tensors), batch_size,
+                                           shuffle=shuffle, drop_last=drop))
+                           for _ in range(2)]
+                    for flag, drop in (("keep", False), ("drop", True))}
+    return probe
+
+
+def _minibatch_problem(output: dict, flag: str, n: int, batch_size: int, shuffle: bool,
+                       num_tensors: int = 2) -> str | None:
+    """Whether the "keep" or "drop" passes match torch's DataLoader(drop_last=…) for these sizes."""
+    drop = flag == "drop"
+    call = (f"iterate_minibatches(n={n} examples, batch_size={batch_size}, shuffle={shuffle}, "
+            f"drop_last={drop})")
+    orders = []
+    want, opposite = reference_sizes(n, batch_size, drop), reference_sizes(n, batch_size, not drop)
+    for batches in output[flag]:
+        rows, problem = decode(batches, num_tensors, call, _MINIBATCH_SOURCE)
+        if problem:
+            return problem
+        flat = [i for r in rows for i in r]
+        sizes = [len(r) for r in rows]
+        if sizes != want and sizes == opposite:
+            other = [len(r) for r in decode(output["keep" if drop else "drop"][0], num_tensors, call,
+                                            _MINIBATCH_SOURCE)[0]]
+            flipped = ("the drop_last test looks inverted (True must drop the partial batch, False keep it)"
+                       if other == want else
+                       "drop_last=True drops the last partial batch, drop_last=False keeps it")
+            return f"{call} yields batches of sizes {runs(sizes)}; torch's DataLoader gives {runs(want)}: {flipped}"
+        problem = epoch_problem(rows, range(n), batch_size, call, drop_last=drop)
+        if problem:
+            return problem
+        if not shuffle and flat != list(range(n))[:len(flat)]:
+            return f"{call} changes the order of the examples: with shuffle=False keep them in order"
+        orders.append(flat)
+    if shuffle and n >= 50:  # smaller shuffles are too often orderly by chance to judge
+        return shuffle_problem(orders, call)
+    return None
+
+
+def _minibatch_judge(flag: str, cases: Sequence[tuple[int, int, bool, int]]) -> Callable[[Any], Verdict]:
+    """Judge: every case's "keep" or "drop" passes (flag "both" judges the two)."""
+    flags = ("keep", "drop") if flag == "both" else (flag,)
+
+    def judge(outputs: Any) -> Verdict:
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        problem = None
+        for output, (n, batch_size, shuffle, num_tensors) in zip(outputs, cases):
+            for f in flags:
+                problem = problem or _minibatch_problem(output, f, n, batch_size, shuffle, num_tensors)
+        return from_problem(problem)
+
+    return judge
+
+
+_EDGE_CASES = ((12, 4, False, 2), (2, 5, False, 2), (7, 3, True, 3), (1, 1, True, 2))
+"""n, batch_size, shuffle, number of tensors: exact division, fewer than one batch, three tensors."""
+
+
+def _edge_probe(fn: Callable) -> list:
+    """Probe: every edge case, both flags."""
+    return [_minibatch_probe(n, b, s, k)(fn) for n, b, s, k in _EDGE_CASES]
+
+
+ITERATE_MINIBATCHES = Task(
+    id="hw1_iterate_minibatches", assignment="hw1", target="iterate_minibatches",
+    title="iterate_minibatches with drop_last (Book §3.3 exercise 1)",
+    forbidden=LOADER_FORBIDDEN,
+    checks=(
+        Check("drop_last=False keeps the last partial batch", 1,
+              _minibatch_probe(10, 3, False), _minibatch_judge("keep", ((10, 3, False, 2),))),
+        Check("drop_last=True drops the last partial batch", 1,
+              _minibatch_probe(10, 3, False), _minibatch_judge("drop", ((10, 3, False, 2),))),
+        Check("shuffle=True: a new order each pass, no example twice", 1,
+              _minibatch_probe(100, 8, True), _minibatch_judge("both", ((100, 8, True, 2),))),
+        Check("edge cases as torch's DataLoader: exact division, fewer examples than a batch, three tensors", 1,
+              _edge_probe, _minibatch_judge("both", _EDGE_CASES), hidden=True),
+    ))

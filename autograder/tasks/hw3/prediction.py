@@ -1,0 +1,128 @@
+"""hw3_wrong_predictions: the misclassified examples of a batch (Book §4.4.5)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import torch
+from torch import nn
+
+import d2lmini as d2l
+from autograder.compare import Hint, describe, with_hint
+from autograder.spec import Check, Task, Verdict
+from autograder.tasks._attempt import attempt, tensor_verdict
+from autograder.tasks._bugs import same_as
+from autograder.tasks._rng import generator
+from autograder.tasks._text import shape_text
+from autograder.tasks._verdicts import share
+
+
+class _FixedClassifier(nn.Module):
+    """A stand-in model whose class probabilities the grader sets, so its predictions are known."""
+
+    def __init__(self, probabilities: torch.Tensor):
+        super().__init__()
+        self.probabilities = probabilities
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """The preset probabilities, one row per example of X."""
+        if X.shape[0] != self.probabilities.shape[0]:
+            raise ValueError(f"the grader's model was given {X.shape[0]} examples but the batch "
+                             f"has {self.probabilities.shape[0]}: call model(X) on the X you "
+                             f"were given")
+        return self.probabilities
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """A batch for wrong_predictions: inputs of ``x_shape``, and the rows the model gets wrong."""
+
+    seed: int
+    x_shape: tuple[int, ...]
+    wrong: tuple[int, ...]
+
+    def tensors(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """X, the true labels y, and the model's probabilities (wrong exactly on ``self.wrong``)."""
+        g = generator(self.seed)
+        n = self.x_shape[0]
+        X = torch.rand(self.x_shape, generator=g)
+        y = torch.randint(0, 10, (n,), generator=g)
+        preds = y.clone()
+        wrong = list(self.wrong)
+        preds[wrong] = (y[wrong] + torch.randint(1, 10, (len(wrong),), generator=g)) % 10
+        scores = torch.randn((n, 10), generator=g) * 0.5 + 4 * nn.functional.one_hot(preds, 10)
+        return X, y, d2l.softmax(scores)
+
+    def expected(self) -> list[torch.Tensor]:
+        """The misclassified inputs, their true labels and the predicted labels, as the book selects them."""
+        X, y, probabilities = self.tensors()
+        preds = probabilities.argmax(axis=1)
+        wrong = preds.type(y.dtype) != y
+        return [X[wrong], y[wrong], preds[wrong]]
+
+    def probe(self, wrong_predictions: Callable) -> Any:
+        """The student's wrong_predictions(model, X, y) with a model whose predictions are preset."""
+        X, y, probabilities = self.tensors()
+        return attempt(lambda: wrong_predictions(_FixedClassifier(probabilities), X, y))
+
+    def judge(self, got: Any) -> Verdict:
+        """The three results against the book's selection."""
+        n, k = self.x_shape[0], len(self.wrong)
+        what = (f"wrong_predictions(model, X, y) for X of shape {shape_text(self.x_shape)} and a model "
+                f"that gets {k} of {n} examples wrong")
+        if isinstance(got, dict):
+            return tensor_verdict(got, self.expected()[0], what=what)
+        if not isinstance(got, list) or len(got) != 3:
+            return Verdict.fail(f"{what} returned {describe(got) if not isinstance(got, list) else f'{len(got)} values'}, "
+                                f"expected three tensors: (X_wrong, y_wrong, preds_wrong)")
+        parts = ("the misclassified inputs X_wrong", "their true labels y_wrong",
+                 "their predicted labels preds_wrong")
+        for part, out, exp in zip(parts, got, self.expected()):
+            verdict = tensor_verdict(out, exp, what=f"{what}: {part}")
+            if not verdict.passed:
+                return with_hint(verdict, got, self._hints())
+        return Verdict.ok()
+
+    def _hints(self) -> tuple[Hint, ...]:
+        """Known bugs of wrong_predictions, as predicates on its three results."""
+        X, y, probabilities = self.tensors()
+        preds = probabilities.argmax(axis=1)
+        right = preds == y
+        X_wrong, y_wrong, preds_wrong = self.expected()
+        n = X.shape[0]
+        return (
+            (lambda got: len(got[0]) > n,
+             f"it returned more examples than the {n} it was given: use the arguments model, X "
+             f"and y, not the notebook's globals"),
+            (lambda got: same_as(got[0], X[right]) and not right.all(),
+             "these are the correctly classified examples: select those with preds != y"),
+            (lambda got: same_as(got[0], X) and not (~right).all(),
+             f"all {n} examples came back: keep only the misclassified ones, X[preds != y]"),
+            (lambda got: same_as(got[1], preds_wrong) and same_as(got[2], y_wrong),
+             "the true labels and the predictions are swapped: return (X_wrong, y_wrong, "
+             "preds_wrong)"),
+            (lambda got: got[2].dim() == 2,
+             "the predictions are rows of probabilities: take the most likely class, "
+             "model(X).argmax(axis=1)"),
+        )
+
+
+PREDICTION_VISIBLE = _Batch(seed=41, x_shape=(12, 1, 28, 28), wrong=(1, 4, 5, 9, 11))
+PREDICTION_HIDDEN = (_Batch(seed=42, x_shape=(6, 784), wrong=()),
+                     _Batch(seed=43, x_shape=(3, 1, 28, 28), wrong=(0, 1, 2)),
+                     _Batch(seed=44, x_shape=(20, 1, 28, 28), wrong=(2, 3, 19)))
+
+WRONG_PREDICTIONS = Task(
+    id="hw3_wrong_predictions",
+    assignment="hw3",
+    title="wrong_predictions: the misclassified examples (Book §4.4.5)",
+    target="wrong_predictions",
+    checks=(
+        Check("returns the misclassified X, their labels and the predictions", 1.0,
+              probe=PREDICTION_VISIBLE.probe, judge=PREDICTION_VISIBLE.judge),
+        Check("no mistakes, all mistakes, flat inputs and other batch sizes", 1.0, hidden=True,
+              probe=lambda f: [case.probe(f) for case in PREDICTION_HIDDEN],
+              judge=lambda got: share(*(case.judge(out) for case, out
+                                        in zip(PREDICTION_HIDDEN, got)), tally=True)),
+    ),
+)

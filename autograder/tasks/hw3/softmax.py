@@ -1,0 +1,164 @@
+"""hw3_softmax: softmax from scratch, against d2lmini's and its known bugs (Book §4.4.1)."""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+import d2lmini as d2l
+from autograder.compare import Hint, close, describe, with_hint
+from autograder.spec import Check, Task, Verdict
+from autograder.tasks._attempt import attempt, raised_hint, tensor_verdict
+from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._rng import generator
+from autograder.tasks._text import shape_text
+from autograder.tasks._verdicts import share
+
+
+def _logits(seed: int, shape: tuple[int, ...], dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """Moderate logits, uniform in [-4, 4): the book's softmax (no max-subtraction) is exact there."""
+    return (torch.rand(shape, generator=generator(seed), dtype=torch.float64) * 8 - 4).to(dtype)
+
+
+def _book_logits() -> torch.Tensor:
+    """The book's example input, ``torch.rand((2, 5))``, from a fixed seed."""
+    return torch.rand((2, 5), generator=generator(0))
+
+
+SOFTMAX_BUGS: tuple[Bug, ...] = (
+    (lambda X: torch.exp(X) / torch.exp(X).sum(0, keepdim=True),
+     "each column sums to 1, not each row: did you sum over axis 0? The partition function of "
+     "an example is the sum over its row, X_exp.sum(1, keepdims=True)"),
+    (lambda X: torch.exp(X) / torch.exp(X).sum(1),
+     "the row sums were divided along the wrong axis: X_exp.sum(1) has shape (n,) and broadcasts "
+     "across columns; keep it a column with X_exp.sum(1, keepdims=True)"),
+    (lambda X: torch.exp(X) / torch.exp(X).amax(1, keepdim=True),
+     "the largest entry of each row is 1: divide by the row's sum (the partition function), "
+     "not by its maximum"),
+    (lambda X: X / X.sum(1, keepdim=True),
+     "the result is X divided by its row sums: exponentiate first, X_exp = torch.exp(X)"),
+    (lambda X: torch.exp(X),
+     "the result is exp(X) itself: divide each row by its sum, the partition function"),
+)
+SOFTMAX_RAISED: tuple[Hint, ...] = (
+    raised_hint(("must match the size of tensor b",),
+                "the row sums lost their second axis: X_exp.sum(1) has shape (n,), which does not "
+                "broadcast against (n, q); use X_exp.sum(1, keepdims=True)"),
+)
+
+
+def _softmax_hints(X: torch.Tensor) -> tuple[Hint, ...]:
+    """Known softmax bugs on this input, then the hints for the errors they raise."""
+    return bug_hints(SOFTMAX_BUGS, X) + SOFTMAX_RAISED
+
+
+def _softmax_verdict(got: Any, X: torch.Tensor) -> Verdict:
+    """The student's softmax(X) against d2lmini's."""
+    return tensor_verdict(got, d2l.softmax(X), what=f"softmax(X) for X of shape {shape_text(X.shape)}",
+                          hints=_softmax_hints(X))
+
+
+SOFTMAX_ROWS = (11, (10, 10))
+"""Seed and shape of the input whose row sums are checked (square, so a missing keepdims shows
+as wrong values rather than an error)."""
+
+
+def _rows_judge(got: Any) -> Verdict:
+    """Each row of softmax(X) sums to 1 and no entry is negative."""
+    X = _logits(*SOFTMAX_ROWS)
+    what = f"softmax(X) for X of shape {shape_text(X.shape)}"
+    if not isinstance(got, torch.Tensor) or got.shape != X.shape:
+        return _softmax_verdict(got, X)
+    hints = _softmax_hints(X)
+    sums = close(got.sum(1), torch.ones(X.shape[0], dtype=got.dtype), rtol=1e-5, atol=1e-5,
+                 what=f"the row sums of {what}")
+    if not sums.passed:
+        return with_hint(sums, got, hints)
+    if (got < 0).any():
+        worst = tuple(int(i) for i in torch.nonzero(got == got.min())[0])
+        return with_hint(Verdict.fail(
+            f"{what}: {int((got < 0).sum())} entries are negative (smallest {got.min().item():.4g} "
+            f"at index {worst}), but probabilities are non-negative"), got, hints)
+    return Verdict.ok()
+
+
+SOFTMAX_CASES = ((12, (1, 10), torch.float32), (13, (10, 10), torch.float32),
+                 (14, (64, 3), torch.float32), (15, (5, 1), torch.float64))
+"""Seed, shape and dtype of the inputs the hidden comparison uses; none is in the notebook."""
+
+SHIFT = (16, (16, 10))
+"""Seed and shape of the shift-invariance input."""
+
+
+def _shift_inputs() -> tuple[torch.Tensor, torch.Tensor]:
+    """X and X + c, where c is one moderate constant per row."""
+    X = _logits(*SHIFT)
+    c = _logits(SHIFT[0] + 1, (SHIFT[1][0], 1))
+    return X, X + c
+
+
+def _shift_judge(got: list) -> Verdict:
+    """softmax(X + c) equals softmax(X) for a constant c per row."""
+    X, shifted = _shift_inputs()
+    for out, inp in zip(got, (X, shifted)):
+        if not isinstance(out, torch.Tensor) or out.shape != X.shape:
+            return _softmax_verdict(out, inp)
+    return close(got[1], got[0], what="softmax(X + c) compared with softmax(X), for X of shape "
+                 f"{shape_text(X.shape)} and c a constant per row (softmax must ignore it)",
+                 hints=_softmax_hints(shifted))
+
+
+SHAPES = ((3, 7), (1, 1), (128, 10), (2, 2))
+"""Input shapes of the shape check."""
+
+
+def _shapes_judge(got: list) -> Verdict:
+    """softmax(X) has X's shape."""
+    verdicts = []
+    for shape, out in zip(SHAPES, got):
+        what = f"softmax(X) for X of shape {shape_text(shape)}"
+        if isinstance(out, list) and list(shape) == out:
+            verdicts.append(Verdict.ok())
+        elif isinstance(out, dict):
+            verdicts.append(_softmax_verdict(out, _logits(17, shape)))
+        elif isinstance(out, list):
+            verdicts.append(Verdict.fail(f"{what} has shape {shape_text(out)}, expected {shape_text(shape)}"))
+        else:
+            verdicts.append(Verdict.fail(f"{what} returned {out}, expected a tensor of shape "
+                                         f"{shape_text(shape)}"))
+    return share(*verdicts, tally=True)
+
+
+def _shape_of(value: Any) -> Any:
+    """A tensor's shape as a list of ints; anything else described in words."""
+    return list(value.shape) if isinstance(value, torch.Tensor) else describe(value)
+
+
+SOFTMAX = Task(
+    id="hw3_softmax",
+    assignment="hw3",
+    title="softmax (Book §4.4.1)",
+    target="softmax",
+    checks=(
+        Check("matches the reference on the book's example (a 2×5 torch.rand input)", 1.0,
+              probe=lambda softmax: attempt(lambda: softmax(_book_logits())),
+              judge=lambda got: _softmax_verdict(got, _book_logits())),
+        Check("rows sum to 1 and entries are non-negative", 1.0,
+              probe=lambda softmax: attempt(lambda: softmax(_logits(*SOFTMAX_ROWS))),
+              judge=_rows_judge),
+        Check("matches the reference on inputs of other shapes and dtypes", 1.0, hidden=True,
+              probe=lambda softmax: [attempt(lambda: softmax(_logits(*case)))
+                                     for case in SOFTMAX_CASES],
+              judge=lambda got: share(*(_softmax_verdict(out, _logits(*case))
+                                        for out, case in zip(got, SOFTMAX_CASES)), tally=True)),
+        Check("adding a constant to a row changes nothing", 1.0, hidden=True,
+              probe=lambda softmax: [attempt(lambda: softmax(x)) for x in _shift_inputs()],
+              judge=_shift_judge),
+        Check("the output has the input's shape", 1.0, hidden=True,
+              probe=lambda softmax: [attempt(lambda: _shape_of(softmax(_logits(17, shape))))
+                                     for shape in SHAPES],
+              judge=_shapes_judge),
+    ),
+    forbidden=("torch.softmax", "F.softmax", "nn.Softmax", "torch.special.softmax",
+               "torch.log_softmax", "F.log_softmax", "d2l.softmax", "d2l.log_softmax"),
+)
