@@ -19,7 +19,7 @@ import time
 import types
 import warnings
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from autograder.compare import describe
 from autograder.forbidden import forbidden_calls
@@ -146,15 +146,16 @@ def forbidden_note(task: Task, sources: Iterable[tuple[str, str]], *,
             f"{', '.join(task.forbidden)}")
 
 
-def grade_in_process(task: Task, obj: Any, *, hidden: bool) -> TaskResult:
-    """Probe and judge the task's checks (all when hidden, else the visible ones) in this process."""
+def grade_in_process(task: Task, obj: Any, *, hidden: bool,
+                     run: Callable[[Check, Any], ProbeOutcome] = run_probe) -> TaskResult:
+    """Probe (with ``run``) and judge the task's checks, all when hidden, else the visible ones."""
     sources = [(f"your {name}", source) for name, source in target_sources(obj)]
     note = forbidden_note(task, sources, namespace=_namespace(obj))
     if note is not None:
         return zero_result(task, note, hidden=hidden)
     checks = task.checks if hidden else task.visible_checks()
     return TaskResult(task=task.id, title=task.title, checks=tuple(
-        judge(task, check, run_probe(check, obj)) for check in checks))
+        judge(task, check, run(check, obj)) for check in checks))
 
 
 def _namespace(obj: Any) -> dict[str, Any] | None:

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from autograder.spec import TaskResult
+from autograder.spec import Check, TaskResult
+
+if TYPE_CHECKING:
+    from autograder.engine import ProbeOutcome
 
 __all__ = ["check", "report_lines"]
 
@@ -25,14 +29,42 @@ def check(task_id: str, obj: Any, *, hidden: bool = False) -> float:
     with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
         task = get_task(task_id)
-        result = grade_in_process(task, obj, hidden=hidden)
-    hidden_left = [c for c in task.checks if c.hidden] if not hidden else []
+        result = grade_in_process(task, obj, hidden=hidden, run=_probe_once_per_cell)
     print("\n".join(report_lines(result)))
+    hidden_left = [c for c in task.checks if c.hidden] if not hidden else []
     if hidden_left:
         points = sum(c.points for c in hidden_left)
-        print(f"(the grader also runs {len(hidden_left)} hidden check"
-              f"{'s' if len(hidden_left) != 1 else ''} worth {_points(points)} more point{'s' if points != 1 else ''})")
+        print(f"(the grader also runs {_count(len(hidden_left), 'hidden check')} "
+              f"worth {_count(points, 'more point')})")
     return round(float(result.score), 4)
+
+
+_this_cell: list[tuple[Check, Any, "ProbeOutcome"]] = []
+"""Probe outcomes of the notebook cell now running: (check, obj, outcome)."""
+_hooked_shell: list[Any] = []
+"""The IPython shell that clears _this_cell before each cell it runs."""
+
+
+def _probe_once_per_cell(check: Check, obj: Any) -> "ProbeOutcome":
+    """run_probe, reusing an outcome already computed in the same notebook cell.
+
+    A test cell runs the visible checks, then (at grading) all checks: without this, a
+    training check would train twice. Outside IPython every call probes afresh.
+    """
+    from autograder.engine import run_probe
+
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if shell is None:
+        return run_probe(check, obj)
+    if shell not in _hooked_shell:
+        shell.events.register("pre_run_cell", lambda *info: _this_cell.clear())
+        _hooked_shell.append(shell)
+    for seen_check, seen_obj, outcome in _this_cell:
+        if seen_check is check and seen_obj is obj:  # held here, so obj's identity stays unique
+            return outcome
+    outcome = run_probe(check, obj)
+    _this_cell.append((check, obj, outcome))
+    return outcome
 
 
 def report_lines(result: TaskResult) -> list[str]:
@@ -52,3 +84,8 @@ def report_lines(result: TaskResult) -> list[str]:
 def _points(value: float) -> str:
     """Points without trailing zeros: 1, 0.5, 2.25."""
     return f"{round(value, 2):g}"
+
+
+def _count(n: float, noun: str) -> str:
+    """"1 hidden check", "3 hidden checks", "2.5 more points"."""
+    return f"{_points(n)} {noun}{'' if n == 1 else 's'}"

@@ -2,8 +2,11 @@
 
 Runs nbgrader itself (generate_assignment, autograde, validate) in a temporary copy of the
 course directory, so gradebook.db and the graded copies never land in the repository. Each
-solution notebook runs once (validate, which also runs its hidden tests); each release
-notebook twice (autograde with the hidden tests restored, and validate --invert).
+notebook runs once: the solution under `nbgrader validate` (its hidden tests are plain code
+there), the release under `nbgrader autograde` with the hidden tests restored. A release
+test cell scoring 0 with all its checks also scores 0 with the visible ones alone (the same
+probes; check() reuses them within a cell), which is what `nbgrader validate --invert` asks,
+so that run, about 18 s per notebook, is left out.
 """
 from __future__ import annotations
 
@@ -109,13 +112,6 @@ def test_does_the_solution_earn_full_marks(course, assignment):
     must return its full points."""
     done = nbgrader(course, "validate", f"solutions/{assignment}/{assignment}.ipynb")
     assert done.returncode == 0 and "Success! Your notebook passes all the tests." in done.stdout, done.stdout
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_does_every_release_test_fail_under_validate_invert(course, assignment):
-    """`nbgrader validate --invert` on the student notebook: no test passes before any work."""
-    done = nbgrader(course, "validate", "--invert", f"assignments/{assignment}/{assignment}.ipynb")
-    assert done.returncode == 0 and "Success! The notebook does not pass any tests." in done.stdout, done.stdout
 
 
 def test_is_assignments_up_to_date(tmp_path):

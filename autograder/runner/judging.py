@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from autograder import engine
 from autograder.engine import ProbeOutcome, judge, missing_target_note, zero_result
-from autograder.forbidden import forbidden_calls
 from autograder.report.figures import curves_png, history_of, image_of, image_png
+from autograder.report.record import Picture
 from autograder.runner.definitions import target_definitions
 from autograder.runner.notebook import Notebook
-from autograder.report.record import Picture
 from autograder.spec import Check, CheckResult, Task, TaskResult
 
 __all__ = ["judge_task", "forbidden_note", "pictures_of"]
@@ -45,18 +45,10 @@ def forbidden_note(task: Task, notebook: Notebook) -> str | None:
     """Why the task scores 0 when the notebook's definition of its target calls a forbidden function.
 
     Read from the notebook's source in the grader's process, so nothing the student's code
-    does at run time can hide it.
+    does at run time can hide it; the sentence is the engine's, as ``check()`` prints it.
     """
-    if not task.forbidden:
-        return None
-    found = [f"{hit} of cell {number}"
-             for number, source in target_definitions(notebook.runnable, task.target)
-             for hit in forbidden_calls(source, task.forbidden)]
-    if not found:
-        return None
-    return (f"{task.title} must be written from scratch, but your {task.target} uses "
-            f"{'; '.join(found)}. Every check of this task scores 0 until it is rewritten without "
-            f"{', '.join(task.forbidden)}")
+    return engine.forbidden_note(task, [(f"cell {number}", source) for number, source
+                                         in target_definitions(notebook.runnable, task.target)])
 
 
 def pictures_of(task: Task, entry: dict[str, Any] | None,

@@ -29,7 +29,7 @@ def _collect(*modules) -> dict[str, Task]:
                     f"{assignment}): ids are grade_ids and must be unique; rename one of them")
             if task.assignment != assignment or not task.id.startswith(f"{assignment}_"):
                 raise TaskDeclarationError(
-                    f"task {task.id!r} is declared in autograder/tasks/{assignment}.py but says "
+                    f"task {task.id!r} is declared in autograder/tasks/{assignment} but says "
                     f"assignment={task.assignment!r}: ids are '<assignment>_<name>' and live in "
                     f"their assignment's module")
             tasks[task.id] = task
@@ -54,5 +54,5 @@ def get_task(task_id: str) -> Task:
     close = difflib.get_close_matches(str(task_id), TASKS, n=3, cutoff=0.5)
     suggestion = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownTaskError(
-        f"no task has the id {task_id!r}.{suggestion} Task ids are the grade_ids listed in "
-        f"autograder/tasks/hw1.py … hw4.py.")
+        f"no task has the id {task_id!r}.{suggestion} Task ids are the grade_ids declared in "
+        f"autograder/tasks/hw1 … hw4.")

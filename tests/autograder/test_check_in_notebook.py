@@ -102,7 +102,8 @@ def test_is_importing_autograder_light():
 @pytest.mark.slow
 def test_does_check_work_inside_a_jupyter_kernel():
     """In a real kernel: source found via IPython's linecache, timeout in the main thread,
-    the cell's value a float (nbgrader's partial credit) and no stderr output."""
+    the cell's value a float (nbgrader's partial credit), no stderr output, and probes
+    shared by the two check() calls of one cell but not across cells."""
     from nbclient import NotebookClient
 
     cells = [
@@ -116,6 +117,9 @@ def test_does_check_work_inside_a_jupyter_kernel():
         'check("fake_square", square, hidden=True)',
         "def f():\n    while True:\n        pass",
         'check("fake_slow", f)',
+        "calls = []\ndef square(x):\n    calls.append(x)\n    return x * x",
+        'check("fake_square", square)\ncheck("fake_square", square, hidden=True)',
+        'check("fake_square", square)\nlen(calls)',
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()
@@ -132,3 +136,5 @@ def test_does_check_work_inside_a_jupyter_kernel():
     assert value(4) == ["3.0"]
     assert value(6) == ["0.0"]
     assert "f ran longer than the 0.3 s time limit, stopped at line" in printed(6)
+    # within one cell the visible probe runs once, though both calls use it; a new cell probes afresh
+    assert value(8) == ["3.0"] and value(9) == ["3"]

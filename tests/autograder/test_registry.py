@@ -115,5 +115,5 @@ def test_does_an_unknown_id_suggest_close_ones():
         real = next(iter(TASKS))
         with pytest.raises(UnknownTaskError, match=f"Did you mean '{real}'"):
             get_task(real[:-1])
-    with pytest.raises(UnknownTaskError, match="grade_ids listed in autograder/tasks"):
+    with pytest.raises(UnknownTaskError, match="grade_ids declared in autograder/tasks"):
         get_task("zzzzzzzz")

@@ -134,7 +134,7 @@ def test_is_a_forbidden_call_found_in_the_notebook_source_with_its_cell_and_line
              Cell(5, "@d2l.add_to_class(double)\ndef helper(self):\n    return t.mul(self, 2)"),
              Cell(6, "print(torch.mul(torch.ones(2), 2))"))  # outside the definition: allowed
     note = forbidden_note(double, Notebook(cells))
-    assert "t.mul(…) on line 3 of cell 5" in note and "cell 2" not in note and "cell 6" not in note
+    assert "cell 5 uses t.mul(…) on line 3" in note and "cell 2" not in note and "cell 6" not in note
     assert forbidden_note(double, Notebook(cells[1:2])) is None
 
 
@@ -219,7 +219,7 @@ def test_does_every_student_get_the_score_their_notebook_earns(fake_class):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("student, expected", [
-    ("bob", "your double uses torch.mul on line 3 of cell 3"),
+    ("bob", "double (fake §1) must be written from scratch, but cell 3 uses torch.mul on line 3"),
     ("bob", "square(x) for x = [0, 1, 2, 3]: 2 of 4 elements differ"),
     ("cy", "double is not implemented yet: NotImplementedError: Need to implement for task fake1_double"),
     ("dee", "this notebook is release 1; the current one is 2"),
