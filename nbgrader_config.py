@@ -9,8 +9,8 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.submitted_directory = "submissions"
-c.CourseDirectory.autograded_directory = "grading/autograded"
-c.CourseDirectory.feedback_directory = "grading/feedback"
+c.CourseDirectory.autograded_directory = "grading/nbgrader/autograded"
+c.CourseDirectory.feedback_directory = "grading/nbgrader/feedback"  # make grade writes its own pages to grading/feedback
 
 # Stubs name their task: raise NotImplementedError("softmax: replace this line with your code")
 c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()

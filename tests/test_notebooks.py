@@ -5,8 +5,8 @@ course directory, so gradebook.db and the graded copies never land in the reposi
 notebook runs once: the solution under `nbgrader validate` (its hidden tests are plain code
 there), the release under `nbgrader autograde` with the hidden tests restored. A release
 test cell scoring 0 with all its checks also scores 0 with the visible ones alone (the same
-probes; check() reuses them within a cell), which is what `nbgrader validate --invert` asks,
-so that run, about 18 s per notebook, is left out.
+probes; check() reuses them within a cell); `nbgrader validate --invert` checks the same of
+the release as a student runs it, visible checks only.
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def autograded(course) -> Callable[[str], nbformat.NotebookNode]:
             done = nbgrader(course, "autograde", assignment, "--force")
             assert done.returncode == 0, f"nbgrader autograde {assignment} failed:\n{done.stderr}"
             graded[assignment] = nbformat.read(
-                course / "grading" / "autograded" / BLANK / assignment / f"{assignment}.ipynb", as_version=4)
+                course / "grading" / "nbgrader" / "autograded" / BLANK / assignment / f"{assignment}.ipynb", as_version=4)
         return graded[assignment]
 
     return grade
@@ -139,3 +139,10 @@ def _differs(left: Path, right: Path) -> bool:
     _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
     return bool(mismatch or errors) or any(
         _differs(left / sub, right / sub) for sub in comparison.common_dirs)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_does_the_blank_release_fail_every_visible_check(course, assignment):
+    """`nbgrader validate --invert` on the student version: no test cell passes."""
+    done = nbgrader(course, "validate", "--invert", f"assignments/{assignment}/{assignment}.ipynb")
+    assert done.returncode == 0 and "Success!" in done.stdout, done.stdout + done.stderr

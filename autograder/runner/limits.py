@@ -26,7 +26,3 @@ class Limits:
     file_mb: int = 512
     """RLIMIT_FSIZE: the largest file the student's code may write."""
 
-    def describe(self) -> str:
-        """One line for logs and feedback pages."""
-        return (f"{self.cell_seconds:g} s per cell, {self.submission_seconds:g} s per submission, "
-                f"{self.memory_mb} MB of memory")
