@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FASHION_SYSTEM := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup data test test-fast grade bench assignments demo clean
+.PHONY: setup data test test-fast test-corpus grade bench assignments demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: data
 
 test-fast: data
 	$(BIN)/python -m pytest -m "not slow"
+
+test-corpus: data
+	$(BIN)/python -m pytest tests/test_corpus.py
 
 grade: data
 	$(BIN)/python -m autograder grade $(ARGS)

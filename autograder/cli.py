@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"seconds one submission may run in all (default: {_DEFAULTS.submission_seconds:g})")
     grade.add_argument("--memory", type=int, default=_DEFAULTS.memory_mb, metavar="MB",
                        help=f"memory of one submission, in MB (default: {_DEFAULTS.memory_mb})")
+    grade.add_argument("--processes", type=int, default=_DEFAULTS.processes, metavar="N",
+                       help=f"processes and threads one submission may run, enforced when grading as root "
+                            f"(default: {_DEFAULTS.processes})")
     grade.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -44,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the command; returns the exit status (2 for unusable input)."""
     args = build_parser().parse_args(argv)  # usage errors exit 2 here
-    limits = Limits(cell_seconds=args.cell_timeout, submission_seconds=args.timeout, memory_mb=args.memory)
+    limits = Limits(cell_seconds=args.cell_timeout, submission_seconds=args.timeout, memory_mb=args.memory,
+                    processes=args.processes)
     try:
         result = grade_main(submissions=args.submissions, assignment=args.assignment, jobs=args.jobs,
                             out=args.out, force=args.force, limits=limits, progress=not args.quiet)

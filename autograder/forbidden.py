@@ -7,7 +7,7 @@ import textwrap
 import types
 from typing import Any, Iterable, Mapping
 
-__all__ = ["forbidden_calls"]
+__all__ = ["forbidden_calls", "dotted_name", "imported_aliases"]
 
 # Names the book and the kit's notebooks bind by convention; used when the scanned code
 # does not say itself what a name is (its imports live in another notebook cell).
@@ -41,12 +41,12 @@ def forbidden_calls(source: str, names: Iterable[str], *,
     methods = {t.rsplit(".", 1)[1] for t in targets if _is_tensor_method(t)}
     targets |= {f"torch.Tensor.{m}" for m in methods}
     target_objects = {name: obj for name in targets if (obj := _import_object(name)) is not None}
-    aliases = _imported_aliases(tree)
+    aliases = imported_aliases(tree)
 
     found: set[tuple[int, str]] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-            chain = _dotted(node)
+            chain = dotted_name(node)
             full = None if chain is None else _canonical(chain, aliases, namespace)
             if chain is not None and full not in targets:
                 full = _same_object(chain, namespace, target_objects)
@@ -59,7 +59,7 @@ def forbidden_calls(source: str, names: Iterable[str], *,
     return [f"{chain} on line {line}" for line, chain in sorted(found)]
 
 
-def _dotted(node: ast.AST) -> str | None:
+def dotted_name(node: ast.AST) -> str | None:
     """"torch.nn.functional.softmax" for a chain of attributes on a name; None otherwise."""
     parts = []
     while isinstance(node, ast.Attribute):
@@ -71,7 +71,7 @@ def _dotted(node: ast.AST) -> str | None:
     return ".".join(reversed(parts))
 
 
-def _imported_aliases(tree: ast.AST) -> dict[str, str]:
+def imported_aliases(tree: ast.AST) -> dict[str, str]:
     """What each name bound by an import statement in the tree stands for."""
     aliases = {}
     for node in ast.walk(tree):
@@ -139,7 +139,7 @@ def _is_tensor_method(dotted: str) -> bool:
 
 def _is_value(node: ast.AST, aliases: Mapping[str, str], namespace: Mapping[str, Any] | None) -> bool:
     """Whether a method's receiver is a value (a tensor, say), not a module or the student's self."""
-    chain = _dotted(node)
+    chain = dotted_name(node)
     if chain is None:  # a call's result, a subscript, ...
         return True
     if chain in _OWN:

@@ -49,6 +49,14 @@ class Cache:
         if submission.notebook is not None:
             digest.update(submission.notebook.read_bytes())
         digest.update(f"\0{submission.problem}\0{submission.timestamp}".encode())
+        walk = [] if submission.folder.is_symlink() else os.walk(submission.folder)
+        for root, folders, files in sorted(walk):  # what the notebook may read; links not followed
+            for name in sorted(folders + files):
+                path = Path(root, name)
+                if path != submission.notebook:
+                    info = path.lstat()
+                    digest.update(f"\0{path.relative_to(submission.folder)}\0{info.st_mode}\0{info.st_size}"
+                                  f"\0{info.st_mtime_ns}".encode())
         return digest.hexdigest()
 
     def _path(self, submission: Submission) -> Path:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from autograder.runner.notebook import Cell
 
-__all__ = ["target_definitions"]
+__all__ = ["target_definitions", "parse_cell"]
 
 
 def target_definitions(cells: tuple[Cell, ...], target: str) -> list[tuple[int, str]]:
@@ -18,7 +18,7 @@ def target_definitions(cells: tuple[Cell, ...], target: str) -> list[tuple[int, 
     """
     found: list[tuple[int, str]] = []
     for cell in cells:
-        tree = _parse(cell.source)
+        tree = parse_cell(cell.source)
         if tree is None:
             continue
         defines = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
@@ -52,7 +52,7 @@ def _python(source: str) -> str:
         return source
 
 
-def _parse(source: str) -> ast.Module | None:
+def parse_cell(source: str) -> ast.Module | None:
     """The cell's syntax tree; None when it does not parse."""
     try:
         return ast.parse(_python(source))

@@ -3,14 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Sequence
 
 from autograder.runner.errors import GradingError
 
-__all__ = ["Submission", "Discovery", "discover", "LAYOUT"]
+__all__ = ["Submission", "Discovery", "discover", "size_text", "names_text", "LAYOUT", "LARGE_NOTEBOOK",
+           "MAX_NOTEBOOK", "TOOL_FOLDERS"]
 
 LAYOUT = "<student_id>/<assignment>/<notebook>.ipynb"
 """nbgrader's submitted layout, as messages quote it."""
+LARGE_NOTEBOOK = 10_000_000
+"""Bytes above which a notebook is graded with a note to clear its outputs (saved outputs make it large)."""
+MAX_NOTEBOOK = 200_000_000
+"""Bytes above which a notebook is refused unread (its size alone says it is mostly outputs or data)."""
+TOOL_FOLDERS = (".ipynb*", ".git", "__pycache__", ".DS_Store", ".Trash-*")
+"""Names (glob patterns) of folders that tools make beside the students' own; discovery skips them."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,13 @@ class Submission:
     """When it was handed in, from nbgrader's timestamp.txt; empty when there is none."""
     problem: str = ""
     """Why no notebook could be chosen; empty when one was."""
+    size: int = 0
+    """Bytes of the notebook file chosen, or refused for its size; 0 when there is none."""
+    notebooks: tuple[str, ...] = ()
+    """The names of every notebook in the folder, sorted (the chosen one among them)."""
+    extra_files: tuple[str, ...] = ()
+    """The names of what else the folder holds, sorted, folders ending in "/": neither notebooks, nor
+    timestamp.txt, nor hidden names (".ipynb_checkpoints")."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +77,14 @@ def discover(root: Path, *, assignments: Collection[str], known: Collection[str]
     if not root.is_dir():
         raise GradingError(f"{root} is a file, not a folder; give the folder that holds {LAYOUT}")
     found, ignored = [], []
-    for student in _folders(root):
-        for folder in _folders(student):
+    for student in _folders(root, ignored, ""):
+        for link in sorted(p for p in student.iterdir() if p.is_symlink() and p.name in assignments):
+            found.append(Submission(student.name, link.name, link, None, problem=(
+                f"the folder {student.name}/{link.name} is a link to another folder, and the grader does not "
+                f"follow links: hand in the notebook itself")))
+        for folder in _folders(student, ignored, f"{student.name}/", known):
             if folder.name not in assignments:
-                if folder.name not in known:
+                if folder.name not in known and not folder.name.startswith("."):  # a hidden one is no assignment
                     ignored.append(f"{student.name}/{folder.name}")
                 continue
             found.append(_submission(student.name, folder, notebook_name(folder.name)))
@@ -78,26 +96,69 @@ def discover(root: Path, *, assignments: Collection[str], known: Collection[str]
     return Discovery(tuple(found), tuple(ignored))
 
 
-def _folders(parent: Path) -> list[Path]:
-    """The visible sub-folders of ``parent``, sorted by name (``.ipynb_checkpoints`` and the like skipped)."""
-    return sorted((p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                  key=lambda p: p.name)
+def _folders(parent: Path, ignored: list[str], prefix: str, known: Collection[str] = ()) -> list[Path]:
+    """The sub-folders of ``parent`` that are not tools' (TOOL_FOLDERS), sorted by name.
+
+    A link to a folder is never followed (it could lead to the solutions): it is named in ``ignored``,
+    unless it stands for one of the ``known`` assignments (then it is a submission with a problem).
+    """
+    folders = []
+    for path in sorted(parent.iterdir(), key=lambda p: p.name):
+        if path.is_symlink():
+            if path.is_dir() and not (prefix and path.name in known):
+                ignored.append(f"{prefix}{path.name} (a link, not followed)")
+        elif path.is_dir() and not any(path.match(t) for t in TOOL_FOLDERS):
+            folders.append(path)
+    return folders
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file, not a link to one (a link could lead anywhere, the solutions included)."""
+    return path.is_file() and not path.is_symlink()
+
+
+def size_text(size: int) -> str:
+    """A file size as a file manager shows it ("50.3 MB")."""
+    return f"{size / 1e6:.1f} MB"
+
+
+def names_text(names: Sequence[str], limit: int = 5) -> str:
+    """File names for a sentence: the first ``limit`` joined by commas, then "and N more"."""
+    shown = ", ".join(names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
 
 
 def _submission(student: str, folder: Path, expected: str) -> Submission:
     """The submission in one ``<student>/<assignment>`` folder, choosing its notebook."""
-    notebooks = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    notebooks = [p for p in entries if p.suffix == ".ipynb" and _plain_file(p)]
+    links = [p.name for p in entries if p.suffix == ".ipynb" and p.is_symlink()]
+    extra = tuple(p.name + ("/" if p.is_dir() else "") for p in entries
+                  if p not in notebooks and p.name != "timestamp.txt" and not p.name.startswith("."))
     stamp = folder / "timestamp.txt"
-    timestamp = stamp.read_text(errors="replace").strip()[:64] if stamp.is_file() else ""
+    timestamp = ""
+    if _plain_file(stamp):
+        with stamp.open(errors="replace") as file:
+            timestamp = file.read(4096).strip()[:64]  # bounded: a hand-in may hold anything under this name
     chosen, problem = None, ""
-    if (folder / expected).is_file():
+    if _plain_file(folder / expected):
         chosen = folder / expected
+    elif links and not notebooks:
+        problem = (f"{names_text(links)} {'is a link' if len(links) == 1 else 'are links'} to another file, "
+                   f"not a notebook: hand in the notebook file itself")
     elif len(notebooks) == 1:
         chosen = notebooks[0]
     elif not notebooks:
-        problem = f"no notebook was handed in (the folder {student}/{folder.name} holds no {expected})"
+        holds = f"; it holds {names_text(extra)}" if extra else ""
+        problem = f"no notebook was handed in (the folder {student}/{folder.name} holds no {expected}{holds})"
     else:
-        names = ", ".join(p.name for p in notebooks)
-        problem = (f"several notebooks were handed in ({names}) and none is named {expected}: "
-                   f"hand in the assignment's notebook under its own name")
-    return Submission(student, folder.name, folder, chosen, timestamp, problem)
+        problem = (f"several notebooks were handed in ({names_text([p.name for p in notebooks])}) and none is "
+                   f"named {expected}: hand in the assignment's notebook under its own name")
+    size = chosen.stat().st_size if chosen is not None else 0
+    if size > MAX_NOTEBOOK:
+        problem = (f"your notebook file is {size_text(size)}, more than the {MAX_NOTEBOOK // 1_000_000} MB the "
+                   f"grader reads, so it was not graded: clear its outputs (Edit → Clear Outputs of All Cells), "
+                   f"save it and hand it in again")
+        chosen = None
+    return Submission(student, folder.name, folder, chosen, timestamp, problem, size,
+                      tuple(p.name for p in notebooks), extra)

@@ -42,7 +42,7 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
     if jobs < 1:
         raise GradingError(f"-j must be at least 1 (got {jobs}): it is how many submissions run at once")
     for name, value in (("--cell-timeout", limits.cell_seconds), ("--timeout", limits.submission_seconds),
-                        ("--memory", limits.memory_mb)):
+                        ("--memory", limits.memory_mb), ("--processes", limits.processes)):
         if value <= 0:
             raise GradingError(f"{name} must be positive (got {value:g})")
     if out.exists() and not out.is_dir():

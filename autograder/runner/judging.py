@@ -11,7 +11,7 @@ from autograder.runner.definitions import target_definitions
 from autograder.runner.notebook import Notebook
 from autograder.spec import Check, CheckResult, Task, TaskResult
 
-__all__ = ["judge_task", "forbidden_note", "pictures_of"]
+__all__ = ["judge_task", "forbidden_note", "pictures_of", "tamper_note"]
 
 
 def judge_task(task: Task, entry: dict[str, Any] | None, notebook: Notebook | None,
@@ -21,8 +21,8 @@ def judge_task(task: Task, entry: dict[str, Any] | None, notebook: Notebook | No
         return zero_result(task, not_run, hidden=True)
     if entry["missing"]:
         return zero_result(task, missing_target_note(task), hidden=True)
-    note = forbidden_note(task, notebook) if notebook is not None else None
-    if note is not None:
+    note = (forbidden_note(task, notebook) if notebook is not None else None) or entry["forbidden"]
+    if note:
         return zero_result(task, note, hidden=True)
     outcomes = entry["outcomes"]
     checks = []
@@ -39,6 +39,14 @@ def _not_probed(task: Task, check: Check, why: str) -> CheckResult:
     """Zero for a check whose probe never ran (the process stopped in the middle of the task)."""
     return CheckResult(task=task.id, name=check.name, points=check.points, score=0.0,
                        hidden=check.hidden, message=why)
+
+
+def tamper_note(names: list[str]) -> str:
+    """Why every task scores 0 when the notebook changed what the checks rely on (see ``guard.py``)."""
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (f"your notebook changed {shown} while it ran: a graded notebook must not change torch, d2lmini, "
+            f"the autograder or Python's builtins, so every task scored 0 (the grader put them back before "
+            f"checking; your instructor sees this note too)")
 
 
 def forbidden_note(task: Task, notebook: Notebook) -> str | None:

@@ -22,7 +22,8 @@ class Limits:
     Importing torch and IPython and holding Fashion-MNIST's training split takes about 1.1 GB.
     """
     processes: int = 512
-    """RLIMIT_NPROC of the sandbox user; enforced only when student code runs as an unprivileged user."""
+    """RLIMIT_NPROC of the sandbox user (its processes and threads together); enforced only when student
+    code runs as an unprivileged user of its own."""
     file_mb: int = 512
     """RLIMIT_FSIZE: the largest file the student's code may write."""
 

@@ -36,6 +36,10 @@ class Notebook:
     """The assignment named in the notebook's metadata ``kit.assignment``."""
     release: int | None = None
     """The release number in ``kit.release``; None for a notebook without one."""
+    kernel: str = ""
+    """The kernel Jupyter ran it with, ``kernelspec.name`` ("python3"); empty when it names none."""
+    language: str = ""
+    """That kernel's language, ``kernelspec.language`` ("python"); empty when not given."""
 
     @property
     def runnable(self) -> tuple[Cell, ...]:
@@ -77,13 +81,23 @@ def parse_notebook(data: bytes) -> Notebook:
         raise NotebookError("your notebook has no list of cells: hand in the .ipynb file Jupyter saves")
     code = tuple(_code_cell(number, cell) for number, cell in enumerate(cells, start=1)
                  if isinstance(cell, dict) and cell.get("cell_type") == "code")
-    metadata = content.get("metadata")
-    kit = metadata.get("kit") if isinstance(metadata, dict) else None
-    kit = kit if isinstance(kit, dict) else {}
+    metadata = _mapping(content.get("metadata"))
+    kit, kernelspec = _mapping(metadata.get("kit")), _mapping(metadata.get("kernelspec"))
     assignment = kit.get("assignment") if isinstance(kit.get("assignment"), str) else None
     release = kit.get("release")
     release = release if isinstance(release, int) and not isinstance(release, bool) else None
-    return Notebook(code, assignment, release)
+    return Notebook(code, assignment, release, kernel=_text(kernelspec.get("name")),
+                    language=_text(kernelspec.get("language")))
+
+
+def _mapping(value: object) -> dict:
+    """A metadata entry that should be a JSON object; an empty one when it is anything else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    """A metadata entry that should be a string; empty when it is anything else."""
+    return value if isinstance(value, str) else ""
 
 
 def _code_cell(number: int, cell: dict) -> Cell:
@@ -94,9 +108,7 @@ def _code_cell(number: int, cell: dict) -> Cell:
     if not isinstance(source, str):
         raise NotebookError(f"cell {number} of your notebook is damaged (its source is not text): "
                             "hand in the last copy Jupyter saved")
-    metadata = cell.get("metadata")
-    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
-    nbgrader = nbgrader if isinstance(nbgrader, dict) else {}
+    nbgrader = _mapping(_mapping(cell.get("metadata")).get("nbgrader"))
     grade_id = nbgrader.get("grade_id") if isinstance(nbgrader.get("grade_id"), str) else ""
     graded_test = nbgrader.get("grade") is True and not nbgrader.get("solution")
     return Cell(number, source, grade_id, graded_test)

@@ -22,15 +22,16 @@ from autograder.report import Reports, write_reports
 from autograder.report.record import NOT_GRADED, Graded, Picture
 from autograder.runner.cache import Cache, grading_fingerprint
 from autograder.runner.course import current_release, notebook_name
-from autograder.runner.discover import Submission, discover
+from autograder.runner.discover import LARGE_NOTEBOOK, Submission, discover, names_text, size_text
 from autograder.runner.errors import GradingError
-from autograder.runner.judging import judge_task, pictures_of
+from autograder.runner.intrusion import intrusion_note, intrusions
+from autograder.runner.judging import judge_task, pictures_of, tamper_note
 from autograder.runner.limits import Limits
 from autograder.runner.notebook import Notebook, NotebookError, load_notebook
 from autograder.runner.progress import Progress
 from autograder.runner.references import References
 from autograder.runner.registry import assignments_of, source_file, tasks_of
-from autograder.runner.sandbox import Execution, execute
+from autograder.runner.sandbox import Execution, execute, hidden_folders
 from autograder.spec import Task, TaskResult
 
 __all__ = ["Options", "Run", "Grading", "Step", "PIPELINE", "run_pipeline"]
@@ -86,7 +87,7 @@ class Run:
             scores = ", ".join(f"{r.student} {r.score:.4g}" for r in mine)
             lines.append(f"  {assignment} (out of {mine[0].max_score:g}): {scores}")
         if self.ignored:
-            lines.append(f"skipped {len(self.ignored)} folder(s) of unknown assignments: "
+            lines.append(f"skipped {len(self.ignored)} folder(s) of unknown assignments or links: "
                          f"{', '.join(self.ignored[:5])}")
         if self.reports is not None:
             out = self.options.out
@@ -108,6 +109,8 @@ class Grading:
     results: tuple[TaskResult, ...] = ()
     pictures: tuple[Picture, ...] = ()
     notes: list[str] = field(default_factory=list)
+    zeroed: str = ""
+    """Why every task scores 0 whatever its checks say (the notebook reached into the grader); "" if not."""
     record: Graded | None = None
 
 
@@ -137,7 +140,7 @@ def discover_step(run: Run) -> None:
 
 
 def load_step(grading: Grading) -> None:
-    """Read and validate the notebook; say so when it is from an older release."""
+    """Read and validate the notebook; note what the hand-in holds besides it, its kernel, its release."""
     submission = grading.submission
     if submission.notebook is None:
         grading.notes.append(submission.problem)
@@ -146,8 +149,26 @@ def load_step(grading: Grading) -> None:
         grading.notebook = load_notebook(submission.notebook)
     except NotebookError as error:
         grading.notes.append(str(error))
-        return
+    if submission.size > LARGE_NOTEBOOK:
+        grading.notes.append(f"your notebook file is {size_text(submission.size)}; it was graded, but clear its "
+                             f"outputs (Edit → Clear Outputs of All Cells) before handing in")
+    if len(submission.notebooks) > 1:
+        grading.notes.append(f"you handed in {len(submission.notebooks)} notebooks "
+                             f"({names_text(submission.notebooks)}); {submission.notebook.name} was graded")
+    if submission.extra_files:
+        one = len(submission.extra_files) == 1
+        grading.notes.append(f"your hand-in also holds {names_text(submission.extra_files)}, which the assignment "
+                             f"does not ask for; your notebook could read {'it' if one else 'them'}, but "
+                             f"{'it is' if one else 'they are'} not graded")
     notebook = grading.notebook
+    if notebook is None:
+        return
+    kind = (notebook.language or notebook.kernel).lower()  # the language decides; a bare name ("ir") too
+    if not kind:
+        grading.notes.append("your notebook names no kernel; it was graded with Python 3")
+    elif not kind.startswith("python"):
+        name = (notebook.kernel or notebook.language)[:60]
+        grading.notes.append(f"your notebook's kernel is {name!r}, not Python 3; it was graded with Python 3")
     if notebook.assignment not in (None, submission.assignment):
         grading.notes.append(f"this notebook says it is {notebook.assignment}, but it was handed in as "
                              f"{submission.assignment}; it was graded as {submission.assignment}")
@@ -160,13 +181,19 @@ def load_step(grading: Grading) -> None:
 
 
 def execute_step(grading: Grading) -> None:
-    """Run the notebook's cells and the probes in a sandbox."""
+    """Run the notebook's cells and the probes in a sandbox, unless its source reaches into the grader."""
     if grading.notebook is None:
+        return
+    findings = intrusions(grading.notebook.runnable)
+    if findings:
+        grading.zeroed = intrusion_note(findings)
         return
     options = grading.options
     grading.execution = execute(grading.submission.folder, grading.notebook.runnable,
                                 assignment=grading.submission.assignment,
-                                tasks_module=options.tasks_module, limits=options.limits)
+                                tasks_module=options.tasks_module, limits=options.limits,
+                                hidden=hidden_folders((options.solutions, options.submissions, options.out),
+                                                      keep=[f for f in [source_file(options.tasks_module)] if f]))
     grading.notes.extend(grading.execution.problems)
 
 
@@ -179,8 +206,14 @@ def judge_step(grading: Grading) -> None:
     else:
         not_run = (f"{NOT_GRADED}your notebook's process stopped before the grader reached this "
                    "task (see the top of this page)")
-    grading.results = tuple(judge_task(task, entries.get(task.id), grading.notebook, not_run)
-                            for task in grading.tasks)
+    if record and record["tampered"]:
+        grading.zeroed = tamper_note(record["tampered"])
+    if grading.zeroed:
+        grading.notes.append(grading.zeroed)
+        grading.results = tuple(zero_result(task, grading.zeroed, hidden=True) for task in grading.tasks)
+    else:
+        grading.results = tuple(judge_task(task, entries.get(task.id), grading.notebook, not_run)
+                                for task in grading.tasks)
     grading.pictures = tuple(picture for task in grading.tasks
                              for picture in pictures_of(task, entries.get(task.id), grading.references.history))
 

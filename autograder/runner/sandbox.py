@@ -5,44 +5,48 @@ starts ``supervisor.py``, which starts ``python -m autograder.runner.worker`` th
 the limits, and reads back the outcome record the worker saved, with
 ``torch.load(weights_only=True)``: plain data only, never the student's objects.
 
-When the grader runs as root, the worker runs as ``nobody`` (through util-linux's
-``setpriv``, with no_new_privs, so setuid programs cannot raise it again) and the scratch
-folder is nobody's. If nobody cannot reach the Python installation (a pyenv under /root,
-say), it keeps one capability, CAP_DAC_READ_SEARCH, to read it: it can then read any file,
-but still write only its scratch folder and signal only its own processes.
+When the grader runs as root, the worker runs as a user of its own (see ``identity.py``),
+the scratch folder is that user's, and the worker gets its own view of the files: the
+solutions, the other submissions, the reports and the repository's tests and history are
+empty folders to it, and /tmp and /dev/shm are fresh and thrown away after the run.
 """
 from __future__ import annotations
 
 import io
 import json
 import os
-import pwd
 import shutil
 import signal
 import stat
 import subprocess
 import sys
-import sysconfig
 import tempfile
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import torch
 
+from autograder.runner.channel import last_frame
 from autograder.runner.course import REPO
+from autograder.runner.identity import Identity, borrowed, sandbox_identity
 from autograder.runner.limits import Limits
 from autograder.runner.notebook import Cell
 
-__all__ = ["Execution", "Identity", "execute", "sandbox_identity"]
+__all__ = ["Execution", "execute", "hidden_folders", "can_isolate"]
 
-SANDBOX_USER = "nobody"
-"""The user student code runs as when the grader runs as root."""
 _SUPERVISOR = Path(__file__).with_name("supervisor.py")
 _MAX_RECORD_BYTES = 256 << 20
-_OUTCOMES = "outcomes.pt"
 _CELLS = "cells.json"
+_PRIVATE = ("/tmp", "/var/tmp", "/dev/shm")
+"""Folders every user may write: each worker gets fresh empty ones."""
+_ALWAYS_HIDDEN = ("solutions", "tests", ".git", "examples", "grading")
+"""Folders of the repository student code never sees: the sources with hidden tests, the kit's
+tests, its history, the demo class and the default report folder."""
+_PRINTED_NOTE_BYTES = 10 << 20
+"""Output beyond which the feedback says the notebook printed too much."""
+_TAIL_KEPT = "64 KB"
 
 
 @dataclass(frozen=True)
@@ -59,78 +63,82 @@ class Execution:
     """Wall time of the run."""
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who student code runs as when the grader is root."""
-
-    uid: int
-    gid: int
-    read_all: bool
-    """Whether it keeps CAP_DAC_READ_SEARCH, because it could not reach Python otherwise."""
-
-    def command(self) -> list[str]:
-        """The setpriv prefix that switches to this identity for good."""
-        prefix = ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups", "--no-new-privs"]
-        if self.read_all:
-            prefix += ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
-        return prefix + ["--"]
+def hidden_folders(extra: Iterable[Path], keep: Iterable[Path] = ()) -> tuple[str, ...]:
+    """The folders to empty in the worker's view: the repository's own and ``extra`` (the solutions,
+    the submissions, the reports), those that exist and hold neither Python, the kit nor ``keep``
+    (the file declaring the tasks)."""
+    needed = [Path(sys.prefix).resolve(), Path(sys.executable).resolve(), REPO / "autograder", REPO / "d2lmini",
+              Path(tempfile.gettempdir()).resolve(), *(Path(p).resolve() for p in keep)]
+    folders = []
+    for folder in [REPO / name for name in _ALWAYS_HIDDEN] + [Path(p) for p in extra]:
+        folder = folder.resolve()
+        if folder.is_dir() and not any(path == folder or folder in path.parents for path in needed) \
+                and str(folder) not in folders:
+            folders.append(str(folder))
+    return tuple(folders)
 
 
 @lru_cache(maxsize=1)
-def sandbox_identity() -> Identity | None:
-    """``nobody`` when we are root and setpriv is installed; None to run student code as ourselves."""
-    if os.geteuid() != 0:
-        return None
-    if shutil.which("setpriv") is None:
-        print("autograder: warning: student code runs as root, because setpriv (util-linux) is not "
-              "installed; install it so that student code runs as nobody", file=sys.stderr)
-        return None
-    entry = pwd.getpwnam(SANDBOX_USER)
-    paths = [os.path.realpath(sys.executable), sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"),
-             str(REPO)]
-    return Identity(entry.pw_uid, entry.pw_gid, read_all=not all(map(_open_to_all, paths)))
-
-
-def _open_to_all(path: str) -> bool:
-    """Whether every folder on the way to ``path`` lets any user through."""
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        if not os.stat(folder).st_mode & stat.S_IXOTH:
-            return False
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return True
-        folder = parent
+def can_isolate() -> bool:
+    """Whether this kernel lets us give the worker its own mount namespace (needs CAP_SYS_ADMIN)."""
+    probe = "import ctypes, sys; sys.exit(ctypes.CDLL(None, use_errno=True).unshare(0x00020000) != 0)"
+    ok = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True).returncode == 0
+    if not ok:
+        print("autograder: warning: this kernel refuses mount namespaces, so student code can read the "
+              "solutions and the other submissions; grade in a container or VM with CAP_SYS_ADMIN",
+              file=sys.stderr)
+    return ok
 
 
 def execute(folder: Path, cells: tuple[Cell, ...], *, assignment: str, tasks_module: str,
-            limits: Limits) -> Execution:
-    """Run ``cells`` in a scratch copy of ``folder`` and probe the assignment's tasks; never raises for student faults."""
-    identity = sandbox_identity()
+            limits: Limits, hidden: tuple[str, ...] = ()) -> Execution:
+    """Run ``cells`` in a scratch copy of ``folder`` and probe the assignment's tasks; never raises for student faults.
+
+    ``hidden`` are folders (see :func:`hidden_folders`) that student code sees empty when the grader is root.
+    """
+    base = sandbox_identity()
     scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
+    handle, outcomes = tempfile.mkstemp(prefix="autograder-record-")  # ours alone (0600), outside scratch
+    os.close(handle)
     try:
-        shutil.copytree(folder, scratch, symlinks=True, dirs_exist_ok=True)
+        left_out: list[str] = []
+        shutil.copytree(folder, scratch, symlinks=True, dirs_exist_ok=True,
+                        ignore=_not_copied(limits.file_mb << 20, left_out))
         (scratch / _CELLS).write_text(json.dumps([{"number": c.number, "source": c.source} for c in cells]))
-        if identity is not None:
-            _give(scratch, identity.uid, identity.gid)
-        status = _supervise(scratch, identity, assignment, tasks_module, limits)
-        record, unreadable = _read_record(scratch / _OUTCOMES)
+        if base is None:
+            status = _supervise(scratch, outcomes, None, assignment, tasks_module, limits, ())
+        else:
+            with borrowed(base) as identity:
+                _give(scratch, identity.uid, identity.gid)
+                status = _supervise(scratch, outcomes, identity, assignment, tasks_module, limits,
+                                    hidden if can_isolate() else ())
+        record, unreadable = _read_record(outcomes)
     finally:
         shutil.rmtree(scratch, onerror=_force_remove)
+        os.unlink(outcomes)
     problems = _problems(status, record, limits, tuple(c.number for c in cells))
     if unreadable:
         problems = (unreadable, *problems)
     finished = record is not None and record.get("finished") and not problems
+    if left_out:
+        one = len(left_out) == 1
+        problems += (f"{', '.join(left_out[:5])} {'was' if one else 'were'} not copied for grading, so your "
+                     f"notebook ran without {'it' if one else 'them'}",)
+    printed = int(status.get("printed", 0))
+    if printed > _PRINTED_NOTE_BYTES:
+        problems += (f"your notebook printed {printed / 2**20:.0f} MB; the grader kept only the last "
+                     f"{_TAIL_KEPT} of it: print a summary rather than every step",)
     return Execution(record, problems, "" if finished else status.get("output", ""),
                      float(status.get("seconds", 0.0)))
 
 
-def _supervise(scratch: Path, identity: Identity | None, assignment: str, tasks_module: str,
-               limits: Limits) -> dict[str, Any]:
+def _supervise(scratch: Path, outcomes: str, identity: Identity | None, assignment: str, tasks_module: str,
+               limits: Limits, hidden: tuple[str, ...]) -> dict[str, Any]:
     """Run the supervisor and return its status object (an ``error`` key when it failed itself)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-        "HOME": str(scratch), "TMPDIR": str(scratch), "XDG_CACHE_HOME": str(scratch / ".cache"),
+        "HOME": str(scratch), "TMPDIR": str(scratch), "USER": "student", "LOGNAME": "student",
+        "XDG_CACHE_HOME": str(scratch / ".cache"),
         "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(scratch / ".matplotlib"),
         "IPYTHONDIR": str(scratch / ".ipython"), "PYTHONPATH": str(REPO),
         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
@@ -140,12 +148,14 @@ def _supervise(scratch: Path, identity: Identity | None, assignment: str, tasks_
     env.update({k: v for k, v in os.environ.items() if k == "D2LMINI_DATA"})
     spec = {
         "command": (identity.command() if identity else []) + [
-                    sys.executable, "-P", "-m", "autograder.runner.worker", _CELLS, _OUTCOMES,
+                    sys.executable, "-P", "-s", "-m", "autograder.runner.worker", _CELLS,
                     "--assignment", assignment, "--tasks", tasks_module,
-                    "--cell-seconds", str(limits.cell_seconds)],
+                    "--cell-seconds", str(limits.cell_seconds)] + (["--own-user"] if identity else []),
+        "record": outcomes,
         "cwd": str(scratch), "env": env, "seconds": limits.submission_seconds,
         "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
         "processes": limits.processes if identity else None,
+        "hide": list(hidden), "private": [p for p in _PRIVATE if os.path.isdir(p)] if hidden else [],
     }
     supervisor = subprocess.Popen([sys.executable, "-I", str(_SUPERVISOR), json.dumps(spec)],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -165,26 +175,18 @@ def _supervise(scratch: Path, identity: Identity | None, assignment: str, tasks_
         return {"error": err.decode(errors="replace")[-2000:] or f"exit status {supervisor.returncode}"}
 
 
-def _read_record(path: Path) -> tuple[dict[str, Any] | None, str]:
-    """The worker's record, or None and why it could not be read ("" when there was none).
+def _read_record(path: str) -> tuple[dict[str, Any] | None, str]:
+    """The worker's last record (see ``channel.py``), or None and why it could not be read ("" when there was none).
 
-    The file is the student's process's: it is opened without following links, must be a
-    regular file of bounded size, and is read as plain data only.
+    What the student's process wrote is read as plain data only, and must have the record's structure.
     """
     altered = "the grader could not read what your notebook's process saved (it was altered)"
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
+        data = last_frame(path, _MAX_RECORD_BYTES)
+    except ValueError:
+        return None, "your notebook's grading output was larger than the grader reads"
+    if data is None:
         return None, ""
-    except OSError:  # a link, or no longer ours to read
-        return None, altered
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return None, altered
-        if info.st_size > _MAX_RECORD_BYTES:
-            return None, "your notebook's grading output was larger than the grader reads"
-        data = file.read(_MAX_RECORD_BYTES + 1)
     try:
         record = torch.load(io.BytesIO(data), weights_only=True)
     except Exception as error:  # anything may be in it
@@ -195,11 +197,13 @@ def _read_record(path: Path) -> tuple[dict[str, Any] | None, str]:
 def _well_formed(record: Any) -> bool:
     """Whether the record has the structure the worker writes."""
     if not isinstance(record, dict) or not isinstance(record.get("cells"), list) \
-            or not isinstance(record.get("tasks"), dict) or not isinstance(record.get("stopped"), str):
+            or not isinstance(record.get("tasks"), dict) or not isinstance(record.get("stopped"), str) \
+            or not isinstance(record.get("tampered"), list) or not all(isinstance(n, str) for n in record["tampered"]) \
+            or not isinstance(record.get("background"), int):
         return False
     cells_ok = all(isinstance(c, dict) and isinstance(c.get("number"), int) and isinstance(c.get("error"), str)
                    for c in record["cells"])
-    tasks_ok = all(isinstance(t, dict) and isinstance(t.get("missing"), bool)
+    tasks_ok = all(isinstance(t, dict) and isinstance(t.get("missing"), bool) and isinstance(t.get("forbidden"), str)
                    and isinstance(t.get("outcomes"), list)
                    and all(isinstance(o, dict) and {"output", "error", "seconds"} <= o.keys()
                            and (o["error"] is None or isinstance(o["error"], str))
@@ -230,9 +234,9 @@ def _problems(status: dict[str, Any], record: dict[str, Any] | None, limits: Lim
     elif code != 0 or record is None or not record.get("finished"):
         problems.append(f"your notebook's process ended early (exit status {code}) {where}: do not call "
                         f"os._exit() or kill the process; what had not run by then scores 0")
-    if status.get("leftovers"):
-        problems.append(f"your notebook left {status['leftovers']} background process(es) running; "
-                        f"they were stopped")
+    leftovers = int(status.get("leftovers", 0)) + (record["background"] if record is not None else 0)
+    if leftovers:
+        problems.append(f"your notebook left {leftovers} background process(es) running; they were stopped")
     return tuple(problems)
 
 
@@ -242,6 +246,25 @@ def _where_stopped(record: dict[str, Any] | None, cells: tuple[int, ...]) -> str
     if done < len(cells):
         return f"while running cell {cells[done]}"
     return "while the grader was checking your functions"
+
+
+def _not_copied(limit: int, left_out: list[str]):
+    """A copytree ``ignore`` that leaves out files over ``limit`` bytes and whatever is not a file, a
+    folder or a link (a named pipe would block the copy), saying why in ``left_out``."""
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        skipped = []
+        for name in names:
+            info = os.lstat(os.path.join(folder, name))
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+                left_out.append(f"{name} (larger than {limit >> 20} MB)")
+            elif not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+                left_out.append(f"{name} (not a regular file)")
+            else:
+                continue
+            skipped.append(name)
+        return skipped
+
+    return ignore
 
 
 def _give(scratch: Path, uid: int, gid: int) -> None:

@@ -2,12 +2,15 @@
 
 Run as a script (``python supervisor.py SPEC``), not with -m, so that it starts in
 milliseconds on the standard library alone. SPEC is a JSON object: ``command``, ``cwd``,
-``env``, ``seconds`` (wall time), ``memory_mb``, ``file_mb``, and ``processes`` (or null:
+``env``, ``seconds`` (wall time), ``memory_mb``, ``file_mb``, ``processes`` (or null:
 RLIMIT_NPROC counts every process of a user, so it is set only for a dedicated sandbox user;
-the command itself switches to that user, with setpriv). It prints one JSON object on stdout:
+the command itself switches to that user, with setpriv), ``record`` (the record file, which
+the worker gets as an open descriptor, ``--record-fd N``: see ``channel.py``), and ``hide``
+and ``private`` (folders;
+both empty unless the grader is root, see :func:`_isolate`). It prints one JSON object on stdout:
 ``returncode`` (negative: killed by that signal), ``timed_out``, ``seconds``,
-``leftovers`` (processes killed after the worker ended) and ``output`` (the last
-64 KB of what the worker printed).
+``leftovers`` (processes killed after the worker ended), ``printed`` (bytes the worker
+wrote to stdout and stderr) and ``output`` (the last 64 KB of them).
 
 The supervisor is a child subreaper (Linux): a process the worker daemonizes, even
 through setsid(), is re-parented to the supervisor when its parent ends, so it is found
@@ -28,6 +31,9 @@ import time
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 _TAIL_BYTES = 64 * 1024
+_CLONE_NEWNS = 0x00020000
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
+_MS_BIND, _MS_REC, _MS_PRIVATE = 4096, 16384, 1 << 18
 
 
 def main(argv: list[str]) -> int:
@@ -36,10 +42,12 @@ def main(argv: list[str]) -> int:
     _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)  # the grader died: clean up (see terminate below)
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     start = time.monotonic()
+    record = os.open(spec["record"], os.O_WRONLY | os.O_APPEND)
     worker = subprocess.Popen(
-        spec["command"], cwd=spec["cwd"], env=spec["env"], stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, close_fds=True,
-        preexec_fn=lambda: _limit(spec))
+        spec["command"] + ["--record-fd", str(record)], cwd=spec["cwd"], env=spec["env"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        close_fds=True, pass_fds=(record,), preexec_fn=lambda: _limit(spec))
+    os.close(record)
 
     def terminate(signum: int, frame: object) -> None:
         """The grader's own time limit ran out, or the grader died: clean up before going."""
@@ -48,7 +56,8 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, terminate)
     chunks: list[bytes] = []
-    reader = threading.Thread(target=_keep_tail, args=(worker.stdout, chunks), daemon=True)
+    printed = [0]
+    reader = threading.Thread(target=_keep_tail, args=(worker.stdout, chunks, printed), daemon=True)
     reader.start()
     timed_out = False
     try:
@@ -61,7 +70,7 @@ def main(argv: list[str]) -> int:
     print(json.dumps({
         "returncode": worker.returncode, "timed_out": timed_out,
         "seconds": round(time.monotonic() - start, 3), "leftovers": leftovers,
-        "output": b"".join(chunks)[-_TAIL_BYTES:].decode("utf-8", "replace"),
+        "printed": printed[0], "output": b"".join(chunks)[-_TAIL_BYTES:].decode("utf-8", "replace"),
     }))
     return 0
 
@@ -73,7 +82,10 @@ def _prctl(option: int, value: int) -> None:
 
 
 def _limit(spec: dict) -> None:
-    """In the worker before it starts: resource limits (inherited by all it starts), die with the supervisor."""
+    """In the worker before it starts: its own view of the files, resource limits (inherited by all it
+    starts), die with the supervisor."""
+    if spec["hide"] or spec["private"]:
+        _isolate(spec["hide"], spec["private"], spec["cwd"])
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # setpriv's change of user clears it; then killpg still holds
     memory = spec["memory_mb"] << 20
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
@@ -84,12 +96,44 @@ def _limit(spec: dict) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (spec["processes"], spec["processes"]))
 
 
-def _keep_tail(stream, chunks: list[bytes]) -> None:
-    """Read the worker's output to the end, keeping only the last part."""
+def _isolate(hide: list[str], private: list[str], cwd: str) -> None:
+    """Give the worker a mount namespace of its own (as root, before it switches user).
+
+    Each ``hide`` folder (the solutions, the other submissions, the reports, the repository's
+    tests and history) becomes an empty read-only folder; each ``private`` folder (/tmp,
+    /dev/shm) a fresh empty one, so nothing written there outlives the run or reaches another
+    student. The scratch folder ``cwd`` stays where it was, bound back in when a private
+    folder covers it. Raises OSError when the kernel refuses (no CAP_SYS_ADMIN).
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def mount(source: str, target: str, kind: str | None, flags: int, options: str | None) -> None:
+        if libc.mount(source.encode(), target.encode(), kind.encode() if kind else None, flags,
+                      options.encode() if options else None) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, f"mount {target}: {os.strerror(error)}")
+
+    if libc.unshare(_CLONE_NEWNS) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"unshare: {os.strerror(error)}")
+    mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)  # nothing below propagates back out
+    for folder in hide:
+        mount("tmpfs", folder, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=0555")
+    for folder in private:
+        mount("tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=512m,mode=1777")
+        if cwd.startswith(folder.rstrip("/") + "/"):
+            os.makedirs(cwd, mode=0o700, exist_ok=True)
+            mount(".", cwd, None, _MS_BIND, None)  # "." is still the scratch folder (chdir came first)
+            os.chdir(cwd)
+
+
+def _keep_tail(stream, chunks: list[bytes], printed: list[int]) -> None:
+    """Read the worker's output to the end, keeping only the last part and counting all of it."""
     kept = 0
     while block := stream.read1(65536):
         chunks.append(block)
         kept += len(block)
+        printed[0] += len(block)
         while kept - len(chunks[0]) >= _TAIL_BYTES:
             kept -= len(chunks.pop(0))
 

@@ -10,11 +10,37 @@ from autograder.compare import Hint, close, with_hint
 from autograder.spec import Verdict
 from autograder.tasks._plain import plain, scalar_or_described
 
-__all__ = ["attempt", "raised_hint", "tensor_verdict"]
+__all__ = ["InputChanged", "unchanged", "attempt", "raised_hint", "changed_hint", "tensor_verdict"]
+
+
+class InputChanged(Exception):
+    """A graded function changed a tensor it was given in place; ``name`` is that argument's ("X", "y_hat")."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"changed its input {name} in place")
+        self.name = name
+
+
+def unchanged(fn: Callable[..., Any], *args: Any, names: Sequence[str]) -> Any:
+    """``fn(*args)``; raises InputChanged with the name (from ``names``) of the first tensor it changed in place."""
+    before = [arg.clone() if isinstance(arg, torch.Tensor) else None for arg in args]
+    result = fn(*args)
+    for name, arg, copy in zip(names, args, before, strict=True):
+        if copy is not None and not _same(arg, copy):
+            raise InputChanged(name)
+    return result
+
+
+def _same(tensor: torch.Tensor, copy: torch.Tensor) -> bool:
+    """Whether a tensor still has its copy's shape, dtype and values (NaN where the copy has NaN)."""
+    if tensor.shape != copy.shape or tensor.dtype != copy.dtype:
+        return False
+    return bool(((tensor == copy) | (tensor.isnan() & copy.isnan())).all())
 
 
 def attempt(call: Callable[[], Any]) -> Any:
-    """The call's result as plain data, or {"raised": ...} naming the exception and the line it came from.
+    """The call's result as plain data, {"changed": name} when it changed an input in place (see
+    ``unchanged``), or {"raised": ...} naming the exception and the line it came from.
 
     NotImplementedError (the untouched stub) and timeouts are left to the engine.
     """
@@ -22,6 +48,8 @@ def attempt(call: Callable[[], Any]) -> Any:
         return plain(call(), scalar_or_described)
     except NotImplementedError:
         raise
+    except InputChanged as exc:
+        return {"changed": exc.name}
     except Exception as exc:  # the student's code failed: the judge explains the likely cause
         frames = traceback.extract_tb(exc.__traceback__)
         line = f" (at `{frames[-1].line}`)" if frames and frames[-1].line else ""
@@ -34,12 +62,23 @@ def raised_hint(fragments: Sequence[str], sentence: str) -> Hint:
             and any(f in got.get("raised", "") for f in fragments)), sentence
 
 
+def changed_hint(sentence: str) -> Hint:
+    """A hint that fires when the student's code changed its input in place (the in-place call to avoid)."""
+    return (lambda got: isinstance(got, dict) and "changed" in got), sentence
+
+
 def tensor_verdict(got: Any, expected: torch.Tensor, *, what: str, hints: Sequence[Hint] = (),
                    rtol: float | None = None, atol: float | None = None) -> Verdict:
-    """compare.close, extended to outputs that ``attempt`` recorded as an exception or an odd object."""
+    """compare.close, extended to outputs that ``attempt`` recorded as an exception, an odd object or
+    a changed input."""
     if isinstance(got, dict) and "raised" in got:
         return with_hint(Verdict.fail(f"{what} raised {got['raised']}"), got, hints)
     if isinstance(got, dict) and "returned" in got:
         return with_hint(Verdict.fail(f"{what} returned {got['returned']}, expected a tensor of "
                                       f"shape {tuple(expected.shape)}"), got, hints)
+    if isinstance(got, dict) and "changed" in got:
+        name = got["changed"]
+        return with_hint(Verdict.fail(f"{what} changed its input in place ({name} after the call is not "
+                                      f"the {name} it was given): compute new tensors and leave the "
+                                      f"input as it was"), got, hints)
     return close(got, expected, what=what, hints=hints, rtol=rtol, atol=atol)

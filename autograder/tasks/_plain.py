@@ -19,8 +19,8 @@ def scalar_or_described(value: Any) -> Any:
 
 def plain(value: Any, leaf: Callable[[Any], Any] = describe) -> Any:
     """A tensor as a detached copy on the CPU, a list/tuple item by item, anything else as ``leaf`` makes it."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().clone()
+    if isinstance(value, torch.Tensor):  # a meta tensor has no values to copy: the judge names its device
+        return value.detach() if value.is_meta else value.detach().cpu().clone()
     if isinstance(value, (list, tuple)):
         return [plain(v, leaf) for v in value]
     return leaf(value)

@@ -148,3 +148,47 @@ def test_does_a_model_that_never_learns_score_zero(bugs, one_thread):
     result = grade("hw3_training", bugs["model_bugs"].NeverLearns)
     assert result.score == 0, messages(result)
     assert "validation accuracy after training is 0.1" in messages(result)
+
+
+def softmax_in_place(X):
+    """The book's softmax with X.exp_(): right values, but the caller's X is overwritten."""
+    X.exp_()
+    return X / X.sum(1, keepdims=True)
+
+
+def cross_entropy_in_place(y_hat, y):
+    """The book's cross-entropy with y_hat.log_(): right value, but the caller's predictions are overwritten."""
+    y_hat.log_()
+    return -y_hat[list(range(len(y_hat))), y].mean()
+
+
+@pytest.mark.parametrize("task_id, in_place, name", [
+    ("hw3_softmax", softmax_in_place, "X.exp_()"),
+    ("hw3_cross_entropy", cross_entropy_in_place, "y_hat.log_()"),
+])
+def test_does_a_function_that_changes_its_input_lose_the_book_example_point(task_id, in_place, name):
+    """Are right values computed by overwriting the input caught on the book's example, and only there?"""
+    result = grade(task_id, in_place)
+    failed = [c for c in result.checks if not c.passed]
+    assert [c.name for c in failed] == [get_task(task_id).checks[0].name]
+    assert result.score == get_task(task_id).points - 1
+    assert "changed its input in place" in failed[0].message and name in failed[0].message
+
+
+def test_is_an_input_changed_in_place_reported_by_name_and_an_untouched_one_not():
+    """Does unchanged() name the changed argument, pass NaN inputs left as they were, and return the result?"""
+    from autograder.tasks._attempt import InputChanged, attempt, unchanged
+
+    X, y = torch.tensor([[float("nan"), 1.0]]), torch.tensor([0])
+    assert torch.equal(unchanged(lambda a, b: a.nan_to_num() + b, X, y, names=("X", "y")), torch.tensor([[0.0, 1.0]]))
+    with pytest.raises(InputChanged, match="changed its input y in place"):
+        unchanged(lambda a, b: b.add_(1), X, y, names=("X", "y"))
+    assert attempt(lambda: unchanged(lambda a: a.unsqueeze_(0), X, names=("X",))) == {"changed": "X"}
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_does_a_softmax_of_nan_or_inf_earn_only_the_shape_point(value):
+    """NaN or Inf everywhere has the right shape, but must not pass the shift check (NaN "equals" NaN there)."""
+    result = grade("hw3_softmax", lambda X: torch.full_like(X, value))
+    assert {c.name for c in result.checks if c.passed} == {"the output has the input's shape"}
+    assert ("NaN" if value != value else "Inf") in messages(result)

@@ -7,7 +7,7 @@ import torch
 
 import d2lmini as d2l
 from autograder.spec import Check, Task, Verdict
-from autograder.tasks._attempt import attempt, tensor_verdict
+from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
 from autograder.tasks._rng import generator
 from autograder.tasks._text import shape_text
@@ -51,9 +51,14 @@ CE_BUGS: tuple[Bug, ...] = (
 )
 
 
+CE_IN_PLACE = changed_hint("y_hat.log_() and y_hat *= ... overwrite the caller's predictions; write "
+                           "-torch.log(y_hat[list(range(len(y_hat))), y]).mean()")
+"""What to do instead when cross_entropy changed its arguments."""
+
+
 def _ce_verdict(got: Any, y_hat: torch.Tensor, y: torch.Tensor) -> Verdict:
     """The student's cross_entropy(y_hat, y) against d2lmini's."""
-    return tensor_verdict(got, d2l.cross_entropy(y_hat, y), hints=bug_hints(CE_BUGS, y_hat, y),
+    return tensor_verdict(got, d2l.cross_entropy(y_hat, y), hints=(*bug_hints(CE_BUGS, y_hat, y), CE_IN_PLACE),
                           what=f"cross_entropy(y_hat, y) for y_hat of shape {shape_text(y_hat.shape)} "
                          f"and y = {y.tolist() if len(y) <= 8 else f'{len(y)} labels'}")
 
@@ -70,7 +75,7 @@ CROSS_ENTROPY = Task(
     target="cross_entropy",
     checks=(
         Check("the book's example: two predictions, labels [0, 2]", 1.0,
-              probe=lambda ce: attempt(lambda: ce(*_book_labels())),
+              probe=lambda ce: attempt(lambda: unchanged(ce, *_book_labels(), names=("y_hat", "y"))),
               judge=lambda got: _ce_verdict(got, *_book_labels())),
         Check("equals the mean of -log y_hat[i, y[i]] on random probabilities", 1.0,
               probe=lambda ce: attempt(lambda: ce(*_predictions(*CE_RANDOM))),

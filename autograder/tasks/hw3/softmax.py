@@ -8,7 +8,7 @@ import torch
 import d2lmini as d2l
 from autograder.compare import Hint, close, describe, with_hint
 from autograder.spec import Check, Task, Verdict
-from autograder.tasks._attempt import attempt, raised_hint, tensor_verdict
+from autograder.tasks._attempt import attempt, changed_hint, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
 from autograder.tasks._rng import generator
 from autograder.tasks._text import shape_text
@@ -45,11 +45,14 @@ SOFTMAX_RAISED: tuple[Hint, ...] = (
                 "the row sums lost their second axis: X_exp.sum(1) has shape (n,), which does not "
                 "broadcast against (n, q); use X_exp.sum(1, keepdims=True)"),
 )
+SOFTMAX_IN_PLACE = changed_hint("X.exp_() and X /= ... overwrite the caller's X; compute "
+                                "X_exp = torch.exp(X) and return X_exp / X_exp.sum(1, keepdims=True)")
+"""What to do instead when softmax changed its argument."""
 
 
 def _softmax_hints(X: torch.Tensor) -> tuple[Hint, ...]:
-    """Known softmax bugs on this input, then the hints for the errors they raise."""
-    return bug_hints(SOFTMAX_BUGS, X) + SOFTMAX_RAISED
+    """Known softmax bugs on this input, then the hints for the errors they raise and for changing X."""
+    return bug_hints(SOFTMAX_BUGS, X) + SOFTMAX_RAISED + (SOFTMAX_IN_PLACE,)
 
 
 def _softmax_verdict(got: Any, X: torch.Tensor) -> Verdict:
@@ -100,8 +103,8 @@ def _shift_inputs() -> tuple[torch.Tensor, torch.Tensor]:
 def _shift_judge(got: list) -> Verdict:
     """softmax(X + c) equals softmax(X) for a constant c per row."""
     X, shifted = _shift_inputs()
-    for out, inp in zip(got, (X, shifted)):
-        if not isinstance(out, torch.Tensor) or out.shape != X.shape:
+    for out, inp in zip(got, (X, shifted)):  # NaN or Inf in the same places would compare equal below
+        if not isinstance(out, torch.Tensor) or out.shape != X.shape or not torch.isfinite(out).all():
             return _softmax_verdict(out, inp)
     return close(got[1], got[0], what="softmax(X + c) compared with softmax(X), for X of shape "
                  f"{shape_text(X.shape)} and c a constant per row (softmax must ignore it)",
@@ -141,7 +144,7 @@ SOFTMAX = Task(
     target="softmax",
     checks=(
         Check("matches the reference on the book's example (a 2×5 torch.rand input)", 1.0,
-              probe=lambda softmax: attempt(lambda: softmax(_book_logits())),
+              probe=lambda softmax: attempt(lambda: unchanged(softmax, _book_logits(), names=("X",))),
               judge=lambda got: _softmax_verdict(got, _book_logits())),
         Check("rows sum to 1 and entries are non-negative", 1.0,
               probe=lambda softmax: attempt(lambda: softmax(_logits(*SOFTMAX_ROWS))),
