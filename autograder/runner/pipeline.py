@@ -31,7 +31,7 @@ from autograder.runner.notebook import Notebook, NotebookError, load_notebook
 from autograder.runner.progress import Progress
 from autograder.runner.references import References
 from autograder.runner.registry import assignments_of, source_file, tasks_of
-from autograder.runner.sandbox import Execution, execute, hidden_folders
+from autograder.runner.sandbox import Execution, execute, worker_view
 from autograder.spec import Task, TaskResult
 
 __all__ = ["Options", "Run", "Grading", "Step", "PIPELINE", "run_pipeline"]
@@ -192,8 +192,8 @@ def execute_step(grading: Grading) -> None:
     grading.execution = execute(grading.submission.folder, grading.notebook.runnable,
                                 assignment=grading.submission.assignment,
                                 tasks_module=options.tasks_module, limits=options.limits,
-                                hidden=hidden_folders((options.solutions, options.submissions, options.out),
-                                                      keep=[f for f in [source_file(options.tasks_module)] if f]))
+                                view=worker_view((options.solutions, options.submissions, options.out),
+                                                 keep=[f for f in [source_file(options.tasks_module)] if f]))
     grading.notes.extend(grading.execution.problems)
 
 

@@ -34,7 +34,7 @@ from autograder.runner.identity import Identity, borrowed, sandbox_identity
 from autograder.runner.limits import Limits
 from autograder.runner.notebook import Cell
 
-__all__ = ["Execution", "execute", "hidden_folders", "can_isolate"]
+__all__ = ["Execution", "View", "execute", "worker_view", "can_isolate"]
 
 _SUPERVISOR = Path(__file__).with_name("supervisor.py")
 _MAX_RECORD_BYTES = 256 << 20
@@ -63,19 +63,36 @@ class Execution:
     """Wall time of the run."""
 
 
-def hidden_folders(extra: Iterable[Path], keep: Iterable[Path] = ()) -> tuple[str, ...]:
-    """The folders to empty in the worker's view: the repository's own and ``extra`` (the solutions,
-    the submissions, the reports), those that exist and hold neither Python, the kit nor ``keep``
-    (the file declaring the tasks)."""
+@dataclass(frozen=True)
+class View:
+    """What the worker's mount namespace changes (see ``supervisor._isolate``); empty when not root."""
+
+    hidden: tuple[str, ...] = ()
+    """Folders that look empty: the solutions, the kit's tests and history, the submissions, the reports."""
+    private: tuple[str, ...] = ()
+    """Folders every user may write (/tmp, /var/tmp, /dev/shm), fresh and thrown away after the run."""
+
+
+def worker_view(extra: Iterable[Path], keep: Iterable[Path] = ()) -> View:
+    """The worker's view of the files: the repository's own folders and ``extra`` (the solutions, the
+    submissions, the reports) hidden, the shared temporary folders private, except any folder that
+    holds what the worker needs: Python, the kit, ``keep`` (the file declaring the tasks) and the data."""
     needed = [Path(sys.prefix).resolve(), Path(sys.executable).resolve(), REPO / "autograder", REPO / "d2lmini",
-              Path(tempfile.gettempdir()).resolve(), *(Path(p).resolve() for p in keep)]
-    folders = []
+              *(Path(p).resolve() for p in keep),
+              *([Path(os.environ["D2LMINI_DATA"]).resolve()] if os.environ.get("D2LMINI_DATA") else [])]
+
+    def holds_needed(folder: Path) -> bool:
+        return any(path == folder or folder in path.parents for path in needed)
+
+    scratch = Path(tempfile.gettempdir()).resolve()  # hidden folders must not cover the scratch folders
+    hidden = []
     for folder in [REPO / name for name in _ALWAYS_HIDDEN] + [Path(p) for p in extra]:
         folder = folder.resolve()
-        if folder.is_dir() and not any(path == folder or folder in path.parents for path in needed) \
-                and str(folder) not in folders:
-            folders.append(str(folder))
-    return tuple(folders)
+        if folder.is_dir() and not holds_needed(folder) and not (folder == scratch or folder in scratch.parents) \
+                and str(folder) not in hidden:
+            hidden.append(str(folder))
+    private = [folder for folder in _PRIVATE if os.path.isdir(folder) and not holds_needed(Path(folder).resolve())]
+    return View(tuple(hidden), tuple(private))
 
 
 @lru_cache(maxsize=1)
@@ -91,10 +108,10 @@ def can_isolate() -> bool:
 
 
 def execute(folder: Path, cells: tuple[Cell, ...], *, assignment: str, tasks_module: str,
-            limits: Limits, hidden: tuple[str, ...] = ()) -> Execution:
+            limits: Limits, view: View = View()) -> Execution:
     """Run ``cells`` in a scratch copy of ``folder`` and probe the assignment's tasks; never raises for student faults.
 
-    ``hidden`` are folders (see :func:`hidden_folders`) that student code sees empty when the grader is root.
+    ``view`` (see :func:`worker_view`) is how student code sees the files when the grader is root.
     """
     base = sandbox_identity()
     scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
@@ -106,12 +123,12 @@ def execute(folder: Path, cells: tuple[Cell, ...], *, assignment: str, tasks_mod
                         ignore=_not_copied(limits.file_mb << 20, left_out))
         (scratch / _CELLS).write_text(json.dumps([{"number": c.number, "source": c.source} for c in cells]))
         if base is None:
-            status = _supervise(scratch, outcomes, None, assignment, tasks_module, limits, ())
+            status = _supervise(scratch, outcomes, None, assignment, tasks_module, limits, View())
         else:
             with borrowed(base) as identity:
                 _give(scratch, identity.uid, identity.gid)
                 status = _supervise(scratch, outcomes, identity, assignment, tasks_module, limits,
-                                    hidden if can_isolate() else ())
+                                    view if can_isolate() else View())
         record, unreadable = _read_record(outcomes)
     finally:
         shutil.rmtree(scratch, onerror=_force_remove)
@@ -133,7 +150,7 @@ def execute(folder: Path, cells: tuple[Cell, ...], *, assignment: str, tasks_mod
 
 
 def _supervise(scratch: Path, outcomes: str, identity: Identity | None, assignment: str, tasks_module: str,
-               limits: Limits, hidden: tuple[str, ...]) -> dict[str, Any]:
+               limits: Limits, view: View) -> dict[str, Any]:
     """Run the supervisor and return its status object (an ``error`` key when it failed itself)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
@@ -155,7 +172,7 @@ def _supervise(scratch: Path, outcomes: str, identity: Identity | None, assignme
         "cwd": str(scratch), "env": env, "seconds": limits.submission_seconds,
         "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
         "processes": limits.processes if identity else None,
-        "hide": list(hidden), "private": [p for p in _PRIVATE if os.path.isdir(p)] if hidden else [],
+        "hide": list(view.hidden), "private": list(view.private),
     }
     supervisor = subprocess.Popen([sys.executable, "-I", str(_SUPERVISOR), json.dumps(spec)],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -16,7 +16,7 @@ from autograder.runner.course import REPO
 from autograder.runner.guard import Guard
 from autograder.runner.identity import FIRST_UID, Identity, borrowed
 from autograder.runner.judging import tamper_note
-from autograder.runner.sandbox import hidden_folders
+from autograder.runner.sandbox import worker_view
 from autograder.runner.worker import _cell_error
 from autograder.tasks import tasks_for
 
@@ -113,12 +113,19 @@ def test_are_the_course_folders_hidden_but_never_python_or_the_kit(tmp_path):
     submissions, out = tmp_path / "subs", tmp_path / "out"
     submissions.mkdir()
     out.mkdir()
-    hidden = hidden_folders([submissions, out, tmp_path / "absent", REPO])
+    hidden = worker_view([submissions, out, tmp_path / "absent", REPO]).hidden
     assert str(REPO / "solutions") in hidden and str(REPO / "tests") in hidden
     assert str(submissions) in hidden and str(out) in hidden
     assert str(REPO) not in hidden and str(tmp_path / "absent") not in hidden
-    kept = hidden_folders([], keep=[REPO / "tests" / "autograder" / "files" / "fake_class" / "tasks.py"])
+    kept = worker_view([], keep=[REPO / "tests" / "autograder" / "files" / "fake_class" / "tasks.py"]).hidden
     assert str(REPO / "tests") not in kept and str(REPO / "solutions") in kept
+
+
+def test_is_a_temporary_folder_private_unless_the_kit_lives_in_it():
+    """/tmp is replaced by a fresh one, except where the repository, Python or the tasks file lies under it."""
+    view = worker_view([], keep=[Path("/tmp/kit/tasks.py")])
+    assert "/tmp" not in view.private
+    assert "/dev/shm" in view.private or not Path("/dev/shm").is_dir()
 
 
 @pytest.mark.parametrize("error, expected", [

@@ -299,9 +299,12 @@ def _hostile(student: str, build: Callable[[Places], Files], scores: tuple[float
     return Case(student, build, scores, says, "twin_buggy", needs_root)
 
 
+_AXIS0 = "did you sum over axis 0?"
+"""buggy's own diagnosis: still on the page when an attack beside it changed nothing."""
+
 _TWINS = (
     Case("twin_partial", _fixed(partial), _exact(PARTIAL)),
-    Case("twin_buggy", _fixed(buggy), _exact(BUGGY), says=("did you sum over axis 0?",)),
+    Case("twin_buggy", _fixed(buggy), _exact(BUGGY), says=(_AXIS0,)),
 )
 
 _NOT_JSON = "your notebook is not valid JSON (line 1, column"
@@ -432,7 +435,7 @@ _HOSTILE = (
         "print('hw3_softmax: 5/5 points, all checks passed')\n"
         "print('hw3,,,hack_fake_grader_lines,,,,18,0,18,18,5,3,3,3,2,2')\n"
         "print('{\"returncode\": 0, \"timed_out\": false, \"leftovers\": 0, \"output\": \"\"}')")),
-             _exact(BUGGY)),
+             _exact(BUGGY), _AXIS0),
     _hostile("hack_read_solution", _after_softmax(
         buggy, "_answers = '$repo/solutions/hw3/hw3.ipynb'\n" + _EXEC_SOLUTION), _exact(BUGGY), _NOT_FOUND,
              needs_root=True),
@@ -479,7 +482,7 @@ _HOSTILE = (
         "        getattr(os, 'kill')(-1, signal.SIGKILL)  # every process this user may signal, except this one\n"
         "    except ProcessLookupError:\n"
         "        pass\n"
-        "    time.sleep(0.05)")), _exact(BUGGY), needs_root=True),
+        "    time.sleep(0.05)")), _exact(BUGGY), _AXIS0, needs_root=True),
     _hostile("hack_sys_exit", _after_softmax(buggy, "import sys\nsys.exit(0)"), _exact(BUGGY), "called sys.exit()"),
     _hostile("hack_os_exit", _after_softmax(buggy, "import os\nos._exit(3)"), _exact(0),
              "your notebook's process ended early (exit status 3)"),
@@ -519,7 +522,7 @@ _HOSTILE = (
         "os._exit(0)  # before the worker appends a true record after this cell")),
              _exact(0), _REACHES, "uses autograder.engine"),
     _hostile("hack_handin_outcomes", _handin_outcomes, _exact(0), "ended early", needs_root=True),
-    _hostile("hack_usercustomize", _usercustomize, (0, BUGGY)),
+    _hostile("hack_usercustomize", _usercustomize, (0, BUGGY), _AXIS0),
     _hostile("hack_alias_reference", _at_end(
         "import torch.nn.functional\n_rows = getattr(torch.nn.functional, 'soft' + 'max')\n\n\n"
         "def softmax(X):\n    return _rows(X, dim=1)"), (0, BUGGY), "must be written from scratch"),
