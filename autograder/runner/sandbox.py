@@ -91,6 +91,8 @@ def worker_view(extra: Iterable[Path], keep: Iterable[Path] = ()) -> View:
         if folder.is_dir() and not holds_needed(folder) and not (folder == scratch or folder in scratch.parents) \
                 and str(folder) not in hidden:
             hidden.append(str(folder))
+    hidden = [folder for folder in hidden  # one mount covers what lies inside it
+              if not any(other != folder and Path(other) in Path(folder).parents for other in hidden)]
     private = [folder for folder in _PRIVATE if os.path.isdir(folder) and not holds_needed(Path(folder).resolve())]
     return View(tuple(hidden), tuple(private))
 

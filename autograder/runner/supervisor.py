@@ -99,10 +99,10 @@ def _limit(spec: dict) -> None:
 def _isolate(hide: list[str], private: list[str], cwd: str) -> None:
     """Give the worker a mount namespace of its own (as root, before it switches user).
 
-    Each ``hide`` folder (the solutions, the other submissions, the reports, the repository's
-    tests and history) becomes an empty read-only folder; each ``private`` folder (/tmp,
-    /dev/shm) a fresh empty one, so nothing written there outlives the run or reaches another
-    student. The scratch folder ``cwd`` stays where it was, bound back in when a private
+    Each ``private`` folder (/tmp, /dev/shm) becomes a fresh empty one, so nothing written
+    there outlives the run or reaches another student; then each ``hide`` folder (the
+    solutions, the other submissions, the reports, the repository's tests and history, none
+    inside another) an empty read-only one, so writing there fails as read-only everywhere. The scratch folder ``cwd`` stays where it was, bound back in when a private
     folder covers it. Raises OSError when the kernel refuses (no CAP_SYS_ADMIN).
     """
     libc = ctypes.CDLL(None, use_errno=True)
@@ -117,14 +117,15 @@ def _isolate(hide: list[str], private: list[str], cwd: str) -> None:
         error = ctypes.get_errno()
         raise OSError(error, f"unshare: {os.strerror(error)}")
     mount("none", "/", None, _MS_REC | _MS_PRIVATE, None)  # nothing below propagates back out
-    for folder in hide:
-        mount("tmpfs", folder, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=0555")
     for folder in private:
         mount("tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=512m,mode=1777")
         if cwd.startswith(folder.rstrip("/") + "/"):
             os.makedirs(cwd, mode=0o700, exist_ok=True)
             mount(".", cwd, None, _MS_BIND, None)  # "." is still the scratch folder (chdir came first)
             os.chdir(cwd)
+    for folder in hide:  # the same empty read-only folder whether or not a private one covers it
+        os.makedirs(folder, mode=0o555, exist_ok=True)
+        mount("tmpfs", folder, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "size=4k,mode=0555")
 
 
 def _keep_tail(stream, chunks: list[bytes], printed: list[int]) -> None:

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import types
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
@@ -147,7 +147,7 @@ def _shell() -> Any:
     return GradingShell.instance(config=config)
 
 
-def _run_cell(shell: Any, number: int, source: str, seconds: float, repair: Any) -> dict[str, Any]:
+def _run_cell(shell: Any, number: int, source: str, seconds: float, repair: Callable[[], None]) -> dict[str, Any]:
     """Run one cell within ``seconds``, then ``repair()``; what went wrong, as a sentence for the student."""
     def expire(signum: int, frame: types.FrameType | None) -> None:
         raise CellTimeout()

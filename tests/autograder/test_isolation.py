@@ -117,6 +117,8 @@ def test_are_the_course_folders_hidden_but_never_python_or_the_kit(tmp_path):
     assert str(REPO / "solutions") in hidden and str(REPO / "tests") in hidden
     assert str(submissions) in hidden and str(out) in hidden
     assert str(REPO) not in hidden and str(tmp_path / "absent") not in hidden
+    nested = worker_view([REPO / "examples" / "submissions"]).hidden  # the demo class: one mount covers both
+    assert str(REPO / "examples") in nested and str(REPO / "examples" / "submissions") not in nested
     kept = worker_view([], keep=[REPO / "tests" / "autograder" / "files" / "fake_class" / "tasks.py"]).hidden
     assert str(REPO / "tests") not in kept and str(REPO / "solutions") in kept
 

@@ -402,6 +402,7 @@ _PATCHED = "must not change torch, d2lmini, the autograder or Python's builtins"
 _REACHES = "your notebook reaches into the process that grades it"
 _OUTSIDE = "outside its folder"
 _NOT_FOUND = "raised FileNotFoundError"  # solutions/, tests/, .git, the reports and other hand-ins look empty
+# (and read-only: creating a file right inside one is refused, as writing "outside its folder")
 
 _HOSTILE = (
     _hostile("hack_allclose", _after_softmax(buggy, "import torch\ntorch.allclose = lambda *args, **kwargs: True"),
@@ -456,7 +457,7 @@ _HOSTILE = (
              _exact(BUGGY), _NOT_FOUND, needs_root=True),
     _hostile("hack_write_gradebook", _after_softmax(buggy, _ONLY_SANDBOXED + (
         "with open('$out/gradebook.csv', 'a') as book:\n"
-        "    book.write('hw3,,,hack_write_gradebook,,,,18,0,18,18\\n')")), _exact(BUGGY), _NOT_FOUND, needs_root=True),
+        "    book.write('hw3,,,hack_write_gradebook,,,,18,0,18,18\\n')")), _exact(BUGGY), _OUTSIDE, needs_root=True),
     _hostile("hack_write_other_student", _after_softmax(buggy, _ONLY_SANDBOXED + (
         "with open('$corpus/twin_partial/hw3/hw3.ipynb', 'a') as other:\n"
         "    other.write('\\n')")), _exact(BUGGY), _NOT_FOUND, needs_root=True),
