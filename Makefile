@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FASHION_SYSTEM := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup data test test-fast test-corpus grade bench assignments demo clean
+.PHONY: setup sandbox data test test-fast test-corpus grade bench bench-grade assignments demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,14 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-setup: $(STAMP)
+setup: $(STAMP) sandbox
 
-# Fashion-MNIST offline from Debian's package when apt is usable; torchvision's download otherwise.
-data: $(STAMP)
-	@if [ ! -d $(FASHION_SYSTEM) ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		(apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist >/dev/null) \
-		|| echo "apt-get could not install dataset-fashion-mnist; trying torchvision's download"; \
-	fi
+# Debian's packages when apt is usable and we are root: bubblewrap for the grader's sandbox, Fashion-MNIST
+# offline. Without them the grader warns that it has no sandbox, and torchvision downloads the data.
+APT_INSTALL = (command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	apt-get update -qq && apt-get install -y -qq $(1) >/dev/null)
+
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || $(call APT_INSTALL,bubblewrap) \
+		|| echo "bubblewrap is not installed: grading runs without a sandbox (apt-get install bubblewrap)"
+
+data: $(STAMP) sandbox
+	@[ -d $(FASHION_SYSTEM) ] || $(call APT_INSTALL,dataset-fashion-mnist) \
+		|| echo "apt-get could not install dataset-fashion-mnist; trying torchvision's download"
 	$(BIN)/python -m d2lmini
 
 test: data
@@ -37,6 +43,9 @@ grade: data
 
 bench: data
 	$(BIN)/python -m d2lmini.bench
+
+bench-grade: data
+	$(BIN)/python -m autograder bench $(ARGS)
 
 assignments: $(STAMP)
 	$(BIN)/python -m autograder.release

@@ -1,52 +1,59 @@
-"""The outcome channel: how the student's process hands its record to the grader.
+"""The two pipes between the grader and the student's process: the grader asks, the worker answers.
 
-The grader creates the record file, readable and writable by itself only, and the supervisor
-passes the worker an open descriptor to it (close-on-exec, so no program the notebook starts
-holds it). Student code therefore cannot open the file by its name, and nothing it runs
-through ``!cmd`` or ``subprocess`` can write to it. The worker appends one frame per save,
-an 8-byte length and then the ``torch.save`` bytes, so a process killed in the middle of a
-write leaves the frames before it intact; the grader reads the last complete frame.
+Threat model: everything on the worker's side runs in the same process as the student's
+code, so whatever the worker can write, a cell can write too. The channel therefore carries
+no secret the cells could use: the grader sends the cells first, and the seed of the probes'
+inputs only after the worker said that every cell ran (``record.Ready``), so no answer can be
+computed before the student's code is done. A message that arrives out of turn, a frame that
+does not decode, or one larger than the reader allows ends the conversation as a protocol
+violation. Frames are an 8-byte length and then ``torch.save`` bytes, read back with
+``torch.load(weights_only=True)``: plain data only, never the student's objects.
 """
 from __future__ import annotations
 
 import io
 import os
 import struct
-from typing import Any
+from typing import Any, BinaryIO
 
 import torch
 
-__all__ = ["append_frame", "last_frame"]
+__all__ = ["write_frame", "read_frame", "FrameError"]
 
 _HEADER = struct.Struct("<Q")
 
 
-def append_frame(fd: int, record: dict[str, Any]) -> None:
-    """Append ``record`` as one frame to the open record file ``fd`` (opened with O_APPEND)."""
+class FrameError(ValueError):
+    """A frame that is cut short, too large or not plain data."""
+
+
+def write_frame(fd: int, value: Any) -> None:
+    """Write ``value`` as one frame to the pipe ``fd``."""
     buffer = io.BytesIO()
-    torch.save(record, buffer)
-    data = buffer.getvalue()
-    os.write(fd, _HEADER.pack(len(data)) + data)
+    torch.save(value, buffer)
+    data = _HEADER.pack(buffer.tell()) + buffer.getvalue()
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
-def last_frame(path: str | os.PathLike, limit: int) -> bytes | None:
-    """The bytes of the last complete frame in the file at ``path``; None when there is none.
+def read_frame(stream: BinaryIO, limit: int) -> Any:
+    """The next frame's value from ``stream``; None at the end of the stream.
 
-    Raises ValueError when that frame is longer than ``limit`` bytes.
+    Raises FrameError when the frame is cut short, longer than ``limit`` bytes, or not plain data.
     """
-    with open(path, "rb") as file:
-        size = os.fstat(file.fileno()).st_size
-        offset, last = 0, None
-        while offset + _HEADER.size <= size:
-            file.seek(offset)
-            (length,) = _HEADER.unpack(file.read(_HEADER.size))
-            if offset + _HEADER.size + length > size:
-                break  # cut short by a kill: the frame before it stands
-            last = (offset + _HEADER.size, length)
-            offset += _HEADER.size + length
-        if last is None:
-            return None
-        if last[1] > limit:
-            raise ValueError(f"frame of {last[1]} bytes")
-        file.seek(last[0])
-        return file.read(last[1])
+    header = stream.read(_HEADER.size)
+    if not header:
+        return None
+    if len(header) < _HEADER.size:
+        raise FrameError("a frame cut short")
+    (length,) = _HEADER.unpack(header)
+    if length > limit:
+        raise FrameError(f"a frame of {length} bytes, more than the {limit} the grader reads")
+    data = stream.read(length)
+    if len(data) < length:
+        raise FrameError("a frame cut short")
+    try:
+        return torch.load(io.BytesIO(data), weights_only=True)
+    except Exception as error:  # anything may be in it
+        raise FrameError(f"a frame that is not plain data ({type(error).__name__})") from None

@@ -1,33 +1,23 @@
 """Who student code runs as: one unprivileged user id per submission running at the same time.
 
-When the grader runs as root, each worker runs under a user id of its own (through
-util-linux's ``setpriv``, with no_new_privs, so setuid programs cannot raise it again) and
-its scratch folder is that user's alone. Submissions graded side by side (``-j N``) then
-cannot read, change or signal one another: ``kill(-1)`` reaches only the sender's own
-processes, and RLIMIT_NPROC counts one submission's processes only. The ids have no
-passwd entry; they are taken from the top of the 31-bit range, above what systemd hands out
-to containers, one block per grading process.
-
-If those users cannot reach the Python installation (a pyenv under /root, say), they keep
-one capability, CAP_DAC_READ_SEARCH, to read it: they can then read any file, but still
-write only their scratch folder and signal only their own processes.
+When the grader runs as root, each worker runs under a user id of its own (switched to by
+``setpriv`` inside the sandbox, see ``bubblewrap.py``). Submissions graded side by side
+(``-j N``) then cannot read, change or signal one another: ``kill(-1)`` reaches only the
+sender's own processes. The ids have no passwd entry; they are taken from the top of the
+31-bit range, above what systemd hands out to containers, one block per grading process. An
+id is lent only while no process runs under it, and taken back only once none does, so no
+submission inherits what an earlier one left running.
 """
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import stat
-import sys
-import sysconfig
+import signal
 import threading
-from dataclasses import dataclass, replace
-from functools import lru_cache
+import time
 from typing import Iterator
 
-from autograder.runner.course import REPO
-
-__all__ = ["Identity", "sandbox_identity", "borrowed", "FIRST_UID", "SLOTS"]
+__all__ = ["borrowed_uid", "end_processes", "live_processes", "FIRST_UID", "SLOTS"]
 
 FIRST_UID = 2_000_000_000
 """Where the sandbox ids start. A grading process takes a block of SLOTS ids from its process id,
@@ -35,63 +25,58 @@ so two grading runs on one machine do not share users either."""
 SLOTS = 1024
 """Ids in a block: the most submissions one grading process runs at a time."""
 
-
-@dataclass(frozen=True)
-class Identity:
-    """Who student code runs as when the grader is root."""
-
-    uid: int
-    gid: int
-    read_all: bool
-    """Whether it keeps CAP_DAC_READ_SEARCH, because it could not reach Python otherwise."""
-
-    def command(self) -> list[str]:
-        """The setpriv prefix that switches to this identity for good."""
-        prefix = ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups", "--no-new-privs"]
-        if self.read_all:
-            prefix += ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
-        return prefix + ["--"]
-
-
-@lru_cache(maxsize=1)
-def sandbox_identity() -> Identity | None:
-    """The first sandbox identity when we are root and setpriv is installed; None to run student code as ourselves."""
-    if os.geteuid() != 0:
-        return None
-    if shutil.which("setpriv") is None:
-        print("autograder: warning: student code runs as root, because setpriv (util-linux) is not "
-              "installed; install it so that student code runs as an unprivileged user", file=sys.stderr)
-        return None
-    paths = [os.path.realpath(sys.executable), sysconfig.get_path("stdlib"), sysconfig.get_path("purelib"),
-             str(REPO)]
-    first = FIRST_UID + (os.getpid() % 100_000) * SLOTS  # below 2**31 - 1
-    return Identity(first, first, read_all=not all(map(_open_to_all, paths)))
-
-
 _lock = threading.Lock()
 _busy: set[int] = set()
 
 
 @contextlib.contextmanager
-def borrowed(identity: Identity) -> Iterator[Identity]:
-    """An identity no other submission of this process is using now; given back on exit."""
+def borrowed_uid() -> Iterator[int]:
+    """A user id no process runs under and no other submission of this grader is using; given back on
+    exit once every process under it is gone."""
+    first = FIRST_UID + (os.getpid() % 100_000) * SLOTS  # below 2**31 - 1
     with _lock:
-        slot = next(i for i in range(SLOTS) if i not in _busy)
-        _busy.add(slot)
+        running = set()
+        for pid in _pids():
+            with contextlib.suppress(OSError):  # it ended meanwhile
+                running.add(os.stat(f"/proc/{pid}").st_uid)
+        uid = next(first + i for i in range(SLOTS) if first + i not in _busy and first + i not in running)
+        _busy.add(uid)
     try:
-        yield replace(identity, uid=identity.uid + slot, gid=identity.gid + slot)
+        yield uid
     finally:
+        end_processes(uid)
         with _lock:
-            _busy.discard(slot)
+            _busy.discard(uid)
 
 
-def _open_to_all(path: str) -> bool:
-    """Whether every folder on the way to ``path`` lets any user through."""
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        if not os.stat(folder).st_mode & stat.S_IXOTH:
-            return False
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return True
-        folder = parent
+def end_processes(uid: int, seconds: float = 10.0, spare: int | None = None) -> int:
+    """Kill every process of ``uid`` but ``spare`` until none is left (or ``seconds`` passed); how many
+    were killed."""
+    killed: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while (pids := [p for p in live_processes(uid) if p != spare]) and time.monotonic() < deadline:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+        time.sleep(0.01)
+    return len(killed)
+
+
+def live_processes(uid: int) -> list[int]:
+    """Processes (not zombies) whose real user is ``uid``, from /proc."""
+    found = []
+    for pid in _pids():
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as file:
+                fields = dict(line.split(":", 1) for line in file if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("Uid", "-1").split()[0]) == uid and not fields.get("State", "").strip().startswith("Z"):
+            found.append(pid)
+    return found
+
+
+def _pids() -> list[int]:
+    """Every process id in /proc."""
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]

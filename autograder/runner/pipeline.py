@@ -12,27 +12,29 @@ import itertools
 import sys
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Callable, Iterator, Literal, Sequence
 
 from autograder.engine import zero_result
-from autograder.report import Reports, write_reports
+from autograder.report import Reports, escape, write_reports
 from autograder.report.record import NOT_GRADED, Graded, Picture
 from autograder.runner.cache import Cache, grading_fingerprint
 from autograder.runner.course import current_release, notebook_name
 from autograder.runner.discover import LARGE_NOTEBOOK, Submission, discover, names_text, size_text
 from autograder.runner.errors import GradingError
 from autograder.runner.intrusion import intrusion_note, intrusions
-from autograder.runner.judging import judge_task, pictures_of, tamper_note
+from autograder.runner.judging import accuracies_of, judge_task, pictures_of, tamper_note, violation_note
 from autograder.runner.limits import Limits
 from autograder.runner.notebook import Notebook, NotebookError, load_notebook
 from autograder.runner.progress import Progress
 from autograder.runner.references import References
 from autograder.runner.registry import assignments_of, source_file, tasks_of
-from autograder.runner.sandbox import Execution, execute, worker_view
+from autograder.runner.sandbox import Execution, execute
 from autograder.spec import Task, TaskResult
+from autograder.tasks._rng import run_seed
 
 __all__ = ["Options", "Run", "Grading", "Step", "PIPELINE", "run_pipeline"]
 
@@ -59,6 +61,9 @@ class Options:
     """nbgrader's source folder: the current releases."""
     progress: bool
     """Show progress on stderr."""
+    cluster: str | None = None
+    """The Dask scheduler that grades the submissions (``tcp://host:port``, a scheduler file, ``local:N``);
+    None grades them here, ``jobs`` at once."""
 
 
 @dataclass
@@ -78,21 +83,23 @@ class Run:
     """Wall time of the whole run."""
 
     def describe(self) -> str:
-        """What the run did, for the terminal: counts, scores per assignment, where the reports are."""
+        """What the run did, for the terminal: counts, scores per assignment, where the reports are, what
+        could not be written; names from the hand-ins as :func:`escape.terminal` shows them."""
         cached = sum(r.cached for r in self.records)
         lines = [f"graded {len(self.records)} submission{'s' if len(self.records) != 1 else ''} in "
                  f"{self.seconds:.1f} s" + (f" ({cached} unchanged, reused from the cache)" if cached else "")]
         for assignment in sorted({r.assignment for r in self.records}):
             mine = [r for r in self.records if r.assignment == assignment]
-            scores = ", ".join(f"{r.student} {r.score:.4g}" for r in mine)
+            scores = ", ".join(f"{escape.terminal(r.student)} {r.score:.4g}" for r in mine)
             lines.append(f"  {assignment} (out of {mine[0].max_score:g}): {scores}")
         if self.ignored:
             lines.append(f"skipped {len(self.ignored)} folder(s) of unknown assignments or links: "
-                         f"{', '.join(self.ignored[:5])}")
+                         f"{', '.join(escape.terminal(name) for name in self.ignored[:5])}")
         if self.reports is not None:
             out = self.options.out
             lines.append(f"reports: {self.reports.gradebook}, {self.reports.summary}, "
                          f"{out / 'feedback'}/, {out / 'gradescope'}/")
+            lines += [f"warning: {escape.terminal(problem)}" for problem in self.reports.problems]
         return "\n".join(lines)
 
 
@@ -108,6 +115,8 @@ class Grading:
     execution: Execution | None = None
     results: tuple[TaskResult, ...] = ()
     pictures: tuple[Picture, ...] = ()
+    accuracy: tuple[tuple[str, float], ...] = ()
+    """(task id, validation accuracy) of each training task, for the leaderboard."""
     notes: list[str] = field(default_factory=list)
     zeroed: str = ""
     """Why every task scores 0 whatever its checks say (the notebook reached into the grader); "" if not."""
@@ -189,48 +198,62 @@ def execute_step(grading: Grading) -> None:
         grading.zeroed = intrusion_note(findings)
         return
     options = grading.options
-    grading.execution = execute(grading.submission.folder, grading.notebook.runnable,
-                                assignment=grading.submission.assignment,
-                                tasks_module=options.tasks_module, limits=options.limits,
-                                view=worker_view((options.solutions, options.submissions, options.out),
-                                                 keep=[f for f in [source_file(options.tasks_module)] if f]))
+    tasks_file = source_file(options.tasks_module)
+    grading.execution = execute(grading.submission.folder, grading.notebook.runnable, tasks=grading.tasks,
+                                assignment=grading.submission.assignment, tasks_module=options.tasks_module,
+                                limits=options.limits, data=_data_folder(),
+                                read_only=(tasks_file,) if tasks_file else ())
     grading.notes.extend(grading.execution.problems)
 
 
+@lru_cache(maxsize=1)
+def _data_folder() -> Path | None:
+    """Fashion-MNIST in torchvision's layout, for the sandbox to read (None: the notebook finds none)."""
+    from d2lmini.datasets import DataNotFoundError, locate_fashion_mnist
+
+    try:
+        return locate_fashion_mnist(download=False).resolve()
+    except DataNotFoundError:
+        return None
+
+
 def judge_step(grading: Grading) -> None:
-    """Judge every task's probe outputs in this (the grader's) process."""
-    record = grading.execution.record if grading.execution else None
-    entries = record["tasks"] if record else {}
+    """Judge every task's probe outputs in this (the grader's) process, on the inputs of the run's seed."""
+    execution = grading.execution
+    entries = execution.tasks if execution else {}
     if grading.notebook is None:
         not_run = f"{NOT_GRADED}the notebook could not be run (see the top of this page)"
     else:
         not_run = (f"{NOT_GRADED}your notebook's process stopped before the grader reached this "
                    "task (see the top of this page)")
-    if record and record["tampered"]:
-        grading.zeroed = tamper_note(record["tampered"])
+    if execution and execution.violation and not grading.zeroed:
+        grading.zeroed = violation_note(execution.violation)
+    if execution and execution.tampered and not grading.zeroed:
+        grading.zeroed = tamper_note(list(execution.tampered))
     if grading.zeroed:
         grading.notes.append(grading.zeroed)
         grading.results = tuple(zero_result(task, grading.zeroed, hidden=True) for task in grading.tasks)
-    else:
+        return
+    with run_seed(execution.seed if execution else 0):
         grading.results = tuple(judge_task(task, entries.get(task.id), grading.notebook, not_run)
                                 for task in grading.tasks)
-    grading.pictures = tuple(picture for task in grading.tasks
-                             for picture in pictures_of(task, entries.get(task.id), grading.references.history))
+        grading.pictures = tuple(picture for task in grading.tasks for picture
+                                 in pictures_of(task, entries.get(task.id), grading.references.history))
+        grading.accuracy = tuple(pair for task in grading.tasks for pair in accuracies_of(task, entries.get(task.id)))
 
 
 def score_step(grading: Grading) -> None:
     """Assemble the submission's record: results, messages, pictures."""
     execution = grading.execution
-    record = execution.record if execution else None
-    cells = record["cells"] if record else []
-    notes = list(grading.notes) + ([record["stopped"]] if record and record["stopped"] else [])
+    cells = execution.cells if execution else ()
+    notes = list(grading.notes)
     submission = grading.submission
     grading.record = Graded(
         student=submission.student, assignment=submission.assignment,
         notebook=submission.notebook.name if submission.notebook else "", timestamp=submission.timestamp,
-        tasks=grading.results, notes=tuple(notes), cell_errors=tuple(c["error"] for c in cells if c["error"]),
+        tasks=grading.results, notes=tuple(notes), cell_errors=tuple(c.error for c in cells if c.error),
         pictures=grading.pictures, output=execution.output if execution else "",
-        seconds=round(execution.seconds, 2) if execution else 0.0)
+        seconds=round(execution.seconds, 2) if execution else 0.0, accuracy=grading.accuracy)
 
 
 def report_step(run: Run) -> None:
@@ -263,7 +286,8 @@ def run_pipeline(options: Options) -> Run:
 
 
 def _grade_each(run: Run, steps: tuple[Step, ...]) -> list[Graded]:
-    """Put every submission through ``steps``, ``jobs`` at once, reusing cached records unless forced."""
+    """Put every submission through ``steps``, reusing cached records unless forced: ``jobs`` at once in this
+    process, or on the Dask cluster ``options.cluster`` (``cluster.py``); the cache and the progress stay here."""
     options = run.options
     assignments = sorted({s.assignment for s in run.submissions})
     fingerprints = {a: grading_fingerprint(assignment=a, solutions=options.solutions, limits=options.limits,
@@ -271,37 +295,84 @@ def _grade_each(run: Run, steps: tuple[Step, ...]) -> list[Graded]:
                     for a in assignments}
     tasks = {a: tasks_of(options.tasks_module, a) for a in assignments}
     cache = Cache(options.out / ".cache")
-    references = References(options.out / ".cache" / "references", fingerprints)
     progress = Progress(len(run.submissions), enabled=options.progress)
+    keys: dict[int, str] = {}
+    records: dict[int, Graded] = {}
 
-    def grade(submission: Submission) -> Graded:
-        key = cache.key(submission, fingerprints[submission.assignment])
-        record = None if options.force else cache.load(submission, key)
-        if record is None:
+    def keep(index: int, outcome: Graded | str) -> None:
+        """Cache and show one submission's record; a traceback (the grader failed on it) becomes a zero row."""
+        submission = run.submissions[index]
+        if isinstance(outcome, Graded) and not outcome.cached:
             try:
-                grading = Grading(submission, tasks[submission.assignment], options, references)
-                record = _through(steps, grading)
-                cache.save(submission, key, record)
-            except Exception:  # a fault of the grader on one submission costs only that one
-                record = _grader_failed(submission, tasks[submission.assignment], traceback.format_exc())
-        progress.advance(f"{submission.student}/{submission.assignment}: {record.score:.4g}/{record.max_score:g}"
-                         + (" (cached)" if record.cached else ""))
-        return record
+                cache.save(submission, keys[index], outcome, fingerprint=fingerprints[submission.assignment])
+            except Exception:
+                outcome = traceback.format_exc()
+        if isinstance(outcome, str):
+            outcome = _grader_failed(submission, tasks[submission.assignment], outcome)
+        records[index] = outcome
+        progress.advance(f"{submission.student}/{submission.assignment}: {outcome.score:.4g}/{outcome.max_score:g}"
+                         + (" (cached)" if outcome.cached else ""))
 
+    pending: list[int] = []
+    for index, submission in enumerate(run.submissions):
+        try:  # a fault of the grader on one submission, its cache included, costs only that one
+            keys[index] = cache.key(submission, fingerprints[submission.assignment],
+                                    file_limit=options.limits.file_mb << 20)
+            record = None if options.force else cache.load(submission, keys[index])
+        except Exception:
+            keep(index, traceback.format_exc())
+            continue
+        if record is None:
+            pending.append(index)
+        else:
+            keep(index, record)
+    todo = [run.submissions[index] for index in pending]
+    grade = partial(_through, steps)
+    if options.cluster is None:
+        outcomes = _grade_here(todo, grade, options, References(options.out / ".cache" / "references", fingerprints))
+    else:
+        from autograder.runner.cluster import grade_on_cluster  # dask is imported only when asked for
+
+        outcomes = grade_on_cluster(options.cluster, todo, grade=grade, options=options, fingerprints=fingerprints,
+                                    references=options.out / ".cache" / "references")
+    for position, outcome in outcomes:
+        keep(pending[position], outcome)
+    graded = [records[index] for index in range(len(run.submissions))]
+    cache.remember(graded)
+    return graded
+
+
+def _grade_here(submissions: Sequence[Submission], grade: Callable[..., Graded | str], options: Options,
+                references: References) -> Iterator[tuple[int, Graded | str]]:
+    """Each submission's position and outcome as it finishes, ``jobs`` at once in this process."""
+    from d2lmini.data import cache_fashion_mnist
+
+    if not submissions:
+        return
+    cache_fashion_mnist()  # the sandbox reads the data read-only: decode it once, here, for every submission
     with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-        return list(pool.map(grade, run.submissions))
+        futures = {pool.submit(grade, submission, options, references): position
+                   for position, submission in enumerate(submissions)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
-def _through(steps: tuple[Step, ...], grading: Grading) -> Graded:
-    """The submission's record after every step."""
-    for step in steps:
-        step.apply(grading)
-    return grading.record
+def _through(steps: tuple[Step, ...], submission: Submission, options: Options,
+             references: References) -> Graded | str:
+    """The submission's record after every step; the traceback instead when the grader itself failed."""
+    try:
+        grading = Grading(submission, tasks_of(options.tasks_module, submission.assignment), options, references)
+        for step in steps:
+            step.apply(grading)
+        return grading.record
+    except Exception:
+        return traceback.format_exc()
 
 
 def _grader_failed(submission: Submission, tasks: tuple[Task, ...], details: str) -> Graded:
-    """A zero record for a submission the grader itself failed on; the traceback goes to stderr."""
-    print(f"grader error on {submission.student}/{submission.assignment}:\n{details}", file=sys.stderr)
+    """A zero record for a submission the grader itself failed on; the traceback goes to stderr, escaped."""
+    lines = [f"grader error on {submission.student}/{submission.assignment}:", *details.splitlines()]
+    print("\n".join(escape.terminal(line) for line in lines), file=sys.stderr)
     note = "the grader itself failed on this submission; your instructor has the details"
     return Graded(submission.student, submission.assignment,
                   submission.notebook.name if submission.notebook else "", submission.timestamp,

@@ -1,305 +1,358 @@
-"""Step 3, execute: run one notebook in a scratch folder, in its own processes, under limits.
+"""Step 3, execute: run one notebook in a sandbox, under limits, and ask it for the probes' outputs.
 
-The grader's side of the sandbox. It copies the submission into a fresh scratch folder,
-starts ``supervisor.py``, which starts ``python -m autograder.runner.worker`` there with
-the limits, and reads back the outcome record the worker saved, with
-``torch.load(weights_only=True)``: plain data only, never the student's objects.
+The grader's side of the sandbox. It copies the hand-in into a folder of its own
+(``handin.py``), makes the submission's control group (``cgroup.py``), starts the worker
+inside bubblewrap as a user of its own (``bubblewrap.py``, ``identity.py``) and holds the
+conversation (``channel.py``): cells out; ``Cell`` messages back; the probes' seed out, only
+after ``Ready``; ``TaskRun`` messages and ``End`` back. Each message is validated
+(``record.py``) and must come in its turn. What ended the run (time, memory, a kill, an exit)
+the grader learns from outside: its own clock, the control group, the exit status. At the
+end every process of the submission is killed, and its user id is lent again only once none
+is left.
 
-When the grader runs as root, the worker runs as a user of its own (see ``identity.py``),
-the scratch folder is that user's, and the worker gets its own view of the files: the
-solutions, the other submissions, the reports and the repository's tests and history are
-empty folders to it, and /tmp and /dev/shm are fresh and thrown away after the run.
+Where a part is missing (not root, no bubblewrap, no writable control groups), the grader
+says once what it cannot guarantee and runs the worker with what remains.
 """
 from __future__ import annotations
 
-import io
-import json
 import os
-import shutil
+import queue
+import secrets
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-import torch
-
-from autograder.runner.channel import last_frame
+from autograder.runner.bubblewrap import HANDIN, HOME, Jail, bubblewrap_unavailable
+from autograder.runner.cgroup import Cgroup, CgroupLimits, cgroups_unavailable
+from autograder.runner.channel import FrameError, read_frame, write_frame
 from autograder.runner.course import REPO
-from autograder.runner.identity import Identity, borrowed, sandbox_identity
+from autograder.runner.handin import stage
+from autograder.runner.identity import borrowed_uid
 from autograder.runner.limits import Limits
-from autograder.runner.notebook import Cell
+from autograder.runner.notebook import Cell as SourceCell
+from autograder.runner.record import Cell, End, ProtocolError, Ready, TaskRun, from_plain
+from autograder.spec import Task
 
-__all__ = ["Execution", "View", "execute", "worker_view", "can_isolate"]
+__all__ = ["Execution", "Isolation", "execute", "isolation"]
 
-_SUPERVISOR = Path(__file__).with_name("supervisor.py")
-_MAX_RECORD_BYTES = 256 << 20
-_CELLS = "cells.json"
-_PRIVATE = ("/tmp", "/var/tmp", "/dev/shm")
-"""Folders every user may write: each worker gets fresh empty ones."""
-_ALWAYS_HIDDEN = ("solutions", "tests", ".git", "examples", "grading")
-"""Folders of the repository student code never sees: the sources with hidden tests, the kit's
-tests, its history, the demo class and the default report folder."""
+_MAX_MESSAGE_BYTES = 64 << 20
+"""Largest message the grader reads from the worker."""
+_TAIL_BYTES = 64 * 1024
 _PRINTED_NOTE_BYTES = 10 << 20
 """Output beyond which the feedback says the notebook printed too much."""
-_TAIL_KEPT = "64 KB"
 
 
 @dataclass(frozen=True)
 class Execution:
-    """What running one notebook produced."""
+    """What running one notebook produced, as the grader established it."""
 
-    record: dict[str, Any] | None
-    """The worker's outcome record (see ``worker.empty_record``); None when it left none readable."""
-    problems: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    """One per cell that ran, in order."""
+    tasks: dict[str, TaskRun]
+    """The probed tasks, by id."""
+    seed: int
+    """The seed the probes' inputs were drawn from (the judges draw the same)."""
+    tampered: tuple[str, ...] = ()
+    """What the notebook changed in torch, d2lmini, the autograder or builtins (its own process's claim)."""
+    violation: str = ""
+    """Why the conversation broke off (a message out of turn or malformed); "" when it did not."""
+    problems: tuple[str, ...] = ()
     """What went wrong with the process as a whole, as sentences for the student."""
-    output: str
-    """The end of what the notebook printed, kept when the process did not finish normally."""
-    seconds: float
+    output: str = ""
+    """The end of what the notebook printed, kept when the run did not finish normally."""
+    seconds: float = 0.0
     """Wall time of the run."""
 
 
 @dataclass(frozen=True)
-class View:
-    """What the worker's mount namespace changes (see ``supervisor._isolate``); empty when not root."""
+class Isolation:
+    """Which protections this machine gives the worker (see ``bubblewrap.py`` and ``cgroup.py``)."""
 
-    hidden: tuple[str, ...] = ()
-    """Folders that look empty: the solutions, the kit's tests and history, the submissions, the reports."""
-    private: tuple[str, ...] = ()
-    """Folders every user may write (/tmp, /var/tmp, /dev/shm), fresh and thrown away after the run."""
+    no_bubblewrap: str
+    """Why there is no bubblewrap sandbox; "" when there is."""
+    no_cgroups: str
+    """Why there are no control groups; "" when there are."""
 
-
-def worker_view(extra: Iterable[Path], keep: Iterable[Path] = ()) -> View:
-    """The worker's view of the files: the repository's own folders and ``extra`` (the solutions, the
-    submissions, the reports) hidden, the shared temporary folders private, except any folder that
-    holds what the worker needs: Python, the kit, ``keep`` (the file declaring the tasks) and the data."""
-    needed = [Path(sys.prefix).resolve(), Path(sys.executable).resolve(), REPO / "autograder", REPO / "d2lmini",
-              *(Path(p).resolve() for p in keep),
-              *([Path(os.environ["D2LMINI_DATA"]).resolve()] if os.environ.get("D2LMINI_DATA") else [])]
-
-    def holds_needed(folder: Path) -> bool:
-        return any(path == folder or folder in path.parents for path in needed)
-
-    scratch = Path(tempfile.gettempdir()).resolve()  # hidden folders must not cover the scratch folders
-    hidden = []
-    for folder in [REPO / name for name in _ALWAYS_HIDDEN] + [Path(p) for p in extra]:
-        folder = folder.resolve()
-        if folder.is_dir() and not holds_needed(folder) and not (folder == scratch or folder in scratch.parents) \
-                and str(folder) not in hidden:
-            hidden.append(str(folder))
-    hidden = [folder for folder in hidden  # one mount covers what lies inside it
-              if not any(other != folder and Path(other) in Path(folder).parents for other in hidden)]
-    private = [folder for folder in _PRIVATE if os.path.isdir(folder) and not holds_needed(Path(folder).resolve())]
-    return View(tuple(hidden), tuple(private))
+    @property
+    def own_user(self) -> bool:
+        """Whether the worker runs as a user of its own (a root grader switches to it inside the sandbox)."""
+        return os.geteuid() == 0 and not self.no_bubblewrap
 
 
 @lru_cache(maxsize=1)
-def can_isolate() -> bool:
-    """Whether this kernel lets us give the worker its own mount namespace (needs CAP_SYS_ADMIN)."""
-    probe = "import ctypes, sys; sys.exit(ctypes.CDLL(None, use_errno=True).unshare(0x00020000) != 0)"
-    ok = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True).returncode == 0
-    if not ok:
-        print("autograder: warning: this kernel refuses mount namespaces, so student code can read the "
-              "solutions and the other submissions; grade in a container or VM with CAP_SYS_ADMIN",
-              file=sys.stderr)
-    return ok
+def isolation() -> Isolation:
+    """What this machine allows, found once; what is missing is said once on stderr."""
+    found = Isolation(bubblewrap_unavailable(), cgroups_unavailable())
+    if found.no_bubblewrap:
+        print(f"autograder: warning: {found.no_bubblewrap}, so student code runs without a sandbox: it can read "
+              f"the solutions and the other submissions, reach the network, and leave processes behind. "
+              f"Grade untrusted classes as root on a machine with bubblewrap.", file=sys.stderr)
+    elif os.geteuid() != 0:
+        print("autograder: warning: the grader is not root, so student code runs as your own user (inside "
+              "bubblewrap, without a user of its own per submission).", file=sys.stderr)
+    if found.no_cgroups:
+        print(f"autograder: warning: no control groups ({found.no_cgroups}): memory is limited per process only "
+              f"(shared memory and tmpfs files are not counted) and CPU time is not shared out.", file=sys.stderr)
+    return found
 
 
-def execute(folder: Path, cells: tuple[Cell, ...], *, assignment: str, tasks_module: str,
-            limits: Limits, view: View = View()) -> Execution:
-    """Run ``cells`` in a scratch copy of ``folder`` and probe the assignment's tasks; never raises for student faults.
+def execute(folder: Path, cells: tuple[SourceCell, ...], *, tasks: tuple[Task, ...], assignment: str,
+            tasks_module: str, limits: Limits, data: Path | None = None,
+            read_only: tuple[Path, ...] = ()) -> Execution:
+    """Run ``cells`` on a copy of ``folder`` and probe ``tasks``; never raises for student faults.
 
-    ``view`` (see :func:`worker_view`) is how student code sees the files when the grader is root.
+    ``data`` (the Fashion-MNIST folder) and ``read_only`` (the task module's file) are visible in the
+    sandbox, read-only, besides the kit and Python.
     """
-    base = sandbox_identity()
-    scratch = Path(tempfile.mkdtemp(prefix="autograder-"))
-    handle, outcomes = tempfile.mkstemp(prefix="autograder-record-")  # ours alone (0600), outside scratch
-    os.close(handle)
-    try:
-        left_out: list[str] = []
-        shutil.copytree(folder, scratch, symlinks=True, dirs_exist_ok=True,
-                        ignore=_not_copied(limits.file_mb << 20, left_out))
-        (scratch / _CELLS).write_text(json.dumps([{"number": c.number, "source": c.source} for c in cells]))
-        if base is None:
-            status = _supervise(scratch, outcomes, None, assignment, tasks_module, limits, View())
-        else:
-            with borrowed(base) as identity:
-                _give(scratch, identity.uid, identity.gid)
-                status = _supervise(scratch, outcomes, identity, assignment, tasks_module, limits,
-                                    view if can_isolate() else View())
-        record, unreadable = _read_record(outcomes)
-    finally:
-        shutil.rmtree(scratch, onerror=_force_remove)
-        os.unlink(outcomes)
-    problems = _problems(status, record, limits, tuple(c.number for c in cells))
-    if unreadable:
-        problems = (unreadable, *problems)
-    finished = record is not None and record.get("finished") and not problems
-    if left_out:
-        one = len(left_out) == 1
-        problems += (f"{', '.join(left_out[:5])} {'was' if one else 'were'} not copied for grading, so your "
-                     f"notebook ran without {'it' if one else 'them'}",)
-    printed = int(status.get("printed", 0))
-    if printed > _PRINTED_NOTE_BYTES:
-        problems += (f"your notebook printed {printed / 2**20:.0f} MB; the grader kept only the last "
-                     f"{_TAIL_KEPT} of it: print a summary rather than every step",)
-    return Execution(record, problems, "" if finished else status.get("output", ""),
-                     float(status.get("seconds", 0.0)))
+    found = isolation()
+    seed = secrets.randbits(62) | 1
+    with ExitStack() as stack:
+        staging = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="autograder-stage-")))
+        handin = staging / "handin"
+        handin.mkdir(mode=0o755)
+        left_out = stage(folder, handin, file_limit=limits.file_mb << 20)
+        uid = stack.enter_context(borrowed_uid()) if found.own_user else None
+        group = None
+        if not found.no_cgroups:
+            group = Cgroup(f"autograder-{os.getpid()}-{secrets.token_hex(4)}",
+                           CgroupLimits(limits.memory_mb, 1.0, limits.processes))
+            stack.callback(group.close)
+        command = _command(found, handin, uid, data, read_only, group, assignment, tasks_module, limits)
+        talk = _Conversation(cells, tasks, seed, limits)
+        talk.run(command, cwd=str(handin) if found.no_bubblewrap else None, group=group)
+    return talk.execution(tuple(f"{name} was not copied for grading, so your notebook ran without it"
+                                for name in left_out[:5]))
 
 
-def _supervise(scratch: Path, outcomes: str, identity: Identity | None, assignment: str, tasks_module: str,
-               limits: Limits, view: View) -> dict[str, Any]:
-    """Run the supervisor and return its status object (an ``error`` key when it failed itself)."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-        "HOME": str(scratch), "TMPDIR": str(scratch), "USER": "student", "LOGNAME": "student",
-        "XDG_CACHE_HOME": str(scratch / ".cache"),
-        "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(scratch / ".matplotlib"),
-        "IPYTHONDIR": str(scratch / ".ipython"), "PYTHONPATH": str(REPO),
-        "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
-        # one thread per submission: -j N runs N at once, and timings stay comparable
-        "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-    }
-    env.update({k: v for k, v in os.environ.items() if k == "D2LMINI_DATA"})
-    spec = {
-        "command": (identity.command() if identity else []) + [
-                    sys.executable, "-P", "-s", "-m", "autograder.runner.worker", _CELLS,
-                    "--assignment", assignment, "--tasks", tasks_module,
-                    "--cell-seconds", str(limits.cell_seconds)] + (["--own-user"] if identity else []),
-        "record": outcomes,
-        "cwd": str(scratch), "env": env, "seconds": limits.submission_seconds,
-        "memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
-        "processes": limits.processes if identity else None,
-        "hide": list(view.hidden), "private": list(view.private),
-    }
-    supervisor = subprocess.Popen([sys.executable, "-I", str(_SUPERVISOR), json.dumps(spec)],
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = supervisor.communicate(timeout=limits.submission_seconds + 60)
-    except subprocess.TimeoutExpired:
-        supervisor.send_signal(signal.SIGTERM)  # it kills the worker's processes, then exits
+def _command(found: Isolation, handin: Path, uid: int | None, data: Path | None, read_only: tuple[Path, ...],
+             group: Cgroup | None, assignment: str, tasks_module: str, limits: Limits) -> list[str]:
+    """The whole command line: join the control group, enter the sandbox, start the worker."""
+    home = str(handin) if found.no_bubblewrap else HOME
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home,
+           "TMPDIR": home if found.no_bubblewrap else "/tmp", "USER": "student", "LOGNAME": "student",
+           "XDG_CACHE_HOME": f"{home}/.cache", "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.matplotlib",
+           "IPYTHONDIR": f"{home}/.ipython", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+           # one thread per submission: -j N runs N at once, and timings stay comparable
+           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    if data is not None:
+        env["D2LMINI_DATA"] = str(data)
+    worker = [sys.executable, "-P", "-s", "-m", "autograder.runner.worker", "--ask-fd", "{ask}",
+              "--reply-fd", "{reply}", "--assignment", assignment, "--tasks", tasks_module,
+              "--cell-seconds", str(limits.cell_seconds), "--memory-mb", str(limits.memory_mb),
+              "--file-mb", str(limits.file_mb)]
+    if uid is not None:
+        worker += ["--processes", str(limits.processes), "--own-user"]
+    prefix: list[str] = []
+    if group is not None:  # the shell joins every controller's group, then becomes the sandbox
+        prefix = ["/bin/sh", "-c", 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; '
+                  'shift; exec "$@"', "sh", *group.procs_files, "--"]
+    if found.no_bubblewrap:
+        return prefix + ["env", "-i", *(f"{k}={v}" for k, v in env.items())] + worker
+    return prefix + _jail(handin, uid, data, read_only, env).command() + worker + ["--handin", HANDIN]
+
+
+def _jail(handin: Path, uid: int | None, data: Path | None, read_only: tuple[Path, ...],
+          env: dict[str, str]) -> Jail:
+    """The allow-list: Python, the virtual environment, the kit's two packages, the task module, the data."""
+    paths = [sys.base_prefix, sys.prefix, str(Path(sys.executable).resolve().parent), str(REPO / "autograder"),
+             str(REPO / "d2lmini"), *map(str, read_only), *([str(data)] if data is not None else [])]
+    return Jail(read_only=tuple(paths), handin=str(handin), home_mb=512, uid=uid, env=tuple(env.items()))
+
+
+class _Conversation:
+    """One run of the worker: the messages in turn, the clock, the output, the end."""
+
+    def __init__(self, cells: tuple[SourceCell, ...], tasks: tuple[Task, ...], seed: int, limits: Limits) -> None:
+        self.cells, self.tasks, self.seed, self.limits = cells, tasks, seed, limits
+        self.got_cells: list[Cell] = []
+        self.got_tasks: dict[str, TaskRun] = {}
+        self.tampered: list[str] = []
+        self.background = 0
+        self.ready = False
+        self.ended = False
+        self.closed = False
+        """Whether the worker closed its end of the pipe (it exited, or is exiting)."""
+        self.violation = ""
+        self.timed_out = False
+        self.returncode: int | None = None
+        self.oom = False
+        self.printed = 0
+        self.tail = b""
+        self.seconds = 0.0
+
+    def run(self, command: list[str], *, cwd: str | None, group: Cgroup | None) -> None:
+        """Start the worker, hold the conversation until it ends or time runs out, then end every process."""
+        start = time.monotonic()
+        ask_read, ask_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        command = [word.format(ask=ask_read, reply=reply_write) if word in ("{ask}", "{reply}") else word
+                   for word in command]
         try:
-            out, err = supervisor.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            supervisor.kill()
-            out, err = supervisor.communicate()
-    try:
-        return json.loads(out.decode().strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return {"error": err.decode(errors="replace")[-2000:] or f"exit status {supervisor.returncode}"}
+            process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, pass_fds=(ask_read, reply_write),
+                                       start_new_session=True)
+        finally:
+            os.close(ask_read)
+            os.close(reply_write)
+        messages: queue.Queue = queue.Queue()
+        replies = os.fdopen(reply_read, "rb")
+        threads = [threading.Thread(target=self._read_messages, args=(replies, messages), daemon=True),
+                   threading.Thread(target=self._keep_tail, args=(process.stdout,), daemon=True)]
+        for thread in threads:
+            thread.start()
+        with os.fdopen(ask_write, "wb", buffering=0) as asks:
+            self._send(asks, {"cells": [{"number": c.number, "source": c.source} for c in self.cells]})
+            self._converse(asks, messages, start + self.limits.submission_seconds)
+            if self.ended or self.closed:  # let it exit by itself: its status says how it ended
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
+        self._end(process, group)
+        self.oom = group is not None and group.out_of_memory()
+        for thread in threads:
+            thread.join(timeout=5)
+        replies.close()
+        self.seconds = time.monotonic() - start
 
+    def _send(self, asks: Any, value: Any) -> None:
+        try:
+            write_frame(asks.fileno(), value)
+        except (BrokenPipeError, OSError):  # the worker is gone: its status says why
+            pass
 
-def _read_record(path: str) -> tuple[dict[str, Any] | None, str]:
-    """The worker's last record (see ``channel.py``), or None and why it could not be read ("" when there was none).
+    def _converse(self, asks: Any, messages: queue.Queue, deadline: float) -> None:
+        """Take the worker's messages in turn until End, the end of the pipe, a violation or the deadline."""
+        while True:
+            try:
+                kind, value = messages.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self.timed_out = True
+                return
+            if kind == "eof":
+                self.closed = True
+                return
+            if kind == "error":
+                self.violation = value
+                return
+            try:
+                self._take(from_plain(value), asks)
+            except ProtocolError as error:
+                self.violation = str(error)
+                return
+            if self.ended:
+                return
 
-    What the student's process wrote is read as plain data only, and must have the record's structure.
-    """
-    altered = "the grader could not read what your notebook's process saved (it was altered)"
-    try:
-        data = last_frame(path, _MAX_RECORD_BYTES)
-    except ValueError:
-        return None, "your notebook's grading output was larger than the grader reads"
-    if data is None:
-        return None, ""
-    try:
-        record = torch.load(io.BytesIO(data), weights_only=True)
-    except Exception as error:  # anything may be in it
-        return None, f"the grader could not read what your notebook's process saved ({type(error).__name__})"
-    return (record, "") if _well_formed(record) else (None, altered)
+    def _take(self, message: Any, asks: Any) -> None:
+        """Accept one message if it comes in its turn; raises ProtocolError otherwise."""
+        ready = self.ready
+        if isinstance(message, Cell) and not ready:
+            expected = self.cells[len(self.got_cells)].number if len(self.got_cells) < len(self.cells) else None
+            if message.number != expected or (self.got_cells and self.got_cells[-1].exited):
+                raise ProtocolError(f"a message for cell {message.number} out of turn")
+            self.got_cells.append(message)
+        elif isinstance(message, Ready) and not ready:
+            self.ready = True
+            self.tampered += [n for n in message.tampered if n not in self.tampered]
+            self._send(asks, {"seed": self.seed})
+        elif isinstance(message, TaskRun) and ready and len(self.got_tasks) < len(self.tasks):
+            task = self.tasks[len(self.got_tasks)]
+            if message.task != task.id or len(message.probes) > len(task.checks):
+                raise ProtocolError(f"a message for task {message.task!r} out of turn")
+            self.got_tasks[task.id] = message
+        elif isinstance(message, End) and ready and len(self.got_tasks) == len(self.tasks):
+            self.tampered += [n for n in message.tampered if n not in self.tampered]
+            self.background = message.background
+            self.ended = True
+        else:
+            raise ProtocolError(f"a {type(message).__name__} message out of turn")
 
+    def _read_messages(self, replies: Any, messages: queue.Queue) -> None:
+        """Put each frame from the worker on ``messages``; then ("eof", None) or ("error", why)."""
+        try:
+            while (value := read_frame(replies, _MAX_MESSAGE_BYTES)) is not None:
+                messages.put(("message", value))
+            messages.put(("eof", None))
+        except (FrameError, OSError) as error:
+            messages.put(("error", str(error)))
 
-def _well_formed(record: Any) -> bool:
-    """Whether the record has the structure the worker writes."""
-    if not isinstance(record, dict) or not isinstance(record.get("cells"), list) \
-            or not isinstance(record.get("tasks"), dict) or not isinstance(record.get("stopped"), str) \
-            or not isinstance(record.get("tampered"), list) or not all(isinstance(n, str) for n in record["tampered"]) \
-            or not isinstance(record.get("background"), int):
-        return False
-    cells_ok = all(isinstance(c, dict) and isinstance(c.get("number"), int) and isinstance(c.get("error"), str)
-                   for c in record["cells"])
-    tasks_ok = all(isinstance(t, dict) and isinstance(t.get("missing"), bool) and isinstance(t.get("forbidden"), str)
-                   and isinstance(t.get("outcomes"), list)
-                   and all(isinstance(o, dict) and {"output", "error", "seconds"} <= o.keys()
-                           and (o["error"] is None or isinstance(o["error"], str))
-                           and isinstance(o["seconds"], (int, float)) for o in t["outcomes"])
-                   for t in record["tasks"].values())
-    return cells_ok and tasks_ok
+    def _keep_tail(self, stream: Any) -> None:
+        """Read the worker's output to the end, keeping only the last part and counting all of it."""
+        chunks: list[bytes] = []
+        kept = 0
+        while block := stream.read1(65536):
+            chunks.append(block)
+            kept += len(block)
+            self.printed += len(block)
+            while kept - len(chunks[0]) >= _TAIL_BYTES:
+                kept -= len(chunks.pop(0))
+        self.tail = b"".join(chunks)[-_TAIL_BYTES:]
 
+    def _end(self, process: subprocess.Popen, group: Cgroup | None) -> None:
+        """Kill every process of the submission (the sandbox's PID namespace dies with its first process)."""
+        running = process.poll() is None
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if group is not None:
+            group.kill()
+        process.wait()
+        self.returncode = None if running else process.returncode
 
-def _problems(status: dict[str, Any], record: dict[str, Any] | None, limits: Limits,
-              cells: tuple[int, ...]) -> tuple[str, ...]:
-    """Sentences for what ended the run early or went wrong around it."""
-    if "error" in status:
-        return (f"the grader's sandbox failed, not your notebook; tell your instructor: {status['error']}",)
-    problems = []
-    where = _where_stopped(record, cells)
-    code = status.get("returncode")
-    if status.get("timed_out"):
-        problems.append(f"your notebook did not finish within {limits.submission_seconds:g} s, so it was "
-                        f"stopped {where}; what had not run by then scores 0")
-    elif code == -signal.SIGXFSZ:
-        problems.append(f"your notebook wrote a file larger than {limits.file_mb} MB and was stopped {where}")
-    elif code is not None and code < 0:
-        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
-        hint = (f" (SIGKILL usually means it ran out of memory: the limit is {limits.memory_mb} MB)"
-                if -code == signal.SIGKILL else "")
-        problems.append(f"your notebook's process was killed by {name}{hint} {where}; "
-                        f"what had not run by then scores 0")
-    elif code != 0 or record is None or not record.get("finished"):
-        problems.append(f"your notebook's process ended early (exit status {code}) {where}: do not call "
-                        f"os._exit() or kill the process; what had not run by then scores 0")
-    leftovers = int(status.get("leftovers", 0)) + (record["background"] if record is not None else 0)
-    if leftovers:
-        problems.append(f"your notebook left {leftovers} background process(es) running; they were stopped")
-    return tuple(problems)
+    def execution(self, problems: tuple[str, ...]) -> Execution:
+        """What the run produced, with a sentence for each way it went wrong."""
+        sentences = list(problems) + self._problems(self.oom)
+        if self.printed > _PRINTED_NOTE_BYTES:
+            sentences.append(f"your notebook printed {self.printed / 2**20:.0f} MB; the grader kept only the last "
+                             f"64 KB of it: print a summary rather than every step")
+        finished = self.ended and not sentences
+        return Execution(tuple(self.got_cells), dict(self.got_tasks), self.seed, tuple(self.tampered),
+                         self.violation, tuple(sentences),
+                         "" if finished else self.tail.decode("utf-8", "replace"), round(self.seconds, 2))
 
-
-def _where_stopped(record: dict[str, Any] | None, cells: tuple[int, ...]) -> str:
-    """"while running cell 7", or "while the grader was checking your functions"."""
-    done = len(record["cells"]) if record is not None else 0
-    if done < len(cells):
-        return f"while running cell {cells[done]}"
-    return "while the grader was checking your functions"
-
-
-def _not_copied(limit: int, left_out: list[str]):
-    """A copytree ``ignore`` that leaves out files over ``limit`` bytes and whatever is not a file, a
-    folder or a link (a named pipe would block the copy), saying why in ``left_out``."""
-    def ignore(folder: str, names: list[str]) -> list[str]:
-        skipped = []
-        for name in names:
-            info = os.lstat(os.path.join(folder, name))
-            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
-                left_out.append(f"{name} (larger than {limit >> 20} MB)")
-            elif not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode) or stat.S_ISLNK(info.st_mode)):
-                left_out.append(f"{name} (not a regular file)")
+    def _problems(self, out_of_memory: bool) -> list[str]:
+        """Sentences for what ended the run early, learnt from the clock, the control group and the status."""
+        where = self._where()
+        problems = []
+        if self.got_cells and self.got_cells[-1].exited:
+            problems.append(f"cell {self.got_cells[-1].number} called exit(), so the cells after it did not run: "
+                            f"remove the exit() call")
+        if self.violation:
+            pass  # the judge step scores every task 0 and says why (judging.violation_note)
+        elif self.timed_out:
+            problems.append(f"your notebook did not finish within {self.limits.submission_seconds:g} s, so it was "
+                            f"stopped {where}; what had not run by then scores 0")
+        elif out_of_memory:
+            problems.append(f"your notebook ran out of memory {where}: it used more than the "
+                            f"{self.limits.memory_mb} MB a graded notebook may use (files in /tmp and shared "
+                            f"memory count too), so it was stopped; what had not run by then scores 0")
+        elif not self.ended:
+            status = self.returncode
+            if status is not None and (status < 0 or status > 128):
+                number = -status if status < 0 else status - 128
+                name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
+                problems.append(f"your notebook's process was killed by {name} {where}; what had not run by "
+                                f"then scores 0")
             else:
-                continue
-            skipped.append(name)
-        return skipped
+                problems.append(f"your notebook's process ended early (exit status {status}) {where}: do not call "
+                                f"os._exit() or kill the process; what had not run by then scores 0")
+        if self.background:
+            problems.append(f"your notebook left {self.background} background process(es) running; they were "
+                            f"stopped")
+        return problems
 
-    return ignore
-
-
-def _give(scratch: Path, uid: int, gid: int) -> None:
-    """Make the scratch folder and everything in it the sandbox user's, and only theirs."""
-    os.chmod(scratch, 0o700)
-    for root, dirs, files in os.walk(scratch):
-        os.lchown(root, uid, gid)
-        for name in dirs + files:
-            os.lchown(os.path.join(root, name), uid, gid)
-
-
-def _force_remove(function, path, excinfo) -> None:
-    """rmtree's error handler: student code may have made its files read-only; open them up and retry."""
-    try:
-        os.chmod(os.path.dirname(path), 0o700)
-        os.chmod(path, 0o700)
-        function(path)
-    except OSError:
-        pass
+    def _where(self) -> str:
+        """"while running cell 7", or "while the grader was checking your functions"."""
+        done = len(self.got_cells)
+        if done < len(self.cells) and not (self.got_cells and self.got_cells[-1].exited):
+            return f"while running cell {self.cells[done].number}"
+        return "while the grader was checking your functions"

@@ -1,13 +1,17 @@
-"""The student's process: run a notebook's cells in one namespace, then probe its tasks, and save what came back.
+"""The student's process: run a notebook's cells in one namespace, then probe its tasks when the grader asks.
 
-Started by the supervisor as ``python -P -m autograder.runner.worker CELLS --assignment NAME
---tasks MODULE --cell-seconds S --record-fd N [--own-user]`` in the scratch folder, as the sandbox
-user, with stdin on /dev/null. CELLS is a JSON list of ``{"number", "source"}`` (the cells the
-grader runs). The record is appended to descriptor N (see ``channel.py``) after every cell and
-every task, so that what ran before a crash or a kill is kept. It holds plain data only (see
-:func:`empty_record`); nothing here decides a score. With ``--own-user`` (a user id of this
-submission's alone), every other process of that user is killed before the last record is
-written, so nothing the notebook started can write after it.
+Started inside the sandbox (``bubblewrap.py``) as ``python -I -m autograder.runner.worker
+--ask-fd A --reply-fd R --assignment NAME --tasks MODULE --cell-seconds S --memory-mb M
+--file-mb F --processes P [--handin DIR] [--own-user]``, in the notebook's folder, with stdin
+on /dev/null. Isolated mode (-I): nothing of the hand-in's folder is importable while the
+worker starts and takes its snapshot (``guard.py``); the folder joins ``sys.path`` only while
+the notebook's own cells run. The conversation (``channel.py``, messages in ``record.py``):
+the grader sends the cells; the worker copies the hand-in into its folder, sets its limits,
+runs the cells and says ``Cell`` after each and ``Ready`` after the last; the grader then
+sends the seed of the probes' inputs, and the worker says ``TaskRun`` per task and ``End``.
+Nothing here decides a score. With ``--own-user`` (a user id of this submission's alone),
+every other process of that user is killed before ``End``, so nothing the notebook started
+can write after it.
 """
 from __future__ import annotations
 
@@ -16,9 +20,9 @@ import builtins
 import errno
 import inspect
 import io
-import json
 import os
 import resource
+import shutil
 import signal
 import sys
 import threading
@@ -29,17 +33,22 @@ from typing import Any, Callable
 import torch
 
 from autograder.compare import describe
-from autograder.engine import ProbeOutcome, forbidden_note, run_probe, target_sources
-from autograder.runner.channel import append_frame
+from autograder.engine import ProbeOutcome, live_forbidden_note, run_probe
+from autograder.runner.channel import read_frame, write_frame
 from autograder.runner.guard import Guard
+from autograder.runner.identity import end_processes
+from autograder.runner.record import Cell, End, Probe, ProtocolError, Ready, TaskRun, checked_output, to_plain
 from autograder.runner.registry import tasks_of
+from autograder.tasks._rng import run_seed
 
-__all__ = ["main", "empty_record", "CellTimeout", "InputNotAvailable"]
+__all__ = ["main", "CellTimeout", "InputNotAvailable", "MAX_CELLS_BYTES"]
 
+MAX_CELLS_BYTES = 256 << 20
+"""Largest message of cells the worker reads from the grader."""
 _MAX_OUTPUT_BYTES = 32 << 20
-"""Largest probe output kept; a bigger one becomes an error rather than a huge file."""
+"""Largest probe output kept; a bigger one becomes an error rather than a huge message."""
 _MAX_TAMPERED = 20
-"""Changed names recorded at most."""
+"""Changed names reported at most."""
 
 
 class CellTimeout(BaseException):
@@ -50,65 +59,92 @@ class InputNotAvailable(RuntimeError):
     """The notebook called input() while being graded."""
 
 
-def empty_record() -> dict[str, Any]:
-    """The outcome file's structure before anything has run."""
-    return {
-        "cells": [],      # one {"number", "seconds", "error"} per cell run; error "" when it ran cleanly
-        "stopped": "",    # why the remaining cells were not run (exit() was called), else ""
-        "tasks": {},      # task id -> {"missing": bool, "forbidden": str, "outcomes": [{"output", "error", "seconds"}]}
-        "tampered": [],   # what the notebook changed in torch, d2lmini, the autograder or builtins (guard.py)
-        "background": 0,  # processes the notebook left running that the worker killed at the end
-        "finished": False,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run the cells and the probes; returns the exit status (0 also when student code failed)."""
-    parser = argparse.ArgumentParser(prog="python -m autograder.runner.worker")
-    parser.add_argument("cells")
-    parser.add_argument("--assignment", required=True)
-    parser.add_argument("--tasks", required=True, help="module whose TASKS grade the assignment")
-    parser.add_argument("--cell-seconds", type=float, required=True)
-    parser.add_argument("--record-fd", type=int, required=True, help="open record file (see channel.py)")
-    parser.add_argument("--own-user", action="store_true", help="this user id is this submission's alone")
-    args = parser.parse_args(argv)
-    os.set_inheritable(args.record_fd, False)  # programs the notebook starts do not get it
-    with open(args.cells, encoding="utf-8") as file:
-        cells = json.load(file)
-    record = empty_record()
+    """Run the cells and, when asked, the probes; returns the exit status (0 also when student code failed)."""
+    args = _arguments(argv)
+    for fd in (args.ask_fd, args.reply_fd):
+        os.set_inheritable(fd, False)  # programs the notebook starts do not get them
+    asks = os.fdopen(args.ask_fd, "rb")
+    cells = read_frame(asks, MAX_CELLS_BYTES)["cells"]
+    if args.handin:
+        _copy_handin(args.handin)
+    _set_limits(args)
     tasks = tasks_of(args.tasks, args.assignment)
-    sys.path.insert(0, os.getcwd())  # as in Jupyter: the notebook may import files beside it
     builtins.input = _no_input
     shell = _shell()
+    shell.run_cell("pass", store_history=False)  # IPython's lazy imports happen now, before the hand-in is importable
+    import torch._dynamo  # noqa: F401  (torch swaps torch.manual_seed and others for wrappers when this is first
+    # imported, as its optimizers do on first use: imported before the snapshot, that is not the notebook's doing)
     guard = Guard([*tasks, *(check for task in tasks for check in task.checks)])
+    search_path = list(sys.path)
+    tampered: list[str] = []
+
+    def send(message: Any) -> None:
+        write_frame(args.reply_fd, to_plain(message))
 
     def repair() -> None:
         """Note and undo what student code changed, before the worker's own code runs again."""
         _clear_hooks()
-        record["tampered"] += [name for name in guard.changed() if name not in record["tampered"]]
-        del record["tampered"][_MAX_TAMPERED:]
+        sys.path[:] = search_path
+        tampered.extend(name for name in guard.changed() if name not in tampered)
+        del tampered[_MAX_TAMPERED:]
         guard.restore()
 
     for cell in cells:
+        sys.path.insert(0, os.getcwd())  # as in Jupyter: the notebook may import files beside it
+        outcome = _run_cell(shell, cell["number"], cell["source"], args.cell_seconds, repair)
+        send(Cell(**outcome, exited=bool(shell.exit_now)))
         if shell.exit_now:
-            record["stopped"] = (f"cell {record['cells'][-1]['number']} called exit(), so the cells "
-                                 f"after it did not run: remove the exit() call")
             break
-        record["cells"].append(_run_cell(shell, cell["number"], cell["source"], args.cell_seconds, repair))
-        append_frame(args.record_fd, record)
-    for task in tasks:
-        repair()  # what a probe's call to student code changed must not reach the next task
-        obj = shell.user_ns.get(task.target, _MISSING)
-        forbidden = "" if obj is _MISSING else _forbidden(task, obj, shell)
-        outcomes = [] if obj is _MISSING or forbidden else [_plain(run_probe(check, obj)) for check in task.checks]
-        record["tasks"][task.id] = {"missing": obj is _MISSING, "forbidden": forbidden, "outcomes": outcomes}
-        append_frame(args.record_fd, record)
+    send(Ready(tuple(tampered)))
+    seed = read_frame(asks, 1 << 16)["seed"]
+    with run_seed(seed):
+        for task in tasks:
+            repair()  # what a probe's call to student code changed must not reach the next task
+            obj = shell.user_ns.get(task.target, _MISSING)
+            forbidden = "" if obj is _MISSING else _forbidden(task, obj, shell)
+            probes = () if obj is _MISSING or forbidden else tuple(_plain(run_probe(c, obj)) for c in task.checks)
+            send(TaskRun(task.id, obj is _MISSING, forbidden[:2000], probes))
     repair()
-    if args.own_user:
-        record["background"] = _stop_other_processes()
-    record["finished"] = True
-    append_frame(args.record_fd, record)
+    background = end_processes(os.getuid(), spare=os.getpid()) if args.own_user else 0
+    send(End(tuple(tampered), background))
     return 0
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The worker's command line."""
+    parser = argparse.ArgumentParser(prog="python -m autograder.runner.worker")
+    parser.add_argument("--ask-fd", type=int, required=True, help="pipe of the grader's requests")
+    parser.add_argument("--reply-fd", type=int, required=True, help="pipe of the worker's messages")
+    parser.add_argument("--assignment", required=True)
+    parser.add_argument("--tasks", required=True, help="module whose TASKS grade the assignment")
+    parser.add_argument("--cell-seconds", type=float, required=True)
+    parser.add_argument("--memory-mb", type=int, required=True)
+    parser.add_argument("--file-mb", type=int, required=True)
+    parser.add_argument("--processes", type=int, default=0, help="RLIMIT_NPROC; 0 for none")
+    parser.add_argument("--handin", help="read-only folder to copy into the working folder first")
+    parser.add_argument("--own-user", action="store_true", help="this user id is this submission's alone")
+    return parser.parse_args(argv)
+
+
+def _copy_handin(source: str) -> None:
+    """Copy the hand-in (already made link-safe by the grader) into the working folder, which is not ours to chmod."""
+    for name in os.listdir(source):
+        path = os.path.join(source, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.copytree(path, name, symlinks=True)
+        else:
+            shutil.copy2(path, name, follow_symlinks=False)
+
+
+def _set_limits(args: argparse.Namespace) -> None:
+    """Limits the notebook cannot raise again: heap, file size, no core dumps, processes (own user only)."""
+    limits = [(resource.RLIMIT_DATA, args.memory_mb << 20), (resource.RLIMIT_FSIZE, args.file_mb << 20),
+              (resource.RLIMIT_CORE, 0)]
+    if args.processes:
+        limits.append((resource.RLIMIT_NPROC, args.processes))
+    for kind, value in limits:
+        resource.setrlimit(kind, (value, value))
 
 
 _MISSING = object()
@@ -204,10 +240,15 @@ def _limit_reached(error: BaseException) -> str:
     if error.errno == errno.EAGAIN and isinstance(error, BlockingIOError):
         processes = resource.getrlimit(resource.RLIMIT_NPROC)[0]
         return f"started more processes than the {processes} (threads included) a graded notebook may run"
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and error.filename is not None \
-            and not os.path.abspath(str(error.filename)).startswith(os.getcwd() + os.sep):
+    path = os.path.abspath(str(error.filename)) if error.filename is not None else ""
+    if not path or path.startswith(os.getcwd() + os.sep):
+        return ""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return (f"tried to change or read {error.filename}, outside its folder, and was refused: a graded "
                 f"notebook may only write files in its own folder")
+    if error.errno == errno.ENOENT:  # the sandbox holds only the notebook's folder, Python, the kit and the data
+        return (f"tried to change or read {error.filename}, outside its folder, where a graded notebook sees "
+                f"nothing but Python, the course's libraries and data: use paths inside the notebook's folder")
     return ""
 
 
@@ -223,8 +264,8 @@ def _cell_line(error: BaseException) -> int | None:
 
 def _forbidden(task: Any, obj: Any, shell: Any) -> str:
     """Why the target is not the notebook's own work: not defined in the notebook (``softmax =
-    d2l.softmax``, a functools.partial), or calling a forbidden function through an alias the
-    source scan cannot see (``sm = getattr(F, "soft" + "max")``); "" when neither."""
+    d2l.softmax``, a functools.partial), or reaching a forbidden function in a way the source scan
+    cannot see (``def softmax(X, _f=getattr(torch, "soft" + "max"))``); "" when neither."""
     home = shell.user_module.__name__
     if not (inspect.isfunction(obj) or isinstance(obj, type)) or getattr(obj, "__module__", None) != home:
         origin = getattr(obj, "__module__", None) or type(obj).__module__
@@ -232,63 +273,42 @@ def _forbidden(task: Any, obj: Any, shell: Any) -> str:
                 f"Write {task.target} yourself, with def or class, in its cell; every check of this task scores 0 "
                 f"until then")
     try:
-        sources = [(f"your {name}", source) for name, source in target_sources(obj)]
-        return forbidden_note(task, sources, namespace=shell.user_ns) or ""
-    except Exception:  # a namespace the student's code made strange: the grader's own scan still holds
+        return live_forbidden_note(task, obj) or ""
+    except Exception:  # an object the student's code made strange: the grader's own scan still holds
         return ""
 
 
-def _plain(outcome: ProbeOutcome) -> dict[str, Any]:
-    """A probe outcome as plain data that ``torch.load(weights_only=True)`` reads back."""
-    entry = {"output": outcome.output, "error": outcome.error, "seconds": float(outcome.seconds)}
+def _plain(outcome: ProbeOutcome) -> Probe:
+    """A probe outcome as a message the grader accepts: tensors contiguous, sizes within ``record``'s bounds."""
+    seconds = float(outcome.seconds)
     if outcome.error is not None:
-        return entry
-    buffer = io.BytesIO()
+        return Probe(None, outcome.error[:2000], seconds)
     try:
-        torch.save(outcome.output, buffer)
+        output = checked_output(_contiguous(outcome.output))
+        buffer = io.BytesIO()
+        torch.save(output, buffer)
         if buffer.tell() > _MAX_OUTPUT_BYTES:
-            problem = f"returned {buffer.tell() >> 20} MB of data, more than the grader reads"
-        else:
-            buffer.seek(0)
-            torch.load(buffer, weights_only=True)
-            return entry
+            return Probe(None, f"returned {buffer.tell() >> 20} MB of data, more than the grader reads", seconds)
+        buffer.seek(0)
+        torch.load(buffer, weights_only=True)
+        return Probe(output, None, seconds)
+    except ProtocolError as error:
+        problem = f"returned data the grader does not read: {str(error).removeprefix('a probe output ')}"
     except Exception as error:  # not plain data (a numpy array, a module, a lambda, ...)
         problem = (f"returned a {type(outcome.output).__name__} the grader cannot read "
                    f"({type(error).__name__}); return tensors, numbers, strings, lists or dicts")
-    return {"output": None, "error": problem, "seconds": entry["seconds"]}
+    return Probe(None, problem, seconds)
 
 
-def _stop_other_processes() -> int:
-    """Kill every other process of this user (what the notebook left running); how many there were."""
-    me, uid, killed = os.getpid(), os.getuid(), set()
-    for _ in range(200):  # a fork bomb may need a few rounds; bounded so the worker always finishes
-        others = [pid for pid in _live_processes(uid) if pid != me]
-        if not others:
-            break
-        for pid in others:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed.add(pid)
-            except (ProcessLookupError, PermissionError):
-                pass
-        time.sleep(0.01)
-    return len(killed)
-
-
-def _live_processes(uid: int) -> list[int]:
-    """Processes (not zombies) whose real user is ``uid``, from /proc."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as file:
-                fields = dict(line.split(":", 1) for line in file if ":" in line)
-        except OSError:
-            continue
-        if int(fields.get("Uid", "-1").split()[0]) == uid and not fields.get("State", "").strip().startswith("Z"):
-            found.append(int(entry))
-    return found
+def _contiguous(value: Any) -> Any:
+    """``value`` with every tensor a compact copy of its own (no view of a larger storage, no stride 0)."""
+    if isinstance(value, torch.Tensor):
+        return value if value.is_meta else value.contiguous().clone()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_contiguous(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _contiguous(v) for k, v in value.items()}
+    return value
 
 
 if __name__ == "__main__":

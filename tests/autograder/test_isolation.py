@@ -14,9 +14,10 @@ import torch
 import autograder.training
 from autograder.runner.course import REPO
 from autograder.runner.guard import Guard
-from autograder.runner.identity import FIRST_UID, Identity, borrowed
+from autograder.runner.bubblewrap import HANDIN, HOME, Jail
+from autograder.runner.handin import MAX_ENTRIES, stage, walk
+from autograder.runner.identity import FIRST_UID, borrowed_uid
 from autograder.runner.judging import tamper_note
-from autograder.runner.sandbox import worker_view
 from autograder.runner.worker import _cell_error
 from autograder.tasks import tasks_for
 
@@ -85,13 +86,12 @@ def test_does_the_tamper_note_say_what_changed_and_what_it_costs():
 
 
 def test_do_submissions_graded_at_once_get_different_users():
-    """-j N: each running submission borrows its own uid; a finished one's uid is reused."""
-    base = Identity(FIRST_UID, FIRST_UID, read_all=False)
+    """-j N: each running submission borrows its own uid; a finished one's uid is lent again."""
     seen, ready, release = [], threading.Barrier(3), threading.Event()
 
     def hold():
-        with borrowed(base) as identity:
-            seen.append(identity.uid)
+        with borrowed_uid() as uid:
+            seen.append(uid)
             ready.wait()
             release.wait()
 
@@ -102,32 +102,53 @@ def test_do_submissions_graded_at_once_get_different_users():
     release.set()
     for thread in threads:
         thread.join()
-    assert sorted(seen) == [FIRST_UID, FIRST_UID + 1]
-    with borrowed(base) as identity:
-        assert identity.uid == identity.gid == FIRST_UID
-    assert base.command()[:3] == ["setpriv", f"--reuid={FIRST_UID}", f"--regid={FIRST_UID}"]
+    assert len(set(seen)) == 2 and all(uid >= FIRST_UID for uid in seen)
+    with borrowed_uid() as uid:
+        assert uid == min(seen)
 
 
-def test_are_the_course_folders_hidden_but_never_python_or_the_kit(tmp_path):
-    """solutions/, tests/, .git/ and the given folders are hidden; a folder holding the kit or a kept file is not."""
-    submissions, out = tmp_path / "subs", tmp_path / "out"
-    submissions.mkdir()
-    out.mkdir()
-    hidden = worker_view([submissions, out, tmp_path / "absent", REPO]).hidden
-    assert str(REPO / "solutions") in hidden and str(REPO / "tests") in hidden
-    assert str(submissions) in hidden and str(out) in hidden
-    assert str(REPO) not in hidden and str(tmp_path / "absent") not in hidden
-    nested = worker_view([REPO / "examples" / "submissions"]).hidden  # the demo class: one mount covers both
-    assert str(REPO / "examples") in nested and str(REPO / "examples" / "submissions") not in nested
-    kept = worker_view([], keep=[REPO / "tests" / "autograder" / "files" / "fake_class" / "tasks.py"]).hidden
-    assert str(REPO / "tests") not in kept and str(REPO / "solutions") in kept
+def test_is_the_sandbox_an_allow_list_of_read_only_folders():
+    """Python, the kit and the data are bound read-only; solutions/, tests/ and .git never; tmpfs folders are sized."""
+    jail = Jail(read_only=(sys.prefix, str(REPO / "autograder"), str(REPO / "d2lmini"), str(REPO / "autograder" / "tasks")),
+                handin="/srv/stage/handin", home_mb=64, uid=FIRST_UID)
+    words = jail.command()
+    binds = {words[i + 2] for i, word in enumerate(words) if word == "--ro-bind"}
+    assert {str(REPO / "autograder"), str(REPO / "d2lmini"), HANDIN, "/usr"} <= binds
+    assert str(REPO / "autograder" / "tasks") not in binds  # inside one already bound
+    assert not any(path.startswith(str(REPO / name)) for path in binds for name in ("solutions", "tests", ".git"))
+    assert "--bind" not in words  # nothing of the host is writable
+    for folder in ("/tmp", "/dev/shm", HOME):
+        at = next(i for i, word in enumerate(words) if word == folder and words[i - 1] == "--tmpfs")
+        assert words[at - 3:at - 1] == ["--size", str(64 << 20)]
+    assert {"--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent", "--new-session"} <= set(words)
+    assert words[words.index("setpriv"):][-5:] == ["--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all",
+                                                   "--no-new-privs", "--"]
 
 
-def test_is_a_temporary_folder_private_unless_the_kit_lives_in_it():
-    """/tmp is replaced by a fresh one, except where the repository, Python or the tasks file lies under it."""
-    view = worker_view([], keep=[Path("/tmp/kit/tasks.py")])
-    assert "/tmp" not in view.private
-    assert "/dev/shm" in view.private or not Path("/dev/shm").is_dir()
+def test_is_a_hand_in_staged_without_following_links_pipes_or_endless_folders(tmp_path):
+    """A link stays a link, a pipe and a huge file are left out and named, and so is a folder chain too deep."""
+    import os
+
+    source, into = tmp_path / "handin", tmp_path / "stage"
+    source.mkdir()
+    into.mkdir()
+    (source / "hw3.ipynb").write_text("{}")
+    (source / "big.bin").write_bytes(b"x" * 2048)
+    os.mkfifo(source / "pipe")
+    (source / "link").symlink_to("/etc/hostname")
+    os.close(os.open(bytes(source / "caf") + b"\xe9.txt", os.O_CREAT | os.O_WRONLY))  # not UTF-8
+    deep = source
+    for _ in range(40):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    left_out = stage(source, into, file_limit=1024)
+    assert (into / "hw3.ipynb").read_text() == "{}" and os.readlink(into / "link") == "/etc/hostname"
+    assert not (into / "big.bin").exists() and not (into / "pipe").exists()
+    assert "big.bin (larger than 0 MB)" in left_out and "pipe (not a regular file)" in left_out
+    assert any("nested over" in phrase for phrase in left_out)
+    assert os.path.exists(bytes(into / "caf") + b"\xe9.txt")
+    entries, _ = walk(source)
+    assert len(entries) <= MAX_ENTRIES
 
 
 @pytest.mark.parametrize("error, expected", [
@@ -141,6 +162,9 @@ def test_is_a_temporary_folder_private_unless_the_kit_lives_in_it():
     (OSError(errno.EROFS, "Read-only file system", "/srv/solutions/hw3.ipynb"),
      "cell 4 tried to change or read /srv/solutions/hw3.ipynb, outside its folder"),
     (PermissionError(errno.EPERM, "Operation not permitted"), "cell 4 raised PermissionError"),
+    (FileNotFoundError(errno.ENOENT, "No such file or directory", "/srv/solutions/hw3.ipynb"),
+     "cell 4 tried to change or read /srv/solutions/hw3.ipynb, outside its folder, where a graded notebook sees"),
+    (FileNotFoundError(errno.ENOENT, "No such file or directory", "data.csv"), "cell 4 raised FileNotFoundError"),
     (SystemExit(0), "cell 4 called sys.exit(); the grader went on with the next cell"),
 ])
 def test_does_a_limit_or_a_refusal_read_as_a_sentence(error, expected):
@@ -163,22 +187,6 @@ def test_is_a_file_in_the_scratch_folder_not_called_outside(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     error = PermissionError(errno.EACCES, "Permission denied", str(Path(tmp_path) / "mine.txt"))
     assert _cell_error(2, error, 60).startswith("cell 2 raised PermissionError")
-
-
-def test_is_what_cannot_be_copied_left_out_with_a_reason(tmp_path):
-    """A named pipe would block the copy and a huge file fill the disk: both are left out and named."""
-    import os
-
-    from autograder.runner.sandbox import _not_copied
-
-    (tmp_path / "hw3.ipynb").write_text("{}")
-    (tmp_path / "big.bin").write_bytes(b"x" * 2048)
-    os.mkfifo(tmp_path / "pipe")
-    (tmp_path / "link").symlink_to("/etc/hostname")
-    left_out: list[str] = []
-    skipped = _not_copied(1024, left_out)(str(tmp_path), sorted(os.listdir(tmp_path)))
-    assert skipped == ["big.bin", "pipe"]
-    assert left_out == ["big.bin (larger than 0 MB)", "pipe (not a regular file)"]
 
 
 def test_does_a_meta_tensor_reach_the_judge_as_itself():

@@ -25,7 +25,7 @@ from autograder.runner.notebook import Cell, Notebook, NotebookError, parse_note
 from autograder.runner.pipeline import PIPELINE
 from autograder.runner.progress import Progress
 from autograder.runner.registry import tasks_of
-from autograder.runner.identity import sandbox_identity
+from autograder.runner.sandbox import isolation
 from autograder.runner.course import REPO
 
 FAKE = Path(__file__).parent / "files" / "fake_class"
@@ -153,32 +153,36 @@ def test_does_the_cache_key_follow_the_notebooks_bytes_and_the_grading_code(tmp_
     assert key != Cache.key(submission, fingerprint)
 
 
-def test_is_an_altered_outcome_file_refused_without_unpickling_it(tmp_path):
-    """The last complete frame counts; a pickle of objects or a wrong shape is refused, not unpickled."""
+def test_is_a_message_from_the_worker_refused_unless_it_has_a_known_shape():
+    """Plain data of the worker's shapes passes; objects, unknown kinds, overlapping or oversized tensors do not."""
     import torch
 
-    from autograder.runner.channel import append_frame
-    from autograder.runner.sandbox import _read_record
-    from autograder.runner.worker import empty_record
+    from autograder.runner.channel import FrameError, read_frame, write_frame
+    from autograder.runner.record import MAX_ELEMENTS, Probe, ProtocolError, TaskRun, from_plain, to_plain
 
-    def frames(name: str, *records) -> str:
-        path = tmp_path / name
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-        for record in records:
-            append_frame(fd, record)
-        os.close(fd)
-        return str(path)
-
-    first, last = empty_record(), {**empty_record(), "finished": True}
-    assert _read_record(frames("good.pt", first, last)) == (last, "")
-    cut = frames("cut.pt", first, last)
-    os.truncate(cut, os.path.getsize(cut) - 3)  # killed while writing the last frame
-    assert _read_record(cut) == (first, "")
-    for path, why in ((frames("object.pt", {**first, "evil": Path("/")}), "UnpicklingError"),
-                      (frames("shape.pt", {"cells": "all passed"}), "altered")):
-        record, problem = _read_record(path)
-        assert record is None and why in problem
-    assert _read_record(frames("empty.pt")) == (None, "")
+    good = TaskRun("hw3_softmax", False, "", (Probe(torch.ones(2, 3), None, 0.1), Probe(None, "raised X", 0.2)))
+    back = from_plain(to_plain(good))
+    assert back.task == good.task and torch.equal(back.probes[0].output, torch.ones(2, 3))
+    assert back.probes[1] == Probe(None, "raised X", 0.2)
+    stride0 = torch.zeros(3).as_strided((16384, 16384, 3), (0, 0, 1))  # a few bytes claiming 800 M elements
+    bad = [{"kind": "cell", "number": 1}, {"kind": "finished"}, "all passed",
+           {**to_plain(good), "probes": [{"output": stride0, "error": None, "seconds": 0.0}]},
+           {**to_plain(good), "probes": [{"output": torch.zeros(2).expand(4, 2), "error": None, "seconds": 0.0}]},
+           {**to_plain(good), "probes": [{"output": torch.zeros(MAX_ELEMENTS + 1, dtype=torch.bool),
+                                          "error": None, "seconds": 0.0}]},
+           {**to_plain(good), "task": "x" * 10_000}, {**to_plain(good), "extra": 1}]
+    for message in bad:
+        with pytest.raises(ProtocolError):
+            from_plain(message)
+    read, write = os.pipe()
+    write_frame(write, {"kind": "ready", "tampered": [Path("/")]})  # an object: refused, never unpickled
+    os.write(write, (1 << 40).to_bytes(8, "little"))  # a frame claiming a terabyte
+    os.close(write)
+    with os.fdopen(read, "rb") as stream:
+        with pytest.raises(FrameError, match="not plain data"):
+            read_frame(stream, 1 << 20)
+        with pytest.raises(FrameError, match="more than"):
+            read_frame(stream, 1 << 20)
 
 
 class Terminal(io.StringIO):
@@ -239,7 +243,6 @@ def test_does_every_student_get_the_score_their_notebook_earns(fake_class):
     ("fay", "your notebook is not valid JSON (line 1, column 44"),
     ("gil", "your notebook is in nbformat 3"),
     ("hal", "your notebook's process ended early (exit status 3) while running cell 5"),
-    ("hal", "your notebook left 1 background process(es) running; they were stopped"),
     ("ivy", "input() cannot be answered while the notebook is graded"),
 ])
 def test_does_each_problem_reach_the_students_feedback(fake_class, student, expected):
@@ -332,6 +335,6 @@ def test_are_memory_and_the_graders_files_out_of_reach(tmp_path):
         target.unlink(missing_ok=True)
     allocation, write = record.cell_errors[0], record.cell_errors[-1]
     assert allocation.startswith("cell 1 ran out of memory: it asked for more than the 2000 MB")
-    if sandbox_identity() is not None:
+    if isolation().own_user:
         assert write.startswith(f"cell 2 tried to change or read {target}, outside its folder") and not written
     assert record.tasks[0].score == 2  # the cells after the failures still ran

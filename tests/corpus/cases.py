@@ -55,6 +55,8 @@ class Places:
     """The grader's --out folder."""
     grader_uid: int
     """The grader's effective user id: student code running as this user means no sandbox."""
+    port: int = 0
+    """A TCP port the test listens on at 127.0.0.1, outside every sandbox."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,8 @@ class Case:
     twin: str | None = None
     """The honest student this one must not score more than."""
     needs_root: bool = False
-    """The guarantee rests on the sandbox proper: student code as another user, in a mount namespace of
-    its own that empties solutions/, tests/ and the like; only a root grader with CAP_SYS_ADMIN has it."""
+    """The guarantee rests on the sandbox proper: student code in bubblewrap's allow-listed world, as a user
+    of its own, in a control group; only a root grader with bubblewrap and writable cgroups has it."""
 
 
 # --------------------------------------------------------------------------- the honest bases
@@ -193,18 +195,17 @@ import sys
 import torch
 import d2lmini as d2l
 from autograder.engine import run_probe
+from autograder.runner.record import Ready, TaskRun, End, to_plain
 from autograder.runner.registry import tasks_of
-from autograder.runner.worker import _plain, empty_record
+from autograder.runner.worker import _plain
 
-_record = empty_record()
 _answers = {"softmax": d2l.softmax, "cross_entropy": d2l.cross_entropy}
-for _task in tasks_of("autograder.tasks", "hw3"):
-    if _task.target in _answers:
-        _record["tasks"][_task.id] = {"missing": False, "outcomes": [
-            _plain(run_probe(check, _answers[_task.target])) for check in _task.checks]}
-_record["finished"] = True
+_record = [to_plain(Ready(()))] + [
+    to_plain(TaskRun(_task.id, False, "", tuple(_plain(run_probe(check, _answers.get(_task.target, _answers["softmax"])))
+                                                for check in _task.checks)))
+    for _task in tasks_of("autograder.tasks", "hw3")] + [to_plain(End((), 0))]
 """
-"""Defines ``_record``: an outcome record whose softmax and cross_entropy outputs are the reference's."""
+"""Defines ``_record``: the worker's messages, with the reference's softmax and cross_entropy outputs."""
 
 _BOOK_SOFTMAX = "def softmax(X):\n    X_exp = torch.exp(X)\n    partition = X_exp.sum(1, keepdims=True)\n"
 """The book's softmax as test files quote it (a hostile cell looks for it under tests/)."""
@@ -401,8 +402,7 @@ _RUNAWAY = (
 _PATCHED = "must not change torch, d2lmini, the autograder or Python's builtins"
 _REACHES = "your notebook reaches into the process that grades it"
 _OUTSIDE = "outside its folder"
-_NOT_FOUND = "raised FileNotFoundError"  # solutions/, tests/, .git, the reports and other hand-ins look empty
-# (and read-only: creating a file right inside one is refused, as writing "outside its folder")
+_NOT_FOUND = "outside its folder"  # solutions/, tests/, .git, the reports and other hand-ins do not exist there
 
 _HOSTILE = (
     _hostile("hack_allclose", _after_softmax(buggy, "import torch\ntorch.allclose = lambda *args, **kwargs: True"),
@@ -517,9 +517,10 @@ _HOSTILE = (
         "_worker['run_probe'] = lambda check, obj: _honest(check, _answers.get(id(obj), obj))"), (0, BUGGY),
              _REACHES, "gc.get_objects"),
     _hostile("hack_fake_outcomes", _at_end(_FAKE_RECORD + (
-        "import os\nfrom autograder.runner.channel import append_frame\n"
-        "# the worker's own record descriptor, named on its command line (see channel.py)\n"
-        "append_frame(int(sys.argv[sys.argv.index('--record-fd') + 1]), _record)\n"
+        "import os\nfrom autograder.runner.channel import write_frame\n"
+        "# the worker's own reply pipe, named on its command line (see channel.py)\n"
+        "for _message in _record:\n"
+        "    write_frame(int(sys.argv[sys.argv.index('--reply-fd') + 1]), _message)\n"
         "os._exit(0)  # before the worker appends a true record after this cell")),
              _exact(0), _REACHES, "uses autograder.engine"),
     _hostile("hack_handin_outcomes", _handin_outcomes, _exact(0), "ended early", needs_root=True),
