@@ -19,15 +19,17 @@ import time
 import types
 import warnings
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator
 
 from autograder.compare import describe
+from autograder.families import in_words
 from autograder.forbidden import forbidden_calls
+from autograder.resolver import forbidden_uses
 from autograder.spec import Check, CheckResult, Task, TaskResult, Verdict
 
 __all__ = [
     "ProbeOutcome", "ProbeTimeout", "run_probe", "judge", "grade_in_process",
-    "zero_result", "forbidden_note", "missing_target_note", "target_sources",
+    "zero_result", "forbidden_note", "live_forbidden_note", "missing_target_note", "target_sources",
 ]
 
 
@@ -127,43 +129,54 @@ def target_sources(obj: Any) -> list[tuple[str, str]]:
     return sources
 
 
-def forbidden_note(task: Task, sources: Iterable[tuple[str, str]], *,
-                   namespace: Mapping[str, Any] | None = None) -> str | None:
-    """Why the task scores 0 if any ``(where, source)`` calls a forbidden library function; else None.
+def forbidden_note(task: Task, sources: Iterable[tuple[str, str]]) -> str | None:
+    """Why the task scores 0 if the source text of any ``(where, source)`` calls a forbidden library
+    function; else None. ``where`` names the piece of code for the student ("cell 5").
 
-    ``where`` names the piece of code for the student ("your softmax", "cell 5");
-    ``namespace`` (the globals it runs in, when known) resolves imports made elsewhere.
+    The grader's reading of the notebook (``runner/judging.py``); in the process that ran the
+    code, :func:`live_forbidden_note` sees more.
     """
     if not task.forbidden:
         return None
-    found = [f"{where} uses {', '.join(hits)}" for where, source in sources
-             if (hits := forbidden_calls(source, task.forbidden, namespace=namespace))]
+    return _from_scratch(task, [f"{where} uses {', '.join(hits)}" for where, source in sources
+                                if (hits := forbidden_calls(source, task.forbidden))])
+
+
+def live_forbidden_note(task: Task, obj: Any) -> str | None:
+    """Why the task scores 0 if the student's live function or class reaches a forbidden library
+    object (through its code, globals, closure, defaults or own helpers); else None.
+
+    Run in the process that defined ``obj``: by ``check()`` through :func:`grade_in_process`,
+    and by the sandboxed worker (``autograder/resolver.py`` says what it reads).
+    """
+    if not task.forbidden:
+        return None
+    found: dict[str, list[str]] = {}
+    for use in forbidden_uses(obj, task.forbidden, name=task.target):
+        found.setdefault(use.where, []).append(str(use))
+    return _from_scratch(task, [f"your {where} uses {', '.join(uses)}" for where, uses in found.items()])
+
+
+def _from_scratch(task: Task, found: list[str]) -> str | None:
+    """The note for a task whose code uses forbidden functions (``found``: "your softmax uses …"); None if none."""
     if not found:
         return None
     return (f"{task.title} must be written from scratch, but {'; '.join(found)}. "
             f"Every check of this task scores 0 until it is rewritten with elementary tensor "
             f"operations (arithmetic, torch.exp, sum, matmul, indexing) instead of "
-            f"{', '.join(task.forbidden)}")
+            f"{in_words(task.forbidden)}")
 
 
 def grade_in_process(task: Task, obj: Any, *, hidden: bool,
                      run: Callable[[Check, Any], ProbeOutcome] = run_probe) -> TaskResult:
-    """Probe (with ``run``) and judge the task's checks, all when hidden, else the visible ones."""
-    sources = [(f"your {name}", source) for name, source in target_sources(obj)]
-    note = forbidden_note(task, sources, namespace=_namespace(obj))
+    """Probe (with ``run``) and judge the task's checks, all when hidden, else the visible ones;
+    all score 0 when ``obj`` reaches a function the task forbids (:func:`live_forbidden_note`)."""
+    note = live_forbidden_note(task, obj)
     if note is not None:
         return zero_result(task, note, hidden=hidden)
     checks = task.checks if hidden else task.visible_checks()
     return TaskResult(task=task.id, title=task.title, checks=tuple(
         judge(task, check, run(check, obj)) for check in checks))
-
-
-def _namespace(obj: Any) -> dict[str, Any] | None:
-    """The globals the student's object was defined in, to resolve import aliases."""
-    if isinstance(obj, type):
-        module = sys.modules.get(obj.__module__)
-        return vars(module) if module is not None else None
-    return getattr(obj, "__globals__", None)
 
 
 @contextlib.contextmanager

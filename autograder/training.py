@@ -11,7 +11,7 @@ import d2lmini as d2l
 from autograder.compare import describe
 from autograder.spec import Verdict
 
-__all__ = ["TrainingProbeError", "train_probe", "accuracy_judge", "validation_labels"]
+__all__ = ["TrainingProbeError", "train_probe", "accuracy_judge", "validation_labels", "validation_accuracy"]
 
 NUM_CLASSES = 10
 
@@ -68,11 +68,9 @@ def accuracy_judge(floor: float, target: float) -> Callable[[Any], Verdict]:
 
     def judge(output: Any) -> Verdict:
         """Score the validation accuracy of the predictions, explaining a shortfall from the history."""
-        labels = validation_labels()
-        problem = _prediction_problem(output, len(labels))
-        if problem:
-            return Verdict.fail(problem)
-        accuracy = (output["predictions"] == labels).double().mean().item()
+        accuracy = validation_accuracy(output)
+        if accuracy is None:
+            return Verdict.fail(_prediction_problem(output, len(validation_labels())))
         fraction = min(max((accuracy - floor) / (target - floor), 0.0), 1.0)
         if fraction >= 1.0:
             return Verdict.ok()
@@ -82,6 +80,16 @@ def accuracy_judge(floor: float, target: float) -> Callable[[Any], Verdict]:
         return Verdict(fraction, f"{message}. {diagnosis}" if diagnosis else message)
 
     return judge
+
+
+def validation_accuracy(output: Any) -> float | None:
+    """The share of validation images train_probe's output classifies right; None when it holds no predictions."""
+    if not isinstance(output, dict) or "predictions" not in output:
+        return None  # not a training probe's output: the labels need not be loaded
+    labels = validation_labels()
+    if _prediction_problem(output, len(labels)):
+        return None
+    return (output["predictions"] == labels).double().mean().item()
 
 
 def _prediction_problem(output: Any, n: int) -> str:

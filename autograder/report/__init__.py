@@ -6,18 +6,22 @@ Layout under the output folder::
     feedback/<student_id>/<assignment>/<notebook>.html  one self-contained page per submission
     gradescope/<student_id>/<assignment>/results.json   Gradescope's results format
     summary.md, summary/<assignment>_scores.png         class statistics
+
+Every text from a hand-in is escaped for the format it lands in by ``escape`` (one function per
+format). A report that cannot be written for one record is named in ``Reports.problems``; the other
+records' reports are written all the same, and every record keeps its gradebook row.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from autograder.report.feedback import write_feedback
 from autograder.report.gradebook import write_gradebook
 from autograder.report.gradescope import write_results
 from autograder.report.summary import write_summary
-from autograder.report.record import Graded
+from autograder.report.record import Graded, failure
 
 __all__ = ["Reports", "write_reports", "feedback_path", "results_path"]
 
@@ -31,6 +35,8 @@ class Reports:
     histograms: tuple[Path, ...]
     feedback: tuple[Path, ...]
     results: tuple[Path, ...]
+    problems: tuple[str, ...] = ()
+    """One sentence per report that could not be written (the others were)."""
 
 
 def feedback_path(out: Path, record: Graded) -> Path:
@@ -45,11 +51,27 @@ def results_path(out: Path, record: Graded) -> Path:
 
 
 def write_reports(records: Sequence[Graded], out: Path) -> Reports:
-    """Write every report of the run under ``out``."""
+    """Write every report of the run under ``out``; a fault on one record costs only that record's report."""
     out.mkdir(parents=True, exist_ok=True)
-    summary, histograms = write_summary(records, out)
+    problems: list[str] = []
+    gradebook = write_gradebook(records, out / "gradebook.csv", problems)
+    summary, histograms = write_summary(records, out, problems)
     return Reports(
-        gradebook=write_gradebook(records, out / "gradebook.csv"),
-        summary=summary, histograms=tuple(histograms),
-        feedback=tuple(write_feedback(r, feedback_path(out, r)) for r in records),
-        results=tuple(write_results(r, results_path(out, r)) for r in records))
+        gradebook=gradebook, summary=summary, histograms=tuple(histograms),
+        feedback=_each(records, "feedback page", lambda r: write_feedback(r, feedback_path(out, r)), problems),
+        results=_each(records, "results.json", lambda r: write_results(r, results_path(out, r)), problems),
+        problems=tuple(problems))
+
+
+_T = TypeVar("_T")
+
+
+def _each(records: Sequence[Graded], what: str, write: Callable[[Graded], _T], problems: list[str]) -> tuple[_T, ...]:
+    """``write(record)`` for every record; a record it fails on is named in ``problems`` and passed over."""
+    written = []
+    for record in records:
+        try:
+            written.append(write(record))
+        except Exception as error:  # one odd record costs only its own report
+            problems.append(failure(what, record, error))
+    return tuple(written)

@@ -1,9 +1,9 @@
 """The feedback page of one submission: self-contained HTML (inline CSS, images as data URIs)."""
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
+from autograder.report import escape
 from autograder.report.record import Graded
 from autograder.spec import CheckResult, TaskResult
 
@@ -32,9 +32,9 @@ def feedback_html(record: Graded) -> str:
     meta = [f"notebook {record.notebook}" if record.notebook else "no notebook",
             f"handed in {record.timestamp}" if record.timestamp else "",
             f"graded in {record.seconds:.0f} s" if record.seconds else ""]
-    parts = [f"<header><h1>{escape(title)}</h1>",
+    parts = [f"<header><h1>{escape.html(title)}</h1>",
              f'<p class="total">Score: <b>{_pts(record.score)}</b> / {_pts(record.max_score)}</p>',
-             f'<p class="meta">{escape(" · ".join(m for m in meta if m))}</p></header>']
+             f'<p class="meta">{escape.html(" · ".join(m for m in meta if m))}</p></header>']
     if record.notes:
         parts.append(_list_section("About your notebook", record.notes, warn=True))
     if record.cell_errors:
@@ -45,10 +45,10 @@ def feedback_html(record: Graded) -> str:
     parts += [_task_section(task, record) for task in record.tasks]
     if record.output.strip():
         parts.append("<details><summary>What your notebook printed last</summary>"
-                     f"<pre>{escape(record.output[-4000:])}</pre></details>")
+                     f"<pre>{escape.html(record.output[-4000:])}</pre></details>")
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>\n"
+            f"<title>{escape.html(title)}</title><style>{_CSS}</style></head>\n<body>\n"
             + "\n".join(parts) + "\n</body></html>\n")
 
 
@@ -61,21 +61,21 @@ def write_feedback(record: Graded, path: Path) -> Path:
 
 def _list_section(heading: str, items: tuple[str, ...], *, warn: bool, after: str = "") -> str:
     """A section with a heading and a bulleted list."""
-    rows = "".join(f"<li>{escape(item)}</li>" for item in items)
-    tail = f"<p>{escape(after)}</p>" if after else ""
-    return f'<section class="{"warn" if warn else ""}"><h2>{escape(heading)}</h2><ul class="notes">{rows}</ul>{tail}</section>'
+    rows = "".join(f"<li>{escape.html(item)}</li>" for item in items)
+    tail = f"<p>{escape.html(after)}</p>" if after else ""
+    return f'<section class="{"warn" if warn else ""}"><h2>{escape.html(heading)}</h2><ul class="notes">{rows}</ul>{tail}</section>'
 
 
 def _task_section(task: TaskResult, record: Graded) -> str:
     """One task: title and points, its notes, a row per check, its pictures."""
-    notes = "".join(f"<li>{escape(note)}</li>" for note in task.notes)
+    notes = "".join(f"<li>{escape.html(note)}</li>" for note in task.notes)
     rows = "".join(_check_row(check, task.notes) for check in task.checks)
-    figures = "".join(f'<figure><img alt="{escape(p.caption)}" src="{p.data_uri()}">'
-                      f"<figcaption>{escape(p.caption)}</figcaption></figure>"
+    figures = "".join(f'<figure><img alt="{escape.html(p.caption)}" src="{p.data_uri()}">'
+                      f"<figcaption>{escape.html(p.caption)}</figcaption></figure>"
                       for p in record.pictures if p.task == task.task)
-    return (f'<section class="task"><h2><span>{escape(task.title)}</span>'
+    return (f'<section class="task"><h2><span>{escape.html(task.title)}</span>'
             f"<span>{_pts(task.score)} / {_pts(task.points)}</span></h2>"
-            f'<div class="id">{escape(task.task)}</div>'
+            f'<div class="id">{escape.html(task.task)}</div>'
             + (f'<ul class="notes">{notes}</ul>' if notes else "")
             + "<table><tr><th></th><th>check</th><th>points</th><th>diagnostic</th></tr>"
             + rows + "</table>" + figures + "</section>")
@@ -86,9 +86,9 @@ def _check_row(check: CheckResult, task_notes: tuple[str, ...]) -> str:
     kind, mark = ("pass", "✓") if check.passed else ("part", "◐") if check.score > 0 else ("fail", "✗")
     badge = '<span class="badge">hidden</span>' if check.hidden else ""
     message = "(see above)" if check.message in task_notes else check.message
-    return (f'<tr class="{kind}"><td class="mark">{mark}</td><td>{escape(check.name)}{badge}</td>'
+    return (f'<tr class="{kind}"><td class="mark">{mark}</td><td>{escape.html(check.name)}{badge}</td>'
             f'<td class="pts">{_pts(check.score)} / {_pts(check.points)}</td>'
-            f'<td class="msg">{escape(message)}</td></tr>')
+            f'<td class="msg">{escape.html(message)}</td></tr>')
 
 
 def _pts(value: float) -> str:

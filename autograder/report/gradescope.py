@@ -1,44 +1,88 @@
-"""Gradescope's results.json for one submission (its autograder specification's output format)."""
+"""Gradescope's results.json for one submission (its autograder specification's output format).
+
+What a student sees before the grades are published is what ``check()`` shows in the notebook:
+each visible check with its points and diagnostic, and the points of the visible checks summed
+in the top-level output. Hidden checks are ``after_published``; Gradescope shows no total to a
+student while a test is hidden from them ("If test cases are hidden, students will not be able
+to see their total score"), so the top-level ``score``, which counts every check, appears with
+the hidden checks once the instructor publishes the grades. ``hidden`` is not used for them: it
+is meant for tests worth no points. The grader's own log (stdout) stays the instructor's.
+
+Outputs are Markdown (``output_format`` "md", at the top and on each test), every text from a
+hand-in through :func:`escape.markdown`; test names, which Gradescope shows as plain text, go
+through :func:`escape.plain`.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from autograder.report import escape
 from autograder.report.record import Graded
 
 __all__ = ["results_json", "write_results"]
 
 
-def results_json(record: Graded) -> dict[str, Any]:
-    """One test per check: name, score, max_score, status, output, visibility.
+def results_json(record: Graded, *, notes: Sequence[str] = ()) -> dict[str, Any]:
+    """The results.json of ``record``: one test per check, the summary, the leaderboard.
 
-    Visible checks are "visible"; hidden checks are "after_published", so students see them
-    once grades are published (Gradescope's "hidden" is meant for tests worth no points).
-    Messages about the whole submission go in the top-level "output".
+    Args:
+        record: the graded submission.
+        notes: sentences of the grader's own about this run (which isolation was in force), shown
+            after the submission's messages.
     """
     tests = [{
-        "name": f"{task.title} — {check.name}",
+        "name": escape.plain(f"{task.title} — {check.name}"),
         "score": check.score,
         "max_score": check.points,
         "status": "passed" if check.passed else "failed",
-        "output": check.message,
+        "output": escape.markdown(check.message),
+        "output_format": "md",
         "visibility": "after_published" if check.hidden else "visible",
         "tags": [task.task],
     } for task in record.tasks for check in task.checks]
-    output = "\n".join([*record.notes, *record.cell_errors])
-    return {
+    results: dict[str, Any] = {
         "score": record.score,
         "execution_time": round(record.seconds),
-        "output": output,
+        "output": _output(record, notes),
+        "output_format": "md",
+        "stdout_visibility": "hidden",
         "tests": tests,
-        "extra_data": {"student_id": record.student, "assignment": record.assignment,
+        "extra_data": {"student_id": escape.plain(record.student), "assignment": escape.plain(record.assignment),
                        "max_score": record.max_score},
     }
+    titles = {task.task: task.title for task in record.tasks}
+    if record.accuracy:
+        results["leaderboard"] = [{"name": f"validation accuracy, {titles.get(task, task)}", "value": round(value, 4)}
+                                  for task, value in record.accuracy]
+    return results
 
 
-def write_results(record: Graded, path: Path) -> Path:
-    """Write the submission's results.json."""
+def _output(record: Graded, notes: Sequence[str]) -> str:
+    """The top-level text: the visible checks' points, then each message about the submission and the run."""
+    checks = [check for task in record.tasks for check in task.checks]
+    visible = [check for check in checks if not check.hidden]
+    earned, possible = sum(c.score for c in visible), sum(c.points for c in visible)
+    if len(visible) < len(checks):
+        summary = (f"**Visible checks: {earned:.4g} of {possible:g} points**, the ones `check()` runs in your "
+                   f"notebook. The hidden checks are graded too; they and your total appear when your "
+                   f"instructor publishes the grades.")
+    else:
+        summary = f"**Score: {earned:.4g} of {possible:g} points.**"
+    messages = [*record.notes, *record.cell_errors]
+    parts = [summary]
+    if messages:
+        parts.append("\n".join(f"- {escape.markdown(message)}" for message in messages))
+    parts += [escape.markdown(note) for note in notes]
+    return "\n\n".join(parts)
+
+
+def write_results(record: Graded, path: Path, *, notes: Sequence[str] = ()) -> Path:
+    """Write the submission's results.json (see :func:`results_json`), whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results_json(record), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(results_json(record, notes=notes), indent=2, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    partial.replace(path)
     return path

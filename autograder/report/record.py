@@ -7,7 +7,7 @@ from typing import Any
 
 from autograder.spec import CheckResult, TaskResult
 
-__all__ = ["Picture", "Graded", "NOT_GRADED"]
+__all__ = ["Picture", "Graded", "NOT_GRADED", "failure"]
 
 NOT_GRADED = "not graded: "
 """How a check's message starts when its probe never ran (the notebook failed before it)."""
@@ -53,6 +53,9 @@ class Graded:
     """The end of what the notebook printed, kept when its process did not finish normally."""
     seconds: float = 0.0
     """Wall time spent grading it."""
+    accuracy: tuple[tuple[str, float], ...] = ()
+    """(task id, validation accuracy the grader computed from the model's predictions), one pair per training
+    task whose probe returned predictions; Gradescope's leaderboard shows them."""
     cached: bool = field(default=False, compare=False)
     """Whether this run reused the record of an earlier run."""
 
@@ -84,4 +87,11 @@ class Graded:
         return cls(student=data["student"], assignment=data["assignment"], notebook=data["notebook"],
                    timestamp=data["timestamp"], tasks=tasks, notes=tuple(data["notes"]),
                    cell_errors=tuple(data["cell_errors"]), pictures=pictures, output=data["output"],
-                   seconds=data["seconds"], cached=True)
+                   seconds=data["seconds"], accuracy=tuple((task, value) for task, value in data["accuracy"]),
+                   cached=True)
+
+
+def failure(what: str, record: Graded, error: Exception) -> str:
+    """The instructor's sentence when the ``what`` ("feedback page") of one record could not be written."""
+    return (f"the {what} of {record.student}/{record.assignment} could not be written ({type(error).__name__}: "
+            f"{error}); the other students' reports were written. This is a fault of the grader: please report it")

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
+from autograder.report import escape
 from autograder.report.figures import histogram_png
 from autograder.report.record import NOT_GRADED, Graded
 
@@ -22,19 +23,28 @@ def common_diagnostic(messages: Sequence[str]) -> tuple[str, int]:
     return next(m for m in messages if _NUMBER.sub("#", m) == shape), count
 
 
-def write_summary(records: Sequence[Graded], folder: Path) -> tuple[Path, list[Path]]:
-    """Write ``summary.md`` and one ``summary/<assignment>_scores.png`` per assignment; return their paths."""
+def write_summary(records: Sequence[Graded], folder: Path, problems: list[str]) -> tuple[Path, list[Path]]:
+    """Write ``summary.md`` and one ``summary/<assignment>_scores.png`` per assignment; return their paths.
+
+    An assignment whose section cannot be made gets a sentence in its place and in ``problems``.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     lines = ["# Class summary", ""]
     pictures = []
     for assignment in sorted({r.assignment for r in records}):
         mine = [r for r in records if r.assignment == assignment]
-        picture = folder / "summary" / f"{assignment}_scores.png"
-        picture.parent.mkdir(exist_ok=True)
-        picture.write_bytes(histogram_png([r.score for r in mine], mine[0].max_score,
-                                          title=f"{assignment}: total scores"))
-        pictures.append(picture)
-        lines += _assignment(assignment, mine, picture.relative_to(folder).as_posix())
+        try:
+            picture = folder / "summary" / f"{assignment}_scores.png"
+            picture.parent.mkdir(exist_ok=True)
+            picture.write_bytes(histogram_png([r.score for r in mine], mine[0].max_score,
+                                              title=f"{assignment}: total scores"))
+            pictures.append(picture)
+            lines += _assignment(assignment, mine, picture.relative_to(folder).as_posix())
+        except Exception as error:  # one assignment's odd records cost only its own section
+            problem = (f"the summary of {assignment} could not be written ({type(error).__name__}: {error}); "
+                       f"the gradebook and the feedback pages have its scores")
+            problems.append(problem)
+            lines += [f"## {escape.markdown(assignment)}", "", escape.markdown(problem), ""]
     path = folder / "summary.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path, pictures
@@ -55,7 +65,7 @@ def _assignment(assignment: str, records: list[Graded], picture: str) -> list[st
         results = [r.tasks[index] for r in records if len(r.tasks) > index]
         passed = sum(t.score >= t.points for t in results)
         mean = statistics.mean(t.score for t in results)
-        lines.append(f"| {first.task} | {_cell(first.title)} | {first.points:g} | "
+        lines.append(f"| {first.task} | {first.title} | {first.points:g} | "
                      f"{passed}/{len(results)} ({passed / len(results):.0%}) | {mean:.3g} |")
         messages = [c.message for t in results if t.score < t.points for c in t.checks
                     if c.message and not c.message.startswith(NOT_GRADED)]
@@ -65,20 +75,16 @@ def _assignment(assignment: str, records: list[Graded], picture: str) -> list[st
     if failed:
         lines += ["Tasks most often failed, with their most common diagnostic:", ""]
         for count, task, title, messages in sorted(failed, key=lambda f: -f[0])[:5]:
-            line = f"1. **{task}** ({_cell(title)}): not full marks for {count} of {len(records)}"
+            line = f"1. **{task}** ({title}): not full marks for {count} of {len(records)}"
             if messages:
                 message, times = common_diagnostic(messages)
-                line += f"; {times}× “{_cell(message[:300])}”"
+                line += f"; {times}× “{escape.markdown(message[:300])}”"
             lines.append(line)
         lines.append("")
     troubled = [r for r in records if r.notes]
     if troubled:
         lines += ["Submissions with problems:", ""]
-        lines += [f"- {r.student}: {_cell(r.notes[0][:200])}" for r in troubled]
+        lines += [f"- {escape.markdown(r.student)}: {escape.markdown(r.notes[0][:200])}" for r in troubled]
         lines.append("")
     return lines
 
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell or list item."""
-    return " ".join(text.split()).replace("|", "\\|")

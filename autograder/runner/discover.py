@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Sequence
 
+from autograder.report import escape
 from autograder.runner.errors import GradingError
 
 __all__ = ["Submission", "Discovery", "discover", "size_text", "names_text", "LAYOUT", "LARGE_NOTEBOOK",
@@ -25,7 +26,8 @@ class Submission:
     """One student's hand-in of one assignment."""
 
     student: str
-    """The student id: the name of the student's folder."""
+    """The student id: the name of the student's folder, as ``os.fsdecode`` gives it (bytes that are not
+    UTF-8 as surrogates, so that it still names the folder); every writer escapes it (report/escape.py)."""
     assignment: str
     """The assignment name: the name of the folder under the student's."""
     folder: Path
@@ -90,7 +92,7 @@ def discover(root: Path, *, assignments: Collection[str], known: Collection[str]
             found.append(_submission(student.name, folder, notebook_name(folder.name)))
     if not found:
         names = ", ".join(sorted(assignments))
-        seen = f" (it has folders {', '.join(ignored[:5])})" if ignored else ""
+        seen = f" (it has folders {', '.join(escape.terminal(name) for name in ignored[:5])})" if ignored else ""
         raise GradingError(f"no submissions of {names} in {root}{seen}: expected {root}/{LAYOUT}, "
                            f"nbgrader's submitted layout")
     return Discovery(tuple(found), tuple(ignored))

@@ -6,6 +6,8 @@ import threading
 import time
 from typing import TextIO
 
+from autograder.report import escape
+
 __all__ = ["Progress"]
 
 _WIDTH = 24
@@ -25,7 +27,8 @@ class Progress:
             self._draw("")
 
     def advance(self, label: str) -> None:
-        """One more submission is graded; ``label`` says which and how it did."""
+        """One more submission is graded; ``label`` says which and how it did (its names escaped here)."""
+        label = escape.terminal(label)
         with self._lock:
             self.done += 1
             if self.tty:

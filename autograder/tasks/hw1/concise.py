@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 import d2lmini as d2l
+from autograder import families
 from autograder.compare import close, describe
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._classes import without_board
@@ -128,7 +129,7 @@ _CONCISE_BASIS = "the book's concise run ends about 0.01 off"
 CONCISE = Task(
     id="hw1_concise", assignment="hw1", target="LinearRegression",
     title="LinearRegression with nn.LazyLinear, nn.MSELoss and torch.optim.SGD (Book §3.5)",
-    forbidden=("d2lmini.LinearRegression",),
+    forbidden=families.BOOK_MODELS,
     checks=(
         Check("self.net is nn.LazyLinear(1)", 1, _probe_concise_layer, _judge_concise_layer),
         Check("forward is the layer's output, loss is nn.MSELoss", 1,

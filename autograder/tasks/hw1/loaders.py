@@ -5,17 +5,12 @@ from typing import Callable
 
 import torch
 
+from autograder import families
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem
 from autograder.tasks.hw1.generators import pair_problem
 from autograder.tasks.hw1.index_coded import coded, decode, epoch_problem, read_batches, shuffle_problem
-
-
-LOADER_FORBIDDEN = ("torch.utils.data.DataLoader", "torch.utils.data.BatchSampler",
-                    "d2lmini.DataModule.get_tensorloader", "self.get_tensorloader",
-                    "d2lmini.SyntheticRegressionData")
-"""What a from-scratch loader must not call."""
 
 
 _BOOK_SPLIT = (1000, 1000, 32, 2)
@@ -117,7 +112,7 @@ def _judge_module_odd(output: dict) -> Verdict:
 GET_DATALOADER = Task(
     id="hw1_get_dataloader", assignment="hw1", target="SyntheticRegressionData",
     title="get_dataloader, the minibatch iterator from scratch (Book §3.3.2)",
-    forbidden=LOADER_FORBIDDEN,
+    forbidden=families.MINIBATCH_LOADER,
     checks=(
         Check("batches of X (32, 2) and y (32, 1)", 1, _module_epochs(_BOOK_SPLIT), _judge_module_shapes),
         Check("each training example once per epoch, last partial batch kept", 1,

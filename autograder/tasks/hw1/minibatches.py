@@ -5,11 +5,11 @@ from typing import Any, Callable, Sequence
 
 import torch
 
+from autograder import families
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem
 from autograder.tasks.hw1.index_coded import coded, decode, epoch_problem, read_batches, reference_sizes, runs, shuffle_problem
-from autograder.tasks.hw1.loaders import LOADER_FORBIDDEN
 
 
 _MINIBATCH_SOURCE = "yield rows of the tensors passed in, `tensors`, not of other data"
@@ -92,7 +92,7 @@ def _edge_probe(fn: Callable) -> list:
 ITERATE_MINIBATCHES = Task(
     id="hw1_iterate_minibatches", assignment="hw1", target="iterate_minibatches",
     title="iterate_minibatches with drop_last (Book §3.3 exercise 1)",
-    forbidden=LOADER_FORBIDDEN,
+    forbidden=families.MINIBATCH_LOADER,
     checks=(
         Check("drop_last=False keeps the last partial batch", 1,
               _minibatch_probe(10, 3, False), _minibatch_judge("keep", ((10, 3, False, 2),))),

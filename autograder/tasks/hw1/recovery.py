@@ -6,13 +6,13 @@ from typing import Any, Callable, Sequence
 import torch
 
 import d2lmini as d2l
+from autograder import families
 from autograder.compare import close
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._classes import without_board
 from autograder.tasks._plain import plain
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw1.scratch import SCRATCH_FORBIDDEN
 
 
 TRUE_W, TRUE_B = (2.0, -3.4), 4.2
@@ -69,7 +69,7 @@ _BOOK_BASIS = "the book's run ends 0.14–0.21 off"
 TRAIN_SCRATCH = Task(
     id="hw1_train_scratch", assignment="hw1", target="LinearRegressionScratch",
     title="Training LinearRegressionScratch with your SGD (Book §3.4.4)",
-    forbidden=SCRATCH_FORBIDDEN,
+    forbidden=families.LINEAR_LAYER + families.SQUARED_LOSS + families.SGD + families.BOOK_MODELS,
     checks=(
         Check("the training loss falls every epoch", 1,
               probe_training(lambda cls: cls(2, lr=0.03), lambda m: (m.w, m.b)), _judge_loss_falls,

@@ -6,18 +6,13 @@ from typing import Any, Callable, Sequence
 import torch
 
 import d2lmini as d2l
+from autograder import families
 from autograder.compare import Hint, close, describe
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._classes import without_board
 from autograder.tasks._plain import plain
 from autograder.tasks._rng import generator, seeded
 from autograder.tasks._verdicts import share
-
-
-SCRATCH_FORBIDDEN = ("torch.nn.Linear", "torch.nn.LazyLinear", "torch.nn.functional.linear",
-                     "torch.nn.MSELoss", "torch.nn.functional.mse_loss", "torch.optim.SGD",
-                     "d2lmini.SGD", "d2lmini.LinearRegressionScratch", "d2lmini.LinearRegression")
-"""What the from-scratch tasks must not call."""
 
 
 def _linear_inputs(num_inputs: int, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -182,7 +177,7 @@ def _judge_loss_grad(got: Any) -> Verdict:
 FORWARD = Task(
     id="hw1_forward", assignment="hw1", target="LinearRegressionScratch",
     title="LinearRegressionScratch.forward (Book §3.4.1)",
-    forbidden=SCRATCH_FORBIDDEN,
+    forbidden=families.LINEAR_LAYER + families.BOOK_MODELS,
     checks=(
         Check("X @ w + b for a batch of 32 with 2 features", 1,
               _probe_forward(_FORWARD_CASES["book"]), _judge_forward(_FORWARD_CASES["book"])),
@@ -195,7 +190,7 @@ FORWARD = Task(
 LOSS = Task(
     id="hw1_loss", assignment="hw1", target="LinearRegressionScratch",
     title="LinearRegressionScratch.loss, the squared loss (Book §3.4.2)",
-    forbidden=SCRATCH_FORBIDDEN,
+    forbidden=families.SQUARED_LOSS + families.BOOK_MODELS,
     checks=(
         Check("mean of (y_hat − y)² / 2 over a batch of 32", 1,
               _probe_loss(32, 5, flat_labels=False), _judge_loss(32, 5, flat_labels=False)),

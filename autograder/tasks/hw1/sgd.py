@@ -6,12 +6,12 @@ from typing import Any, Callable, Sequence
 import torch
 
 import d2lmini as d2l
+from autograder import families
 from autograder.compare import Hint, close
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._plain import plain
 from autograder.tasks._rng import generator
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw1.scratch import SCRATCH_FORBIDDEN
 
 
 def _sgd_inputs(seed: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
@@ -119,7 +119,7 @@ def _judge_zero_grad(output: list) -> Verdict:
 SGD = Task(
     id="hw1_sgd", assignment="hw1", target="SGD",
     title="SGD, minibatch stochastic gradient descent from scratch (Book §3.4.3)",
-    forbidden=SCRATCH_FORBIDDEN,
+    forbidden=families.SGD,
     checks=(
         Check("step() sets every parameter to p − lr·grad, in place", 1,
               _probe_sgd(0.1, 1, 3), _judge_sgd(0.1, 1, 3)),

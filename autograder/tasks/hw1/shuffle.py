@@ -6,13 +6,10 @@ import tracemalloc
 from collections import Counter
 from typing import Any, Callable, Sequence
 
+from autograder import families
 from autograder.compare import describe
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._verdicts import from_problem, share
-
-
-_TABLE_FORBIDDEN = ("torch.randperm", "random.shuffle", "random.sample", "numpy.random.permutation",
-                    "numpy.random.shuffle", "numpy.random.default_rng", "torch.argsort", "numpy.argsort")
 
 
 _SMALL_SIZES = (1, 2, 16, 1000)
@@ -148,7 +145,7 @@ def _judge_huge(output: dict) -> Verdict:
 PERMUTED_INDEX = Task(
     id="hw1_permuted_index", assignment="hw1", target="permuted_index",
     title="permuted_index, shuffling without a permutation table (Book §3.3 exercise 2)",
-    forbidden=_TABLE_FORBIDDEN,
+    forbidden=families.PERMUTATION_TABLE,
     checks=(
         Check("a permutation of range(n) for n = 1, 2, 16, 1000", 1,
               _permutation_probe(_SMALL_SIZES, (0,)), _judge_bijections),

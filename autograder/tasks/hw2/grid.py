@@ -6,6 +6,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 
+from autograder import families
 from autograder.compare import close, describe
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import generator
@@ -245,5 +246,5 @@ SHOW_IMAGES = Task(
         _grid_check("one column with more axes than images (3 × 1, 2 images)", 0.5, _COLUMN, True, True,
                     _grid_shape, _grid_contents, _grid_ticks),
     ),
-    forbidden=("d2l.show_images", "d2l.FashionMNIST.visualize"),
+    forbidden=families.BOOK_SHOW_IMAGES,
 )

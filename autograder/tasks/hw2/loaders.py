@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import torch
 
+from autograder import families
 from autograder.compare import with_hint
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import generator, seeded
@@ -255,5 +256,5 @@ GET_DATALOADER = Task(
         _loader_check("another data module (batch size 100, 32×32 images)", 0.5, _OTHER, True,
                       _batch_format, _train_shuffled, _val_in_order, _every_example_once),
     ),
-    forbidden=("d2l.FashionMNIST.get_dataloader", "d2l.DataModule.get_tensorloader"),
+    forbidden=families.BOOK_FASHION_LOADER,
 )

@@ -6,6 +6,7 @@ from typing import Any
 import torch
 
 import d2lmini as d2l
+from autograder import families
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -85,6 +86,5 @@ CROSS_ENTROPY = Task(
               judge=lambda got: share(*(_ce_verdict(out, *_predictions(*case))
                                         for out, case in zip(got, CE_SIZES)), tally=True)),
     ),
-    forbidden=("F.cross_entropy", "F.nll_loss", "nn.CrossEntropyLoss", "nn.NLLLoss",
-               "d2l.cross_entropy", "d2l.cross_entropy_logits"),
+    forbidden=families.CROSS_ENTROPY,
 )

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 import d2lmini as d2l
+from autograder import families
 from autograder.compare import Hint
 from autograder.spec import Task, Verdict
 from autograder.tasks._attempt import attempt, raised_hint, tensor_verdict
@@ -16,8 +17,7 @@ from autograder.tasks._classes import class_check
 from autograder.tasks._rng import generator
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw3.model import BOOK_MODEL, MODEL, Init
-from autograder.tasks.hw3.softmax import SOFTMAX
+from autograder.tasks.hw3.model import BOOK_MODEL, Init
 
 
 FORWARD_BUGS: tuple[Bug, ...] = (
@@ -114,5 +114,5 @@ FORWARD = Task(
                     lambda got: share(*(case.judge(out) for case, out in zip(FORWARD_OTHERS, got)), tally=True),
                     library=BOOK_MODEL, hidden=True),
     ),
-    forbidden=SOFTMAX.forbidden + MODEL.forbidden + ("F.linear",),
+    forbidden=families.SOFTMAX + families.BOOK_MODELS + families.LINEAR_LAYER,
 )

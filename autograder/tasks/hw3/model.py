@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from autograder import families
 from autograder.compare import describe
 from autograder.spec import Task, Verdict
 from autograder.tasks._classes import class_check
@@ -144,6 +145,5 @@ MODEL = Task(
         class_check("parameters() returns [W, b], both trainable", _parameters_probe, _parameters_judge,
                     library=BOOK_MODEL, hidden=True),
     ),
-    forbidden=("d2l.SoftmaxRegressionScratch", "d2l.SoftmaxRegression", "nn.Linear",
-               "nn.LazyLinear"),
+    forbidden=families.BOOK_MODELS + families.LINEAR_LAYER,
 )

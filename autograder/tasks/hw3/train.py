@@ -1,10 +1,9 @@
 """hw3_training: SoftmaxRegressionScratch trained on Fashion-MNIST, scored by validation accuracy (Book §4.4.4)."""
 from __future__ import annotations
 
+from autograder import families
 from autograder.spec import Task
 from autograder.tasks._classes import class_check
-from autograder.tasks.hw3.cross_entropy import CROSS_ENTROPY
-from autograder.tasks.hw3.forward import FORWARD
 from autograder.tasks.hw3.model import BOOK_MODEL
 from autograder.training import accuracy_judge, train_probe
 
@@ -26,5 +25,5 @@ TRAINING = Task(
                     accuracy_judge(ACCURACY_FLOOR, ACCURACY_TARGET),
                     library=BOOK_MODEL, points=2.0, timeout=300.0),
     ),
-    forbidden=FORWARD.forbidden + CROSS_ENTROPY.forbidden,
+    forbidden=families.SOFTMAX + families.CROSS_ENTROPY + families.BOOK_MODELS + families.LINEAR_LAYER,
 )
