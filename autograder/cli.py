@@ -5,8 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.deploy import BundleError, build_bundle
 from autograder.runner import GradingError, Limits, main as grade_main
+from autograder.runner.bench import main as bench_main
 from autograder.runner.grade import DEFAULT_OUT
+from autograder.runner.merge import main as merge_main
 
 __all__ = ["build_parser", "run"]
 
@@ -40,18 +43,63 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--processes", type=int, default=_DEFAULTS.processes, metavar="N",
                        help=f"processes and threads one submission may run, enforced when grading as root "
                             f"(default: {_DEFAULTS.processes})")
+    grade.add_argument("--cluster", metavar="ADDRESS",
+                       help="grade on a Dask cluster: its scheduler (tcp://host:8786), its scheduler file, or "
+                            "local:N for N worker processes here (-j is then unused)")
     grade.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    merge = verbs.add_parser(
+        "merge", help="combine report folders graded in shards into one",
+        description="Combine the --out folders of grading runs (a class graded in parts, on several machines) "
+                    "into one gradebook, feedback, results.json and summary, with one cache.")
+    merge.add_argument("parts", nargs="+", type=Path, metavar="OUT", help="the report folders to combine")
+    merge.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help=f"folder for the combined reports (default: ./{DEFAULT_OUT})")
+    bench = verbs.add_parser(
+        "bench", help="measure grading throughput and where a submission's time goes (minutes)",
+        description="Grade copies of the demo class's hand-ins of one assignment at -j 1, -j 2 and on a local "
+                    "two-worker Dask cluster, then split each submission's time, with and without the data cache.")
+    bench.add_argument("--assignment", default="hw3", metavar="NAME", help="the assignment (default: hw3)")
+    bench.add_argument("--copies", type=int, default=2, metavar="N",
+                       help="copies of each demo hand-in in the class (default: 2)")
+    bench.add_argument("--out", type=Path, default=DEFAULT_OUT / "bench", metavar="DIR",
+                       help=f"scratch folder, emptied first (default: ./{DEFAULT_OUT / 'bench'})")
+    gradescope = verbs.add_parser(
+        "gradescope", help="build the zip Gradescope's autograder takes for one assignment",
+        description="Build the autograder zip of one assignment for Gradescope: setup.sh, run_autograder "
+                    "and the kit at this checkout's versions. Upload it on the assignment's Configure "
+                    "Autograder page (see the README for the container settings).")
+    gradescope.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment it grades (hw1 … hw4)")
+    gradescope.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                            help=f"folder for the zip (default: ./{DEFAULT_OUT})")
     return parser
 
 
 def run(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the command; returns the exit status (2 for unusable input)."""
     args = build_parser().parse_args(argv)  # usage errors exit 2 here
+    if args.verb == "gradescope":
+        try:
+            print(build_bundle(assignment=args.assignment, out=args.out))
+        except BundleError as error:
+            print(f"python -m autograder gradescope: error: {error}", file=sys.stderr)
+            return 2
+        return 0
+    if args.verb in ("merge", "bench"):
+        try:
+            if args.verb == "merge":
+                print(merge_main(parts=args.parts, out=args.out).describe())
+            else:
+                print(bench_main(assignment=args.assignment, copies=args.copies, out=args.out).markdown())
+        except GradingError as error:
+            print(f"python -m autograder {args.verb}: error: {error}", file=sys.stderr)
+            return 2
+        return 0
     limits = Limits(cell_seconds=args.cell_timeout, submission_seconds=args.timeout, memory_mb=args.memory,
                     processes=args.processes)
     try:
         result = grade_main(submissions=args.submissions, assignment=args.assignment, jobs=args.jobs,
-                            out=args.out, force=args.force, limits=limits, progress=not args.quiet)
+                            out=args.out, force=args.force, limits=limits, progress=not args.quiet,
+                            cluster=args.cluster)
     except GradingError as error:
         print(f"python -m autograder grade: error: {error}", file=sys.stderr)
         return 2

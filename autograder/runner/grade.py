@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autograder.runner.cluster import check_address
 from autograder.runner.course import DEMO_SUBMISSIONS, SOLUTIONS
 from autograder.runner.errors import GradingError
 from autograder.runner.limits import Limits
@@ -17,7 +18,8 @@ DEFAULT_OUT = Path("grading")
 
 def main(*, submissions: Path | None = None, assignment: str | None = None, jobs: int = 1,
          out: Path = DEFAULT_OUT, force: bool = False, limits: Limits = Limits(),
-         tasks_module: str = DEFAULT_TASKS, solutions: Path = SOLUTIONS, progress: bool = True) -> Run:
+         tasks_module: str = DEFAULT_TASKS, solutions: Path = SOLUTIONS, progress: bool = True,
+         cluster: str | None = None) -> Run:
     """Grade every submission under ``submissions`` and write the gradebook, feedback and summary.
 
     Args:
@@ -31,13 +33,18 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
         tasks_module: the module (dotted name or .py path) whose tasks grade the assignments.
         solutions: nbgrader's source folder, whose notebooks are the current releases.
         progress: show progress on stderr.
+        cluster: grade on this Dask cluster instead of here: a scheduler's address (``tcp://host:8786``),
+            its scheduler file (``scheduler.json``), or ``local:N`` for N local worker processes. Its
+            workers run each submission's steps, sandbox included; this process discovers, keeps the
+            cache and writes the reports. ``jobs`` is then unused: each worker thread grades one at a time.
 
     Returns:
         The finished run: one record per submission and the paths of the reports.
 
     Raises:
         GradingError: the folder is missing or holds no submission, the assignment is
-            unknown, or an option is out of range.
+            unknown, an option is out of range, or the cluster cannot be reached or has a worker
+            whose kit, torch or Python differ from this machine's.
     """
     if jobs < 1:
         raise GradingError(f"-j must be at least 1 (got {jobs}): it is how many submissions run at once")
@@ -45,6 +52,8 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
                         ("--memory", limits.memory_mb), ("--processes", limits.processes)):
         if value <= 0:
             raise GradingError(f"{name} must be positive (got {value:g})")
+    if cluster is not None:
+        check_address(cluster)
     if out.exists() and not out.is_dir():
         raise GradingError(f"--out {out} is a file: give a folder for the reports")
     if tasks_module.endswith(".py"):  # the sandbox runs in another folder
@@ -52,4 +61,4 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
     return run_pipeline(Options(
         submissions=DEMO_SUBMISSIONS if submissions is None else submissions, out=out,
         assignment=assignment, jobs=jobs, force=force, limits=limits, tasks_module=tasks_module,
-        solutions=solutions, progress=progress))
+        solutions=solutions, progress=progress, cluster=cluster))

@@ -1,0 +1,127 @@
+"""``python -m autograder gradescope ASSIGNMENT``: the zip Gradescope's autograder takes for one assignment.
+
+Layout of the zip (Gradescope unpacks it into /autograder/source)::
+
+    setup.sh            once, when Gradescope builds the image: apt packages, the virtual
+                        environment at the pinned versions, the kit, Fashion-MNIST
+    run_autograder      once per submission: ``python -m autograder.deploy.run``
+    requirements.txt    what grading imports, at this interpreter's exact versions (pins.py)
+    pyproject.toml, README.md, autograder/, d2lmini/
+                        the kit as this checkout has it (working tree, not the last commit)
+    solutions/<assignment>/<notebook>.ipynb
+                        the release notebook's metadata and name only (which release is current):
+                        no solution travels to a machine where student code may run unsandboxed
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from autograder.deploy.pins import MissingDistribution, pinned_versions, pip_version, python_version
+from autograder.runner.course import REPO, SOLUTIONS, release_notebook
+from autograder.runner.registry import DEFAULT_TASKS, assignments_of
+
+__all__ = ["BundleError", "build_bundle", "bundle_name"]
+
+KIT_FOLDERS = ("autograder", "d2lmini")
+"""The kit's packages, copied whole (without byte code)."""
+_KIT_FILES = ("pyproject.toml", "README.md")
+"""What ``pip install -e`` of the kit reads besides the packages."""
+_TEMPLATES = Path(__file__).parent / "templates"
+_EXECUTABLE = 0o100755 << 16
+_FILE = 0o100644 << 16
+_TORCH = ("torch", "torchvision")
+"""Installed from PyTorch's CPU index by setup.sh; everything else from pip's own index."""
+
+
+class BundleError(Exception):
+    """The bundle cannot be built: an unknown assignment, no release notebook, a dependency missing here.
+
+    The message is one sentence saying what to do; the command line prints it and exits with status 2.
+    """
+
+
+def bundle_name(assignment: str) -> str:
+    """The zip's file name ("gradescope-hw3.zip")."""
+    return f"gradescope-{assignment}.zip"
+
+
+def build_bundle(*, assignment: str, out: Path) -> Path:
+    """Write ``out/gradescope-<assignment>.zip``, the autograder to upload to Gradescope.
+
+    Args:
+        assignment: the assignment the bundle grades ("hw3").
+        out: the folder for the zip (made if missing).
+
+    Returns:
+        The zip's path. The same checkout and environment give the same bytes.
+
+    Raises:
+        BundleError: the assignment is unknown or has no release notebook in solutions/, ``out`` is a
+            file, or a dependency of the grader is not installed in this interpreter.
+    """
+    known = assignments_of(DEFAULT_TASKS)
+    if assignment not in known:
+        close = difflib.get_close_matches(assignment, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise BundleError(f"unknown assignment {assignment!r}{hint}: the kit grades {', '.join(known)}")
+    release = release_notebook(assignment)
+    if release is None:
+        raise BundleError(f"{SOLUTIONS / assignment} holds no release notebook of {assignment}: "
+                          f"restore solutions/{assignment}/{assignment}.ipynb from git")
+    if out.exists() and not out.is_dir():
+        raise BundleError(f"--out {out} is a file: give a folder for the zip")
+    try:
+        pins = pinned_versions()
+    except MissingDistribution as error:
+        raise BundleError(str(error)) from None
+    values = {"ASSIGNMENT": assignment, "PYTHON_VERSION": python_version(), "PIP_VERSION": pip_version(),
+              "TORCH_PINS": " ".join(f"{name}=={pins[name]}" for name in _TORCH)}
+    entries: dict[str, tuple[bytes, int]] = {
+        "setup.sh": (_filled("setup.sh", values), _EXECUTABLE),
+        "run_autograder": (_filled("run_autograder", values), _EXECUTABLE),
+        "requirements.txt": (_requirements(pins), _FILE),
+        f"solutions/{assignment}/{release.name}": (_release_only(release), _FILE),
+    }
+    for name in _KIT_FILES:
+        entries[name] = ((REPO / name).read_bytes(), _FILE)
+    for folder in KIT_FOLDERS:
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                mode = _EXECUTABLE if path.stat().st_mode & 0o111 else _FILE
+                entries[path.relative_to(REPO).as_posix()] = (path.read_bytes(), mode)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / bundle_name(assignment)
+    partial = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(entries):
+            data, mode = entries[name]
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: same checkout, same bytes
+            info.external_attr, info.compress_type = mode, zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    partial.replace(target)
+    return target
+
+
+def _filled(template: str, values: dict[str, str]) -> bytes:
+    """A template of ``templates/`` with each ``@NAME@`` replaced by ``values[NAME]``."""
+    text = (_TEMPLATES / template).read_text(encoding="utf-8")
+    text = re.sub(r"@([A-Z_]+)@", lambda match: values[match.group(1)], text)
+    return text.encode("utf-8")
+
+
+def _requirements(pins: dict[str, str]) -> bytes:
+    """requirements.txt: one ``name==version`` per line."""
+    header = (f"# What grading imports, at the versions of the environment the bundle was built in "
+              f"(Python {python_version()}).\n")
+    return (header + "".join(f"{name}=={version}\n" for name, version in pins.items())).encode("utf-8")
+
+
+def _release_only(path: Path) -> bytes:
+    """The release notebook without its cells: the grader reads only its metadata (the release number)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"] = []
+    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
