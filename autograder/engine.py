@@ -6,14 +6,12 @@ The runner calls ``run_probe`` in the isolated student process and ``judge`` in 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import inspect
 import io
 import linecache
 import math
 import os
 import signal
-import sys
 import threading
 import time
 import types
@@ -24,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 from autograder.compare import describe
 from autograder.families import in_words
 from autograder.forbidden import forbidden_calls
-from autograder.resolver import forbidden_uses
+from autograder.resolver import LIBRARY_DIRS, forbidden_uses
 from autograder.spec import Check, CheckResult, Task, TaskResult, Verdict
 
 __all__ = [
@@ -33,17 +31,8 @@ __all__ = [
 ]
 
 
-def _kit_and_library_dirs() -> tuple[str, ...]:
-    """Directories whose frames are the kit's or a library's, never the student's."""
-    dirs = {os.path.dirname(__file__), os.path.dirname(inspect.getfile(warnings)),
-            sys.prefix, sys.base_prefix, sys.exec_prefix}
-    d2lmini = importlib.util.find_spec("d2lmini")
-    if d2lmini is not None and d2lmini.origin:
-        dirs.add(os.path.dirname(d2lmini.origin))
-    return tuple(os.path.normcase(os.path.abspath(d)) + os.sep for d in dirs)
-
-
-_NOT_STUDENT = _kit_and_library_dirs()
+_NOT_STUDENT = LIBRARY_DIRS
+"""Frames in these folders are the kit's or a library's, never the student's."""
 
 
 @dataclass(frozen=True)

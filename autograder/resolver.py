@@ -36,7 +36,7 @@ from autograder.families import short_name
 from autograder.forbidden import UNKNOWN as _UNKNOWN
 from autograder.forbidden import OWN_RECEIVERS, is_tensor_method, library_object, static_attribute
 
-__all__ = ["forbidden_uses", "Use"]
+__all__ = ["forbidden_uses", "Use", "LIBRARY_DIRS"]
 
 
 def _isa(obj: Any, kinds: type | tuple[type, ...]) -> bool:
@@ -649,20 +649,22 @@ class _Walk:
 
 def _library_dirs() -> tuple[str, ...]:
     """Folders whose code is never the student's: Python's, the installed packages', the kit's, d2lmini's."""
-    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.abspath(__file__))}
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.abspath(__file__)),
+               os.path.dirname(os.__file__)}  # the standard library, wherever a distribution put it
     d2lmini = importlib.util.find_spec("d2lmini")
     if d2lmini is not None and d2lmini.origin:
         folders.add(os.path.dirname(d2lmini.origin))
     return tuple(os.path.normcase(os.path.abspath(folder)) + os.sep for folder in folders)
 
 
-_LIBRARY_DIRS = _library_dirs()
+LIBRARY_DIRS = _library_dirs()
+"""Folders whose code is never the student's (the engine's tracebacks use them too)."""
 
 
 def _students_file(filename: Any) -> bool:
     """Whether code from this file is the student's: a real file outside every library folder."""
     return (_isa(filename, str) and os.path.isabs(filename)
-            and not os.path.normcase(os.path.abspath(filename)).startswith(_LIBRARY_DIRS))
+            and not os.path.normcase(os.path.abspath(filename)).startswith(LIBRARY_DIRS))
 
 
 def _imported(name: str, fromlist: Any) -> tuple[Any, str, bool]:
