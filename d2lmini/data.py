@@ -8,9 +8,9 @@ from typing import Any, Optional, Sequence
 import torch
 
 from .datasets import book_root, load_split, locate_fashion_mnist, save_split
+from .figures import show_images
 from .hyperparameters import HyperParameters
 from .loader import tensor_loader
-from .plot import show_images
 
 __all__ = ["DataModule", "SyntheticRegressionData", "FashionMNIST", "default_num_workers", "cache_fashion_mnist"]
 
@@ -25,15 +25,26 @@ class DataModule(HyperParameters):
     """Base class of data: loaders for training and validation (Book §3.2.3).
 
     ``root`` defaults to d2lmini's data folder (``$D2LMINI_DATA`` or a per-user cache), where
-    Fashion-MNIST is available in torchvision's layout when this machine has it.
+    Fashion-MNIST is available in torchvision's layout when this machine has it. That folder is
+    looked up when ``self.root`` is first read, not before: data that never reads it (synthetic
+    data, Book §3.3) touches no dataset and no cache folder.
     """
 
     def __init__(self, root: Optional[str] = None, num_workers: Optional[int] = None):
-        if root is None:
-            root = str(book_root())
         if num_workers is None:
             num_workers = default_num_workers()
         self.save_hyperparameters()
+
+    @property
+    def root(self) -> str:
+        """The data folder: the ``root`` given, else d2lmini's, found (and filled) on first use."""
+        if getattr(self, "_root", None) is None:  # also when a subclass skipped DataModule.__init__
+            self._root = str(book_root())
+        return self._root
+
+    @root.setter
+    def root(self, value: Optional[str]) -> None:
+        self._root = value
 
     def get_dataloader(self, train: bool) -> Any:
         """The loader of the training (``train=True``) or validation split; subclasses define it (Book §3.2.3)."""

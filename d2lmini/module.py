@@ -7,8 +7,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .board import ProgressBoard
 from .hyperparameters import HyperParameters
-from .plot import ProgressBoard
 
 __all__ = ["Module", "Classifier", "ModelError"]
 

@@ -1,8 +1,11 @@
 """Run one book section's code cells (files/book/<section>.py) like a notebook, in a fresh Python.
 
-The book's code mutates library classes with ``add_to_class`` (§3.4 replaces
-``Trainer.fit_epoch`` for everyone), so each section runs in its own interpreter and cannot
-touch another section or the pytest process. Parent side: :func:`run_section`. Child side:
+A section comes in two forms: as the book's pages print it (files/book) and as the book's source
+writes it, with d2l's framework shorthands (files/book_source). The book's code mutates library
+classes with ``add_to_class`` (§3.4 replaces ``Trainer.fit_epoch`` for everyone), so each section
+runs in its own interpreter and cannot touch another section or the pytest process. Every run
+starts from seed 0 (Python's, NumPy's and torch's), so two runs of the same cells agree bit for
+bit. Parent side: :func:`run_section`. Child side:
 ``python book_cells.py SECTION_FILE EPILOGUE RESULT_JSON`` runs the cells in one namespace,
 prints each cell's last-expression value as Jupyter would (``Out[i]: repr``), then runs the
 test's ``EPILOGUE`` code, which must set ``RESULT`` to JSON-able data, and writes
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 BOOK = Path(__file__).parent / "files" / "book"
+BOOK_SOURCE = Path(__file__).parent / "files" / "book_source"
 REPO = Path(__file__).resolve().parents[2]
 CELL_MARK = "# %%"
 
@@ -63,17 +67,17 @@ def run_cell(source: str, namespace: dict, filename: str) -> Any:
     return eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
 
 
-def run_section(name: str, epilogue: str, workdir: Path, timeout: float = 300) -> BookRun:
-    """Run section ``name`` (e.g. "s3_4") headless in a fresh interpreter with cwd ``workdir``."""
+def run_section(name: str, epilogue: str, workdir: Path, timeout: float = 300, folder: Path = BOOK) -> BookRun:
+    """Run section ``name`` (e.g. "s3_4") of ``folder`` headless in a fresh interpreter with cwd ``workdir``."""
     result_path = workdir / f"{name}.json"
     env = dict(os.environ, MPLBACKEND="Agg", OMP_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     env.pop("DISPLAY", None)
     proc = subprocess.run(
-        [sys.executable, __file__, str(BOOK / f"{name}.py"), epilogue, str(result_path)],
+        [sys.executable, __file__, str(folder / f"{name}.py"), epilogue, str(result_path)],
         cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
-        raise AssertionError(f"book section {name} failed (exit {proc.returncode}):\n"
+        raise AssertionError(f"book section {folder.name}/{name} failed (exit {proc.returncode}):\n"
                              f"{proc.stdout[-2000:]}\n{proc.stderr[-6000:]}")
     data = json.loads(result_path.read_text())
     return BookRun(proc.stdout, proc.stderr, data["outputs"], data["result"])
@@ -81,9 +85,15 @@ def run_section(name: str, epilogue: str, workdir: Path, timeout: float = 300) -
 
 def main(section: str, epilogue: str, result_path: str) -> None:
     """Child side: run the cells, then the epilogue, and write what they showed."""
+    import random
+
+    import numpy
     import torch
 
     torch.set_num_threads(1)  # the machine is shared; the book's numbers do not depend on it
+    random.seed(0)
+    numpy.random.seed(0)
+    torch.manual_seed(0)
     namespace: dict = {"__name__": "__main__"}
     outputs = []
     for i, cell in enumerate(split_cells(Path(section).read_text())):

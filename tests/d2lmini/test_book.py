@@ -1,9 +1,11 @@
 """The book-code contract: every code cell of Book §3.3–4.5 runs unchanged on `import d2lmini as d2l`.
 
-The cells live in files/book/<section>.py, verbatim. Each section runs once, headless
-(MPLBACKEND=Agg, no DISPLAY), in its own fresh interpreter (book_cells.run_section), because
-the book's add_to_class calls replace library methods for everyone. The epilogue after a
-section's cells measures what the book shows; the tests below compare.
+The cells live in files/book/<section>.py, verbatim, as the book's pages print them, and in
+files/book_source/<section>.py as the book's source writes them (`d2l.tensor`, `d2l.reshape`, ...).
+Each section runs once per form, headless (MPLBACKEND=Agg, no DISPLAY), in its own fresh
+interpreter from seed 0 (book_cells.run_section), because the book's add_to_class calls replace
+library methods for everyone. The epilogue after a section's cells measures what the book shows;
+the tests below compare, and a source form must give what its page gives, bit for bit.
 """
 import concurrent.futures
 import os
@@ -12,12 +14,16 @@ import textwrap
 
 import pytest
 
-from tests.d2lmini.book_cells import BOOK, run_section, split_cells
+from tests.d2lmini.book_aliases import as_pages_print
+from tests.d2lmini.book_cells import BOOK, BOOK_SOURCE, run_section, split_cells
 
 pytestmark = pytest.mark.slow
 
 SECTIONS = ["s3_3", "s3_4", "s3_5", "s4_2", "s4_3", "s4_4", "s4_5"]
 SLOWEST_FIRST = ["s4_2", "s4_4", "s4_5", "s3_4", "s3_5", "s3_3", "s4_3"]  # CPU s: 24, 17, 15, then 7-9 each
+WITH_SHORTHANDS = ["s3_3", "s3_4", "s3_5", "s4_3", "s4_4", "s4_5"]
+"""The sections whose source calls d2l's framework shorthands (§4.2's source reads as its page does)."""
+FOLDERS = {"book": BOOK, "source": BOOK_SOURCE}
 
 # Run after a section's cells, in the same namespace; each sets RESULT to JSON-able data.
 EPILOGUES = {
@@ -99,17 +105,23 @@ SCRATCH_BOUND, CONCISE_BOUND = 0.5, 0.05
 
 @pytest.fixture(scope="module")
 def book(request, tmp_path_factory):
-    """Starts every section the selected tests need, a few at a time, and hands each one's run on request.
+    """Starts every section run the selected tests need, a few at a time, and hands each one on request.
 
-    Sections are independent processes, so they run side by side (one per core, at most 4),
-    longest first; a test waits only for its own section.
+    ``book(name)`` is the run of the section as printed, ``book(name, "source")`` as its source
+    writes it (a test named "source" needs both). Runs are independent processes, so they run side
+    by side (one per core, at most 4), longest first; a test waits only for its own runs.
     """
-    wanted = {m.group() for item in request.session.items if getattr(item, "module", None) is request.module
-              for m in [re.search(r"s\d_\d", item.name)] if m}
+    wanted = set()
+    for item in request.session.items:
+        uses = getattr(item, "module", None) is request.module and "book" in getattr(item, "fixturenames", ())
+        match = re.search(r"s\d_\d", item.name) if uses else None
+        if match:
+            wanted |= {("book", match.group())} | ({("source", match.group())} if "source" in item.name else set())
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
-    runs = {name: pool.submit(run_section, name, textwrap.dedent(EPILOGUES[name]), tmp_path_factory.mktemp(name))
-            for name in sorted(wanted, key=SLOWEST_FIRST.index)}
-    yield lambda name: runs[name].result()
+    runs = {(form, name): pool.submit(run_section, name, textwrap.dedent(EPILOGUES[name]),
+                                      tmp_path_factory.mktemp(f"{form}_{name}"), folder=FOLDERS[form])
+            for form, name in sorted(wanted, key=lambda run: (SLOWEST_FIRST.index(run[1]), run[0]))}
+    yield lambda name, form="book": runs[(form, name)].result()
     pool.shutdown(wait=True)
 
 
@@ -120,6 +132,27 @@ def test_does_every_section_file_hold_cells_in_the_books_form():
         assert not any("from d2l import" in cell for cell in cells)
         for i, cell in enumerate(cells):
             compile(cell, f"{name}[cell {i}]", "exec")
+
+
+@pytest.mark.parametrize("name", SECTIONS)
+def test_does_the_source_form_hold_the_pages_cells_with_d2ls_shorthands(name):
+    # d2lbook's PyTorch build rewrites d2l.tensor as torch.tensor and d2l.reshape(w, s) as
+    # w.reshape(s); it also sorts the first cell's imports.
+    source = split_cells((BOOK_SOURCE / f"{name}.py").read_text())
+    pages = split_cells((BOOK / f"{name}.py").read_text())
+    assert len(source) == len(pages) and "import d2lmini as d2l" in source[0]
+    assert sorted(source[0].split()) == sorted(pages[0].split())
+    for i, (cell, page) in enumerate(zip(source[1:], pages[1:]), 1):
+        assert as_pages_print(cell).strip() == page.strip(), f"{name} cell {i} differs from the page"
+    assert any("d2l." + alias in "".join(source) for alias in ("tensor", "reshape")) == (name in WITH_SHORTHANDS)
+
+
+@pytest.mark.parametrize("name", WITH_SHORTHANDS)
+def test_does_the_source_form_run_and_give_what_the_page_gives_bit_for_bit(book, name):
+    page, source = book(name), book(name, "source")
+    assert source.stdout == page.stdout
+    assert source.outputs == page.outputs
+    assert source.result == page.result
 
 
 @pytest.mark.parametrize("name", SECTIONS)

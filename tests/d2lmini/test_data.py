@@ -1,4 +1,10 @@
 """Data modules: DataModule, SyntheticRegressionData, FashionMNIST (Book §3.2.3, §3.3, §4.2)."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
 import matplotlib.pyplot as plt
 import pytest
 import torch
@@ -6,8 +12,33 @@ import torchvision
 from torchvision import transforms
 
 import d2lmini as d2l
+from d2lmini import datasets
+from tests.d2lmini.book_cells import REPO
 
 W, B = torch.tensor([2, -3.4]), 4.2
+
+# Runs §3.3's cells as the book's source writes them, recording every file opened, folder made or
+# listed (Python's audit events) on the dataset's paths, then reads a data module's root, which must.
+TOUCHES = textwrap.dedent("""
+    import json, os, sys
+    watched = sys.argv[1:]
+    touched = []
+
+    def observe(event, args):
+        if event in ("open", "os.mkdir", "os.listdir", "os.scandir") and isinstance(args[0], (str, bytes, os.PathLike)):
+            path = os.fsdecode(args[0])
+            if path.startswith(tuple(watched)) or "fashion" in path.lower():
+                touched.append(f"{event} {path}")
+
+    sys.addaudithook(observe)
+    from tests.d2lmini.book_cells import BOOK_SOURCE, run_cell, split_cells
+    namespace = {"__name__": "__main__"}
+    for i, cell in enumerate(split_cells((BOOK_SOURCE / "s3_3.py").read_text())):
+        run_cell(cell, namespace, f"s3_3[cell {i}]")
+    before = list(touched)
+    namespace["d2l"].DataModule().root
+    print(json.dumps({"cells": before, "root": touched[len(before):], "torchvision": "torchvision" in sys.modules}))
+""")
 
 
 @pytest.fixture
@@ -136,3 +167,19 @@ def test_does_visualize_return_none_like_the_book_so_a_notebook_shows_only_the_f
     result = fashion.visualize(next(iter(fashion.val_dataloader())))
     plt.close("all")
     assert result is None, f"visualize returned {type(result).__name__}; Jupyter would display its repr"
+
+
+@pytest.mark.slow  # a fresh interpreter importing torch: ~4 s
+def test_does_running_the_synthetic_data_section_leave_the_dataset_and_its_cache_untouched(tmp_path):
+    # Book §3.3 once unpacked 53 MB of Fashion-MNIST into the cache: DataModule looked its root up when made.
+    home, cache = tmp_path / "home", tmp_path / "cache"
+    home.mkdir()
+    cache.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in (datasets.ENV_VAR, "DISPLAY")}
+    env.update(HOME=str(home), XDG_CACHE_HOME=str(cache), MPLBACKEND="Agg", PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, "-c", TOUCHES, str(datasets.SYSTEM_FOLDER), str(cache), str(home)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.splitlines()[-1])
+    assert seen["cells"] == [] and not seen["torchvision"], seen
+    assert seen["root"], "reading DataModule().root touched nothing: the observer sees nothing either"

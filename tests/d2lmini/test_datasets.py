@@ -153,6 +153,15 @@ def test_does_book_root_hold_the_system_data_in_torchvisions_layout(places):
     assert d2l.DataModule().root == str(root)
 
 
+def test_is_the_data_folder_looked_up_only_when_a_data_module_reads_its_root(places):
+    fake_idx_folder(places["system"], "system")
+    data = d2l.SyntheticRegressionData(w=d2l.tensor([2, -3.4]), b=4.2)
+    next(iter(data.train_dataloader()))
+    assert not places["cache"].parent.exists(), "synthetic data touched the cache before any dataset was asked for"
+    assert marker_of(Path(data.root)) == "system" and data.root == str(datasets.book_root())
+    assert d2l.DataModule(root="elsewhere").root == "elsewhere"
+
+
 def test_does_fashion_mnist_raise_the_not_found_error_when_there_is_no_data(places):
     with pytest.raises(d2l.DataNotFoundError):
         d2l.FashionMNIST(root=places["root"])

@@ -1,4 +1,7 @@
-"""Training on a CUDA device through Trainer(num_gpus=1) (Book §6.7 applied to §3.4–4.5 models)."""
+"""Training on a CUDA device through Trainer(num_gpus=1) (Book §6.7 applied to §3.4–4.5 models), and
+CUDA tensors in d2l.to and d2l.plot."""
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import torch
 
@@ -57,3 +60,13 @@ def test_does_softmax_regression_train_on_cuda_with_exact_val_acc(blobs, make):
         acc = model.accuracy(model(X), y).item()
     assert history[-1]["val_acc"] == pytest.approx(acc, abs=1e-6)
     assert acc >= 0.80  # on the CPU: 0.837 and 0.836 (Blobs' best possible accuracy is 0.856)
+
+
+def test_do_d2l_to_and_d2l_plot_take_tensors_on_cuda():
+    x = d2l.to(d2l.arange(0, 3, 0.5), "cuda")
+    assert x.device.type == "cuda"
+    d2l.plot(x, [x * 2], "x", "2x")  # the book's plot hands matplotlib the CUDA tensor and fails
+    try:
+        assert np.array_equal(plt.gca().get_lines()[0].get_ydata(), (x * 2).cpu().numpy())
+    finally:
+        plt.close("all")

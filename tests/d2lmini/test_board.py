@@ -1,4 +1,4 @@
-"""Headless plotting (Book §3.2.1, §4.2.3): show_images, ProgressBoard, importing without a display."""
+"""The live training board (Book §3.2.1), headless: ProgressBoard, and importing and training without a display."""
 import os
 import subprocess
 import sys
@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 import torch
 
@@ -20,26 +19,6 @@ def no_open_figures():
     plt.close("all")
     yield
     plt.close("all")
-
-
-def test_does_show_images_return_the_axes_with_the_given_titles():
-    imgs = torch.rand(5, 28, 28)
-    axes = d2l.show_images(imgs, 2, 3, titles=list("abcde"), scale=1.5)
-    assert len(axes) == 6
-    assert [ax.get_title() for ax in axes[:5]] == list("abcde")
-    assert [len(ax.images) for ax in axes] == [1] * 5 + [0]
-    assert tuple(axes[0].figure.get_size_inches()) == (4.5, 3.0)
-
-
-def test_does_show_images_take_numpy_images_and_no_titles():
-    axes = d2l.show_images([np.zeros((4, 4)), np.ones((4, 4))], 1, 2)
-    assert [ax.get_title() for ax in axes] == ["", ""]
-    assert not axes[0].get_xaxis().get_visible()
-
-
-def test_is_this_test_process_not_a_notebook():
-    assert not d2l.plot.in_notebook()
-    d2l.use_svg_display()  # a no-op outside Jupyter, and no error
 
 
 def test_does_a_progress_board_outside_a_notebook_draw_and_print_nothing(capfd):
@@ -95,6 +74,7 @@ def test_does_d2lmini_import_and_train_with_no_display_and_no_ipython():
         model = d2l.LinearRegression(lr=0.03)
         d2l.Trainer(max_epochs=1).fit(model, d2l.SyntheticRegressionData(w=torch.tensor([2, -3.4]), b=4.2))
         d2l.show_images(torch.rand(2, 4, 4), 1, 2, titles=["a", "b"])
+        assert d2l.plt is sys.modules["matplotlib.pyplot"]
         import matplotlib
         print(matplotlib.get_backend().lower())
     """)

@@ -1,4 +1,4 @@
-"""Drawing: the live training board and image grids (Book §3.2.1, §4.2.3).
+"""The live training board: the curves of the metrics as training goes (Book §3.2.1).
 
 Headless-safe: matplotlib is imported only when something is drawn, and nothing is shown
 outside a Jupyter kernel unless asked for.
@@ -6,30 +6,14 @@ outside a Jupyter kernel unless asked for.
 from __future__ import annotations
 
 import collections
-import sys
 from typing import Any, Optional, Sequence
 
+from .figures import in_notebook
 from .hyperparameters import HyperParameters
 
-__all__ = ["ProgressBoard", "show_images", "use_svg_display", "in_notebook"]
+__all__ = ["ProgressBoard"]
 
 Point = collections.namedtuple("Point", ["x", "y"])
-
-
-def in_notebook() -> bool:
-    """Whether this code runs inside a Jupyter (IPython kernel) session."""
-    ipython = sys.modules.get("IPython")
-    if ipython is None:
-        return False
-    shell = ipython.get_ipython()
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
-
-
-def use_svg_display() -> None:
-    """Show inline figures as SVG in Jupyter; does nothing elsewhere (Book §2.4)."""
-    if in_notebook():
-        from matplotlib_inline import backend_inline
-        backend_inline.set_matplotlib_formats("svg")
 
 
 class ProgressBoard(HyperParameters):
@@ -90,22 +74,3 @@ class ProgressBoard(HyperParameters):
                 plt.close(self.fig)  # the handle shows it; keep the inline backend from showing it twice
             else:
                 self._handle.update(self.fig)
-
-
-def show_images(imgs: Any, num_rows: int, num_cols: int,
-                titles: Optional[Sequence[str]] = None, scale: float = 1.5) -> Any:
-    """Plot a grid of images with optional titles and return the flat array of axes (Book §4.2.3)."""
-    import matplotlib.pyplot as plt
-
-    figsize = (num_cols * scale, num_rows * scale)
-    _, axes = plt.subplots(num_rows, num_cols, figsize=figsize, squeeze=False)
-    axes = axes.flatten()
-    for i, (ax, img) in enumerate(zip(axes, imgs)):
-        if hasattr(img, "detach"):
-            img = img.detach().cpu().numpy()
-        ax.imshow(img)
-        ax.axes.get_xaxis().set_visible(False)
-        ax.axes.get_yaxis().set_visible(False)
-        if titles:
-            ax.set_title(titles[i])
-    return axes
