@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import torch
 
 from .device import gpu, num_gpus as available_gpus
 from .hyperparameters import HyperParameters
+from .threads import FitThreads, ThreadChoice
 
 __all__ = ["Trainer", "History"]
 
@@ -38,9 +39,19 @@ class Trainer(HyperParameters):
     the model records — train_loss, val_loss and, for classifiers, val_acc — each weighted
     by batch size, so validation metrics are exact over the whole split. Recording happens
     in the model's steps, so it goes on when ``fit_epoch`` is replaced (Book §3.4.4).
+
+    ``num_threads`` (not in the book) is torch's intra-op thread count during ``fit``; None lets
+    d2lmini choose for the model's size and the machine (one thread for the book's models), unless
+    ``OMP_NUM_THREADS`` or ``torch.set_num_threads`` already chose (see ``d2lmini.threads``).
+    ``fit`` restores the count it found and keeps what it used in ``self.threads``.
     """
 
-    def __init__(self, max_epochs: int, num_gpus: int = 0, gradient_clip_val: float = 0):
+    def __init__(self, max_epochs: int, num_gpus: int = 0, gradient_clip_val: float = 0,
+                 num_threads: Optional[int] = None):
+        if num_threads is not None and (isinstance(num_threads, bool) or not isinstance(num_threads, int)
+                                        or num_threads < 1):
+            raise ValueError(f"Trainer(num_threads={num_threads!r}): give a whole number of threads, "
+                             "1 or more, or None to let d2lmini choose")
         self.save_hyperparameters()
         self.gpus = [gpu(i) for i in range(min(num_gpus, available_gpus()))]
         self.metrics = History()
@@ -71,13 +82,15 @@ class Trainer(HyperParameters):
         self.train_batch_idx = 0
         self.val_batch_idx = 0
         self.metrics = History()
-        for self.epoch in range(self.max_epochs):
-            self._sums.clear()
-            self._counts.clear()
-            self.fit_epoch()
-            row = {"epoch": self.epoch + 1}
-            row.update({k: self._sums[k] / self._counts[k] for k in self._sums})
-            self.metrics.append(row)
+        with FitThreads(model, self.optim, self.num_threads, on_gpu=bool(self.gpus)) as threads:
+            for self.epoch in range(self.max_epochs):
+                self._sums.clear()
+                self._counts.clear()
+                self.fit_epoch()
+                row = {"epoch": self.epoch + 1}
+                row.update({k: self._sums[k] / self._counts[k] for k in self._sums})
+                self.metrics.append(row)
+        self.threads: ThreadChoice = threads.choice
         return self.metrics
 
     def record(self, name: str, value: float, weight: int) -> None:
