@@ -28,7 +28,7 @@ __all__ = ["Edit", "AddCell", "Student", "STUDENTS", "DemoError", "build", "main
 
 RELEASED = REPO / "assignments"
 """The student notebooks nbgrader generated (``python -m autograder.release``)."""
-ASSIGNMENTS = ("hw1", "hw2", "hw3", "hw4")
+ASSIGNMENTS = ("hw1", "hw2", "hw3", "hw4", "hw5")
 _MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
@@ -79,6 +79,12 @@ TYPICAL_BUGS = (
          "X_exp = torch.exp(X)"),
     Edit("hw4_cross_entropy_logits_impl", "return -log_probs[torch.arange(logits.shape[0]), y].mean()",
          "return -log_probs[:, y].mean()"),
+    Edit("hw5_one_hot_impl", "Y = torch.zeros((len(y), num_classes))",
+         "Y = torch.zeros((len(y), num_classes), dtype=torch.long)"),
+    Edit("hw5_cross_entropy_loss_impl", "terms = torch.where(Y > 0, Y * torch.log(Y_hat), 0.0)",
+         "terms = Y * torch.log(Y_hat)"),
+    Edit("hw5_softmax_ce_grad_impl", "return (softmax(O) - Y) / O.shape[0]", "return softmax(O) - Y"),
+    Edit("hw5_entropy_impl", "return -terms.sum(-1) / math.log(base)", "return -terms.sum(-1) / math.log(2)"),
 )
 """The bugs the assignments' hints name, one per graded function."""
 
@@ -89,6 +95,7 @@ CRASHES = (
     AddCell("hw2_show_images", "import os\n\nos._exit(1)  # leave the notebook early"),
     Edit("hw3_cross_entropy_impl", "return -torch.log(", "return -torch.logg("),
     Edit("hw4_exp_range_impl", "return math.log(smallest_normal)", "return math.ln(smallest_normal)"),
+    Edit("hw5_softmax_impl", "O_exp = torch.exp(O)", "O_exp = torch.expo(O)"),
 )
 """A NameError at top level, a loop that never returns, typos inside graded functions, an early exit."""
 

@@ -14,7 +14,8 @@ from typing import Sequence
 
 __all__ = ["SOFTMAX", "CROSS_ENTROPY", "LINEAR_LAYER", "SQUARED_LOSS", "SGD", "BOOK_MODELS",
            "MINIBATCH_LOADER", "PERMUTATION_TABLE", "BOOK_FASHION_LOADER", "BOOK_ACCURACY",
-           "BOOK_SHOW_IMAGES", "BOOK_TEXT_LABELS", "FAMILIES", "in_words", "short_name"]
+           "BOOK_SHOW_IMAGES", "BOOK_TEXT_LABELS", "ONE_HOT", "ENTROPY", "AUTOGRAD", "FAMILIES", "in_words",
+           "short_name"]
 
 _LOGIT_LOSSES = (
     "torch.nn.functional.cross_entropy", "torch.nn.CrossEntropyLoss", "torch._C._nn.cross_entropy_loss",
@@ -110,11 +111,25 @@ BOOK_SHOW_IMAGES = ("d2lmini.show_images", "d2lmini.FashionMNIST.visualize")
 BOOK_TEXT_LABELS = ("d2lmini.FashionMNIST.text_labels",)
 """d2lmini's Fashion-MNIST label names."""
 
+ONE_HOT = ("torch.nn.functional.one_hot", "torch._C._nn.one_hot", "torch.ops.aten.one_hot",
+           "torch._decomp.decompositions.one_hot")
+"""The library's one-hot encoding of integer labels (scikit-learn's OneHotEncoder is not a dependency)."""
+
+ENTROPY = ("torch.special.entr", "torch.distributions.Distribution.entropy", "torch.distributions.Categorical",
+           "torch.distributions.OneHotCategorical", "torch.distributions.kl_divergence")
+"""The library's entropy: the term -p ln p, a distribution's entropy and KL divergence."""
+
+AUTOGRAD = ("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward", "torch.func.grad",
+            "torch.func.grad_and_value", "torch.func.vjp", "torch.func.jacrev", "torch.func.jacfwd",
+            "torch.autograd.functional.vjp", "torch.autograd.functional.jacobian")
+"""Automatic differentiation: a gradient derived by hand must not be computed by autograd."""
+
 FAMILIES: dict[str, tuple[str, ...]] = {
     "softmax": SOFTMAX, "cross-entropy": CROSS_ENTROPY, "linear layer": LINEAR_LAYER,
     "squared loss": SQUARED_LOSS, "SGD": SGD, "models": BOOK_MODELS, "minibatch loaders": MINIBATCH_LOADER,
     "permutations": PERMUTATION_TABLE, "Fashion-MNIST loaders": BOOK_FASHION_LOADER,
     "accuracy": BOOK_ACCURACY, "image grid": BOOK_SHOW_IMAGES, "text labels": BOOK_TEXT_LABELS,
+    "one-hot encoding": ONE_HOT, "entropy": ENTROPY, "automatic differentiation": AUTOGRAD,
 }
 """Each family by the words feedback uses for it."""
 

@@ -12,7 +12,8 @@ from traitlets import Dict
 __all__ = ["NamedStubs", "STUB", "generate_assignment_preprocessors"]
 
 STUB = 'raise NotImplementedError("{task}: replace this line with your code")'
-"""The code a solution region becomes; {task} is the enclosing def/class, else the cell's grade_id."""
+"""The code a solution region becomes; {task} is the enclosing def/class ("{task}: " goes at top level: a
+grade_id is an internal id a student should never read)."""
 
 _DEFINITION = re.compile(r"(\s*)(?:async\s+)?(def|class)\s+(\w+)")
 _ADD_TO_CLASS = re.compile(r"\s*@\s*(?:\w+\.)?add_to_class\(\s*(\w+)\s*\)")
@@ -29,17 +30,17 @@ class NamedStubs(ClearSolutions):
         """Clear the solution as nbgrader does, then fill in the task name of each stub."""
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         if cell.cell_type == "code":
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "this task")
-            cell.source = name_stubs(cell.source, grade_id)
+            cell.source = name_stubs(cell.source)
         return cell, resources
 
 
-def name_stubs(source: str, fallback: str) -> str:
-    """Replace {task} in each stub line by the def/class around it ("Model.forward"), else ``fallback``."""
+def name_stubs(source: str) -> str:
+    """Replace {task} in each stub line by the def/class around it ("Model.forward"); drop it at top level."""
     lines = source.split("\n")
     for i, line in enumerate(lines):
         if "{task}" in line and "NotImplementedError" in line:
-            lines[i] = line.replace("{task}", _enclosing_name(lines[:i], _indent(line)) or fallback)
+            name = _enclosing_name(lines[:i], _indent(line))
+            lines[i] = line.replace("{task}", name) if name else line.replace("{task}: ", "").replace("{task}", "")
     return "\n".join(lines)
 
 

@@ -66,3 +66,16 @@ def shifts(max_abs: int = 10_000) -> st.SearchStrategy[int]:
 def loader_shapes(max_examples: int = 300, max_batch: int = 70) -> st.SearchStrategy[tuple]:
     """(number of examples, batch size), including batch sizes that do not divide the count."""
     return st.tuples(st.integers(1, max_examples), st.integers(1, max_batch))
+
+
+@st.composite
+def distribution_pairs(draw, max_rows: int = 6, max_cols: int = 10) -> tuple:
+    """Two batches of distributions P and Q of shape (n, q) (rows summing to 1, float32).
+
+    P may give outcomes probability exactly 0 (one-hot rows included); Q never does, so H(P, Q) is finite.
+    """
+    weights = draw(matrices(max_abs=1.0, max_rows=max_rows, max_cols=max_cols)).abs()
+    n, q = weights.shape
+    weights[torch.arange(n), torch.tensor(draw(st.lists(st.integers(0, q - 1), min_size=n, max_size=n)))] += 0.5
+    other = draw(matrices(max_abs=1.0, min_rows=n, max_rows=n, min_cols=q, max_cols=q)).abs() + 0.01
+    return weights / weights.sum(1, keepdim=True), other / other.sum(1, keepdim=True)

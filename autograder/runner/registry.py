@@ -17,7 +17,7 @@ from autograder.spec import Task
 __all__ = ["DEFAULT_TASKS", "tasks_of", "assignments_of", "source_file"]
 
 DEFAULT_TASKS = "autograder.tasks"
-"""The kit's task registry (hw1–hw4)."""
+"""The kit's task registry (hw1–hw5)."""
 
 
 def _module(name: str) -> ModuleType:

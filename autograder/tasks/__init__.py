@@ -1,10 +1,10 @@
-"""The task registry: every task of hw1–hw4, found by its id (the nbgrader grade_id)."""
+"""The task registry: every task of hw1–hw5, found by its id (the nbgrader grade_id)."""
 from __future__ import annotations
 
 import difflib
 
 from autograder.spec import Task
-from autograder.tasks import hw1, hw2, hw3, hw4
+from autograder.tasks import hw1, hw2, hw3, hw4, hw5
 
 __all__ = ["TASKS", "UnknownTaskError", "TaskDeclarationError", "get_task", "tasks_for"]
 
@@ -36,7 +36,7 @@ def _collect(*modules) -> dict[str, Task]:
     return tasks
 
 
-TASKS: dict[str, Task] = _collect(hw1, hw2, hw3, hw4)
+TASKS: dict[str, Task] = _collect(hw1, hw2, hw3, hw4, hw5)
 """Every task, by id."""
 
 
@@ -55,4 +55,4 @@ def get_task(task_id: str) -> Task:
     suggestion = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownTaskError(
         f"no task has the id {task_id!r}.{suggestion} Task ids are the grade_ids declared in "
-        f"autograder/tasks/hw1 … hw4.")
+        f"autograder/tasks/hw1 … hw5.")

@@ -51,12 +51,12 @@ def test_are_methods_named_with_their_class():
     assert '    raise NotImplementedError("Model.loss: replace this line with your code")' in cleared
 
 
-def test_does_top_level_code_use_the_grade_id():
-    """A region outside any def, or a whole solution cell, is named by the cell's grade_id."""
+def test_does_top_level_code_name_no_internal_id():
+    """A region outside any def, or a whole solution cell, says what to do without the cell's grade_id."""
     assert clear(solution_cell("### BEGIN SOLUTION\nlr = 0.1\n### END SOLUTION", "hw3_lr")) == (
-        'raise NotImplementedError("hw3_lr: replace this line with your code")')
+        'raise NotImplementedError("replace this line with your code")')
     assert clear(solution_cell("lr = 0.1", "hw3_lr")) == (
-        'raise NotImplementedError("hw3_lr: replace this line with your code")')
+        'raise NotImplementedError("replace this line with your code")')
 
 
 def test_is_markdown_left_to_nbgrader():
@@ -68,9 +68,11 @@ def test_is_markdown_left_to_nbgrader():
 
 
 def test_does_name_stubs_touch_only_stub_lines():
-    """Other lines mentioning {task} are left alone."""
-    assert name_stubs('print("{task}")\n' + STUB, "hw0") == (
-        'print("{task}")\nraise NotImplementedError("hw0: replace this line with your code")')
+    """Other lines mentioning {task} are left alone; a top-level stub names no internal id."""
+    assert name_stubs('print("{task}")\n' + STUB) == (
+        'print("{task}")\nraise NotImplementedError("replace this line with your code")')
+    assert name_stubs("def f(x):\n    " + STUB) == (
+        'def f(x):\n    raise NotImplementedError("f: replace this line with your code")')
 
 
 def test_is_the_pipeline_nbgraders_with_one_step_replaced():

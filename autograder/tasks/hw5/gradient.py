@@ -1,0 +1,118 @@
+"""hw5_softmax_ce_grad: the gradient of softmax cross-entropy with respect to the logits, softmax(O) − Y
+over the batch size, against autograd (Book §4.1.2.2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from autograder import families
+from autograder.compare import close, with_hint
+from autograder.spec import Check, Task, Verdict
+from autograder.tasks._attempt import attempt, tensor_verdict, unchanged
+from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._text import shape_text
+from autograder.tasks._verdicts import share
+from autograder.tasks.hw5.inputs import Tensor, logits, one_hot_labels, soft_labels
+
+
+def reference(O: Tensor, Y: Tensor) -> Tensor:
+    """Autograd's gradient of the batch-mean cross-entropy of softmax(O) against labels Y, with respect to O."""
+    O = O.detach().clone().requires_grad_(True)
+    F.cross_entropy(O, Y).backward()  # probabilities as targets: the mean of −Σ_j Y_ij log softmax(O)_ij
+    return O.grad
+
+
+GRAD_BUGS: tuple[Bug, ...] = (
+    (lambda O, Y: (Y - torch.softmax(O, -1)) / len(O),
+     "the sign is flipped: the gradient of the loss is softmax(O) − Y (what the model says minus what "
+     "happened); Y − softmax(O) is the direction of steepest descent"),
+    (lambda O, Y: torch.softmax(O, -1) - Y,
+     "the result is n times too large: the loss is the MEAN over the batch, so each row is "
+     "(softmax(o_i) − y_i) / n"),
+    (lambda O, Y: (torch.softmax(O, -1) - Y) / O.numel(),
+     "the result is q times too small: divide by the batch size n = O.shape[0], not by n·q"),
+    (lambda O, Y: (torch.softmax(O, 0) - Y) / len(O),
+     "each column of softmax(O) sums to 1: take the softmax over the classes, the last axis"),
+    (lambda O, Y: (Y - torch.softmax(O, -1)),
+     "the sign is flipped and the 1/n of the mean is missing: the gradient is (softmax(O) − Y) / n"),
+)
+
+
+@dataclass(frozen=True)
+class _Case:
+    """Logits O (n, q) and labels Y (n, q): one-hot, soft, or softmax(O) itself."""
+
+    seed: int
+    n: int
+    q: int
+    labels: str = "one-hot"
+    dtype: torch.dtype = torch.float32
+
+    def tensors(self) -> tuple[Tensor, Tensor]:
+        """O and Y."""
+        O = logits(self.seed, (self.n, self.q), self.dtype)
+        if self.labels == "soft":
+            return O, soft_labels(self.seed + 100, self.n, self.q).to(self.dtype)
+        if self.labels == "softmax":
+            return O, torch.softmax(O, -1)
+        return O, one_hot_labels(self.seed + 100, self.n, self.q).to(self.dtype)
+
+    @property
+    def what(self) -> str:
+        """The call, as a message names it."""
+        O, _ = self.tensors()
+        return (f"softmax_cross_entropy_grad(O, Y) for O of shape {shape_text(O.shape)}"
+                f"{'' if self.dtype == torch.float32 else f' ({self.dtype})'} and {self.labels} labels Y")
+
+    def probe(self, grad: Any) -> Any:
+        """The student's gradient, with O and Y left unchanged."""
+        return attempt(lambda: unchanged(grad, *self.tensors(), names=("O", "Y")))
+
+    def judge(self, got: Any) -> Verdict:
+        """The gradient against autograd's."""
+        O, Y = self.tensors()
+        return tensor_verdict(got, reference(O, Y), what=self.what, hints=bug_hints(GRAD_BUGS, O, Y))
+
+
+VISIBLE = _Case(seed=91, n=4, q=3)
+HIDDEN = (_Case(seed=92, n=7, q=3, labels="soft"), _Case(seed=93, n=1, q=10),
+          _Case(seed=94, n=64, q=10, dtype=torch.float64))
+AT_OPTIMUM = _Case(seed=95, n=5, q=4, labels="softmax")
+"""Labels equal to the model's own probabilities: the loss is at its minimum, the gradient 0."""
+
+
+def _properties(got: Any) -> Verdict:
+    """Each row of the gradient sums to 0; the gradient vanishes where softmax(O) = Y."""
+    O, _ = HIDDEN[0].tensors()
+    rows = got[0]
+    if isinstance(rows, Tensor) and rows.shape == O.shape:
+        sums = close(rows.sum(-1), torch.zeros(len(O)), rtol=0.0, atol=1e-5,
+                     what=f"the row sums of {HIDDEN[0].what} (both softmax(o_i) and y_i sum to 1, so each row "
+                          f"of the gradient sums to 0)")
+        if not sums.passed:
+            return with_hint(sums, rows, bug_hints(GRAD_BUGS, *HIDDEN[0].tensors()))
+    else:
+        return HIDDEN[0].judge(rows)
+    return AT_OPTIMUM.judge(got[1])
+
+
+SOFTMAX_CE_GRAD = Task(
+    id="hw5_softmax_ce_grad",
+    assignment="hw5",
+    title="softmax_cross_entropy_grad: (softmax(O) − Y) / n, against autograd (Book §4.1.2.2)",
+    target="softmax_cross_entropy_grad",
+    checks=(
+        Check("one-hot labels, a batch of 4 over 3 classes, against autograd", 1.0,
+              probe=VISIBLE.probe, judge=VISIBLE.judge),
+        Check("soft labels, a batch of one, 64 examples in float64, against autograd", 1.0, hidden=True,
+              probe=lambda f: [case.probe(f) for case in HIDDEN],
+              judge=lambda got: share(*(case.judge(out) for case, out in zip(HIDDEN, got)), tally=True)),
+        Check("each row sums to 0, and the gradient is 0 where softmax(O) = Y", 1.0, hidden=True,
+              probe=lambda f: [HIDDEN[0].probe(f), AT_OPTIMUM.probe(f)],
+              judge=_properties),
+    ),
+    forbidden=families.SOFTMAX + families.AUTOGRAD,
+)
