@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FASHION_SYSTEM := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup sandbox data test test-fast test-corpus grade bench bench-grade assignments demo clean
+.PHONY: setup sandbox browser data test test-fast test-corpus grade bench bench-grade assignments demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,18 @@ sandbox:
 	@command -v bwrap >/dev/null 2>&1 || $(call APT_INSTALL,bubblewrap) \
 		|| echo "bubblewrap is not installed: grading runs without a sandbox (apt-get install bubblewrap)"
 
+# Debian's chromium for the test that opens the feedback pages at a desktop's and a phone's width (it skips,
+# saying so, without one).
+browser:
+	@command -v chromium >/dev/null 2>&1 || $(call APT_INSTALL,chromium) \
+		|| echo "chromium is not installed: the browser test of the feedback pages skips (apt-get install chromium)"
+
 data: $(STAMP) sandbox
 	@[ -d $(FASHION_SYSTEM) ] || $(call APT_INSTALL,dataset-fashion-mnist) \
 		|| echo "apt-get could not install dataset-fashion-mnist; trying torchvision's download"
 	$(BIN)/python -m d2lmini
 
-test: data
+test: data browser
 	$(BIN)/python -m pytest
 
 test-fast: data

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "<student_id>/<assignment>/<notebook>.ipynb), each in its own sandbox.")
     grade.add_argument("submissions", nargs="?", type=Path, metavar="SUBMISSIONS",
                        help="the submitted folder (default: the demo class in examples/submissions)")
-    grade.add_argument("--assignment", metavar="NAME", help="grade only this assignment (hw1 … hw4)")
+    grade.add_argument("--assignment", metavar="NAME", help="grade only this assignment (hw1 … hw5)")
     grade.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                        help="submissions graded at once (default: 1)")
     grade.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
@@ -46,6 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--cluster", metavar="ADDRESS",
                        help="grade on a Dask cluster: its scheduler (tcp://host:8786), its scheduler file, or "
                             "local:N for N worker processes here (-j is then unused)")
+    grade.add_argument("--nbgrader", type=Path, metavar="COURSE",
+                       help="also write the results into this nbgrader course for hand grading in formgrader: "
+                            "COURSE is its root, the folder of its nbgrader_config.py (. for this repository); "
+                            "each autograded notebook (the sandbox's outputs, the kit's points and diagnostics) "
+                            "goes to its autograded folder and the scores to its gradebook, nbgrader never runs "
+                            "student code; an assignment the gradebook lacks is added from the course's source "
+                            "folder; its hand marks reach every report")
+    grade.add_argument("--manual", type=Path, metavar="FILE",
+                       help="hand marks from a CSV with columns student_id, assignment, grade_id, points, comment")
+    grade.add_argument("--roster", type=Path, metavar="FILE",
+                       help="the course's students (nbgrader's import CSV: id, first_name, last_name, email); "
+                            "each gets a gradebook row, 0 and 'missing' when nothing was handed in")
     grade.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     merge = verbs.add_parser(
         "merge", help="combine report folders graded in shards into one",
@@ -68,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build the autograder zip of one assignment for Gradescope: setup.sh, run_autograder "
                     "and the kit at this checkout's versions. Upload it on the assignment's Configure "
                     "Autograder page (see the README for the container settings).")
-    gradescope.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment it grades (hw1 … hw4)")
+    gradescope.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment it grades (hw1 … hw5)")
     gradescope.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                             help=f"folder for the zip (default: ./{DEFAULT_OUT})")
     return parser
@@ -99,7 +111,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = grade_main(submissions=args.submissions, assignment=args.assignment, jobs=args.jobs,
                             out=args.out, force=args.force, limits=limits, progress=not args.quiet,
-                            cluster=args.cluster)
+                            cluster=args.cluster, nbgrader=args.nbgrader, manual=args.manual,
+                            roster=args.roster)
     except GradingError as error:
         print(f"python -m autograder grade: error: {error}", file=sys.stderr)
         return 2

@@ -79,6 +79,7 @@ def accuracy_judge(floor: float, target: float) -> Callable[[Any], Verdict]:
         diagnosis = _diagnose(output.get("history"), accuracy)
         return Verdict(fraction, f"{message}. {diagnosis}" if diagnosis else message)
 
+    judge.target = target  # the feedback's plot draws it as the pass line
     return judge
 
 

@@ -4,9 +4,11 @@ Without Gradescope: the bundle is unpacked under a temporary folder standing in 
 (``AUTOGRADER_ROOT``), the Python part of its setup.sh builds a fresh virtual environment from pip's
 own index (no PyTorch CPU index here), and run_autograder grades each demo notebook, one at a time,
 each from an empty results folder. Each results.json is compared with the one `make grade` writes for
-the same notebook: the same tests in the same order with the same names, points, scores, statuses and
-visibility, the same total, and the same diagnostics once every number in them is replaced by "#"
-(the probes' inputs are drawn from a seed per run, so quoted values differ; shapes and wording do not).
+the same notebook (graded with the bundle's release notebook, which has no cells and so no question graded
+by hand: Gradescope grades those with its own rubric): the same tests in the same order with the same
+names, points, scores, statuses and visibility, the same total, and the same diagnostics once every
+number in them is replaced by "#" (the probes' inputs are drawn from a seed per run, so quoted values
+differ; shapes and wording do not).
 """
 from __future__ import annotations
 
@@ -77,8 +79,10 @@ def deployment(tmp_path_factory) -> Deployment:
         setup = subprocess.Popen(["bash", str(root / "source" / "setup.sh"), "python"], env=env, cwd=root,
                                  stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
+            # with the release notebook the bundle carries (no cells): on Gradescope its own rubric grades the
+            # questions graded by hand, so neither results.json lists them
             grade_main(submissions=DEMO_SUBMISSIONS, assignment=ASSIGNMENT, out=base / "make-grade", force=True,
-                       progress=False)
+                       progress=False, solutions=root / "source" / "solutions")
             returncode = setup.wait(timeout=1200)
         finally:
             if setup.poll() is None:

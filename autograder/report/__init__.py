@@ -2,10 +2,11 @@
 
 Layout under the output folder::
 
-    gradebook.csv                                     nbgrader's export columns + one per task
+    gradebook.csv                                     nbgrader's export columns, subtotals, one per task and question
+    grades_wide.csv                                   one row per student, one score column per assignment
     feedback/<student_id>/<assignment>/<notebook>.html  one self-contained page per submission
     gradescope/<student_id>/<assignment>/results.json   Gradescope's results format
-    summary.md, summary/<assignment>_scores.png         class statistics
+    summary.md, summary.html, summary/<assignment>_scores.png   class statistics
 
 Every text from a hand-in is escaped for the format it lands in by ``escape`` (one function per
 format). A report that cannot be written for one record is named in ``Reports.problems``; the other
@@ -18,10 +19,11 @@ from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
 from autograder.report.feedback import write_feedback
-from autograder.report.gradebook import write_gradebook
+from autograder.report.gradebook import write_gradebook, write_wide
 from autograder.report.gradescope import write_results
 from autograder.report.summary import write_summary
 from autograder.report.record import Graded, failure
+from autograder.report.roster import Student
 
 __all__ = ["Reports", "write_reports", "feedback_path", "results_path"]
 
@@ -37,6 +39,10 @@ class Reports:
     results: tuple[Path, ...]
     problems: tuple[str, ...] = ()
     """One sentence per report that could not be written (the others were)."""
+    wide: Path | None = None
+    """grades_wide.csv: one row per student, one column per assignment."""
+    summary_html: Path | None = None
+    """summary.html, the summary as one self-contained page."""
 
 
 def feedback_path(out: Path, record: Graded) -> Path:
@@ -50,14 +56,19 @@ def results_path(out: Path, record: Graded) -> Path:
     return out / "gradescope" / record.student / record.assignment / "results.json"
 
 
-def write_reports(records: Sequence[Graded], out: Path) -> Reports:
-    """Write every report of the run under ``out``; a fault on one record costs only that record's report."""
+def write_reports(records: Sequence[Graded], out: Path, *, students: Sequence[Student] = ()) -> Reports:
+    """Write every report of the run under ``out``; a fault on one record costs only that record's report.
+
+    ``students`` is the course's roster: each gets a gradebook row per assignment, "missing" without a hand-in.
+    """
     out.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    gradebook = write_gradebook(records, out / "gradebook.csv", problems)
-    summary, histograms = write_summary(records, out, problems)
+    gradebook = write_gradebook(records, out / "gradebook.csv", problems, students)
+    wide = write_wide(records, out / "grades_wide.csv", problems, students)
+    summary, histograms = write_summary(records, out, problems, students)
     return Reports(
-        gradebook=gradebook, summary=summary, histograms=tuple(histograms),
+        gradebook=gradebook, summary=summary, histograms=tuple(histograms), wide=wide,
+        summary_html=out / "summary.html",
         feedback=_each(records, "feedback page", lambda r: write_feedback(r, feedback_path(out, r)), problems),
         results=_each(records, "results.json", lambda r: write_results(r, results_path(out, r)), problems),
         problems=tuple(problems))

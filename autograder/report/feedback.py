@@ -1,29 +1,56 @@
-"""The feedback page of one submission: self-contained HTML (inline CSS, images as data URIs)."""
+"""The feedback page of one submission: self-contained HTML (inline CSS, images as data URIs).
+
+It reads on a phone as on a desktop: nothing is wider than the screen (long words and code wrap,
+each check is a block rather than a table row, pictures shrink and stack). What several checks of
+one task say alike is said once, at the task: the same message (a stub not written yet, a probe
+never reached) and the same known-bug hint; each check keeps its own numbers. A cell a message
+names ("cell [7]", as Jupyter numbers code cells) is shown by its first lines.
+"""
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 from autograder.report import escape
 from autograder.report.record import Graded
+from autograder.report.written import written_html
+from autograder.runner.notebook import cells_named
 from autograder.spec import CheckResult, TaskResult
 
 __all__ = ["feedback_html", "write_feedback"]
 
 _CSS = """
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d232a}
+*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;
+color:#1d232a;overflow-wrap:anywhere}
 h1{font-size:1.5rem;margin:0}h2{font-size:1.15rem;margin:0 0 .4rem}
 .meta{color:#5b6672;margin:.2rem 0 1rem}.total{font-size:1.25rem;margin:.6rem 0 0}
 section{border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem;margin:1rem 0}
 section.warn{background:#fff8e6;border-color:#f0c36d}
-.task h2{display:flex;justify-content:space-between;gap:1rem}.id{color:#5b6672;font:13px monospace}
-table{border-collapse:collapse;width:100%;margin-top:.4rem}td,th{padding:.35rem .5rem;vertical-align:top;text-align:left}
-tr+tr td{border-top:1px solid #eef1f4}th{font-size:13px;color:#5b6672;font-weight:600}
-td.mark{width:1.5rem;font-weight:700}tr.pass td.mark{color:#1a7f37}tr.fail td.mark{color:#cf222e}tr.part td.mark{color:#bf8700}
-td.pts{white-space:nowrap;width:5rem}td.msg{white-space:pre-wrap;font-size:14px}
+.task h2{display:flex;justify-content:space-between;gap:1rem}.task h2 span:last-child{white-space:nowrap}
+ul.notes{margin:.3rem 0;padding-left:1.2rem}ul.notes li+li{margin-top:.4rem}
+p.hint{margin:.4rem 0;padding:.4rem .6rem;background:#eef4fb;border-radius:6px;font-size:14px}
+p.reached{margin:.4rem 0}p.none{margin:.4rem 0;font-size:14px;color:#3d4751}p.none .mark{color:#cf222e}
+ul.checks{list-style:none;margin:.4rem 0 0;padding:0}ul.checks li{padding:.35rem 0}ul.checks li+li{border-top:1px solid #eef1f4}
+.check{display:flex;gap:.5rem;align-items:baseline}.check .name{flex:1;min-width:0}
+.mark{width:1.2rem;flex:none;font-weight:700}.pass .mark{color:#1a7f37}.fail .mark{color:#cf222e}.part .mark{color:#bf8700}
+.pts{white-space:nowrap;flex:none}.msg{white-space:pre-wrap;font-size:14px;margin:.2rem 0 0 1.7rem}
 .badge{font-size:11px;background:#eef1f4;border-radius:4px;padding:0 .3rem;margin-left:.3rem;color:#5b6672}
-ul.notes{margin:.3rem 0;padding-left:1.2rem}figure{margin:.8rem 0 0}figure img{max-width:100%;border:1px solid #eef1f4}
-figcaption{font-size:13px;color:#5b6672}pre{white-space:pre-wrap;font-size:12px;background:#f6f8fa;padding:.6rem;border-radius:6px}
+table{border-collapse:collapse;width:100%;margin-top:.4rem;table-layout:fixed}
+td,th{padding:.35rem .5rem;vertical-align:top;text-align:left}td.mark{width:1.7rem}td.pts{width:4.5rem}
+tr+tr td{border-top:1px solid #eef1f4}th{font-size:13px;color:#5b6672;font-weight:600}td.msg{margin:0}
+.figures{display:flex;flex-wrap:wrap;gap:.8rem;margin-top:.8rem}
+figure{margin:0;flex:1 1 18rem;min-width:0}figure img{display:block;width:100%;height:auto;border:1px solid #eef1f4}
+figure img.raster{width:auto;max-width:100%}
+figcaption{font-size:13px;color:#5b6672}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px;background:#f6f8fa;padding:.6rem;border-radius:6px;
+margin:.3rem 0;max-width:100%}
+pre.cell{border-left:3px solid #d8dee4;padding:.3rem .5rem;line-height:1.35}
+@media (max-width:30rem){body{padding:0 .5rem;margin-top:1rem}section{padding:.6rem .6rem}.msg{margin-left:0}}
 """
+_HINT = re.compile(r"\. Hint: (.+?)(?= \(\d+ of \d+ cases fail\)$| Also: |$)")
+"""A known-bug hint as ``compare.with_hint`` appends it to a diagnostic."""
 
 
 def feedback_html(record: Graded) -> str:
@@ -35,14 +62,16 @@ def feedback_html(record: Graded) -> str:
     parts = [f"<header><h1>{escape.html(title)}</h1>",
              f'<p class="total">Score: <b>{_pts(record.score)}</b> / {_pts(record.max_score)}</p>',
              f'<p class="meta">{escape.html(" · ".join(m for m in meta if m))}</p></header>']
+    cells = _Cells(record)
     if record.notes:
-        parts.append(_list_section("About your notebook", record.notes, warn=True))
+        parts.append(_list_section("About your notebook", record.notes, warn=True, cells=cells))
     if record.cell_errors:
         parts.append(_list_section(
             "Errors while running your notebook", record.cell_errors, warn=True,
             after="An error costs no points by itself; the grader then checks whatever your "
-                  "functions are after all cells ran."))
-    parts += [_task_section(task, record) for task in record.tasks]
+                  "functions are after all cells ran.", cells=cells))
+    parts += [_task_section(task, record, cells) for task in record.tasks]
+    parts.append(written_html(record))  # the questions graded by hand (written.py); "" when there are none
     if record.output.strip():
         parts.append("<details><summary>What your notebook printed last</summary>"
                      f"<pre>{escape.html(record.output[-4000:])}</pre></details>")
@@ -59,36 +88,77 @@ def write_feedback(record: Graded, path: Path) -> Path:
     return path
 
 
-def _list_section(heading: str, items: tuple[str, ...], *, warn: bool, after: str = "") -> str:
-    """A section with a heading and a bulleted list."""
-    rows = "".join(f"<li>{escape.html(item)}</li>" for item in items)
+def _list_section(heading: str, items: tuple[str, ...], *, warn: bool, after: str = "",
+                  cells: _Cells | None = None) -> str:
+    """A section with a heading and a bulleted list (each item with the excerpt of the cell it names)."""
+    rows = "".join(f"<li>{cells.sentence(item) if cells else escape.html(item)}</li>" for item in items)
     tail = f"<p>{escape.html(after)}</p>" if after else ""
     return f'<section class="{"warn" if warn else ""}"><h2>{escape.html(heading)}</h2><ul class="notes">{rows}</ul>{tail}</section>'
 
 
-def _task_section(task: TaskResult, record: Graded) -> str:
-    """One task: title and points, its notes, a row per check, its pictures."""
-    notes = "".join(f"<li>{escape.html(note)}</li>" for note in task.notes)
-    rows = "".join(_check_row(check, task.notes) for check in task.checks)
-    figures = "".join(f'<figure><img alt="{escape.html(p.caption)}" src="{p.data_uri()}">'
-                      f"<figcaption>{escape.html(p.caption)}</figcaption></figure>"
-                      for p in record.pictures if p.task == task.task)
+class _Cells:
+    """The excerpts of the cells the page's messages name, each shown once: under the first message naming it."""
+
+    def __init__(self, record: Graded) -> None:
+        self.excerpts = dict(record.excerpts)
+        self.shown: set[int] = set()
+
+    def sentence(self, text: str) -> str:
+        """A message, escaped, then the first lines of the first cell it names that the page has not shown yet."""
+        number = next((n for n in cells_named(text) if n in self.excerpts and n not in self.shown), None)
+        if number is None:
+            return escape.html(text)
+        self.shown.add(number)
+        return escape.html(text) + f'<pre class="cell">{escape.html(self.excerpts[number])}</pre>'
+
+
+def _task_section(task: TaskResult, record: Graded, cells: _Cells) -> str:
+    """One task: title and points, what its checks say alike (once), a block per check, its pictures."""
+    messages = Counter(c.message for c in task.checks if c.message)
+    said = list(task.notes) + [m for m, n in messages.items() if n > 1 and m not in task.notes]
+    hints = Counter(h for c in task.checks if c.message not in said for h in set(_HINT.findall(c.message)))
+    shared_hints = [h for h, n in hints.items() if n > 1]
+    notes = "".join(f"<li>{cells.sentence(note)}</li>" for note in said)
+    reached = dict(record.accuracy).get(task.task)
+    figures = "".join(_figure(p) for p in record.pictures if p.task == task.task)
     return (f'<section class="task"><h2><span>{escape.html(task.title)}</span>'
             f"<span>{_pts(task.score)} / {_pts(task.points)}</span></h2>"
-            f'<div class="id">{escape.html(task.task)}</div>'
             + (f'<ul class="notes">{notes}</ul>' if notes else "")
-            + "<table><tr><th></th><th>check</th><th>points</th><th>diagnostic</th></tr>"
-            + rows + "</table>" + figures + "</section>")
+            + "".join(f'<p class="hint"><b>Hint</b> (for every check below that fails): {escape.html(h)}</p>'
+                      for h in shared_hints)
+            + (f'<p class="reached">Validation accuracy your model reached: <b>{reached:.3f}</b></p>'
+               if reached is not None else "")
+            + _checks(task, said, shared_hints)
+            + (f'<div class="figures">{figures}</div>' if figures else "") + "</section>")
 
 
-def _check_row(check: CheckResult, task_notes: tuple[str, ...]) -> str:
-    """A table row: mark, name (with a badge for hidden checks), points, diagnostic."""
+def _figure(picture) -> str:
+    """A picture with its caption; a plot (SVG) fills its column, a raster image keeps its own size at most."""
+    raster = "" if picture.mime == "image/svg+xml" else ' class="raster"'
+    return (f'<figure><img{raster} alt="{escape.html(picture.caption)}" src="{picture.data_uri()}">'
+            f"<figcaption>{escape.html(picture.caption)}</figcaption></figure>")
+
+
+def _checks(task: TaskResult, said: list[str], hints: list[str]) -> str:
+    """A block per check; one line naming them all when every check failed for a reason said above (a stub not
+    written yet, a cell that never ran), where a block each would repeat the same cross and 0."""
+    if task.score == 0 and all(c.message in said for c in task.checks):
+        names = ", ".join(f"{escape.html(c.name)} ({_pts(c.points)}{', hidden' if c.hidden else ''})"
+                          for c in task.checks)
+        return f'<p class="none"><span class="mark">✗</span> no check passed: {names}</p>'
+    return '<ul class="checks">' + "".join(_check(c, said, hints) for c in task.checks) + "</ul>"
+
+
+def _check(check: CheckResult, said: list[str], hints: list[str]) -> str:
+    """One check: mark, name (with a badge for hidden checks), points, and what it alone says."""
     kind, mark = ("pass", "✓") if check.passed else ("part", "◐") if check.score > 0 else ("fail", "✗")
     badge = '<span class="badge">hidden</span>' if check.hidden else ""
-    message = "(see above)" if check.message in task_notes else check.message
-    return (f'<tr class="{kind}"><td class="mark">{mark}</td><td>{escape.html(check.name)}{badge}</td>'
-            f'<td class="pts">{_pts(check.score)} / {_pts(check.points)}</td>'
-            f'<td class="msg">{escape.html(message)}</td></tr>')
+    message = "" if check.message in said else _HINT.sub(lambda m: "." if m.group(1) in hints else m.group(0),
+                                                          check.message)
+    return (f'<li class="{kind}"><div class="check"><span class="mark">{mark}</span>'
+            f'<span class="name">{escape.html(check.name)}{badge}</span>'
+            f'<span class="pts">{_pts(check.score)} / {_pts(check.points)}</span></div>'
+            + (f'<div class="msg">{escape.html(message)}</div>' if message else "") + "</li>")
 
 
 def _pts(value: float) -> str:

@@ -8,6 +8,11 @@ to see their total score"), so the top-level ``score``, which counts every check
 the hidden checks once the instructor publishes the grades. ``hidden`` is not used for them: it
 is meant for tests worth no points. The grader's own log (stdout) stays the instructor's.
 
+Each question graded by hand is a test too, tagged ``graded by hand``: its mark and the grader's
+comment once given; while pending it has no score and says so. The total counts the marks given and
+``extra_data.max_score`` is the assignment's full points. (The Gradescope bundle carries no question
+graded by hand: there Gradescope's own rubric grades them, and results.json holds the checks alone.)
+
 Outputs are Markdown (``output_format`` "md", at the top and on each test), every text from a
 hand-in through :func:`escape.markdown`; test names, which Gradescope shows as plain text, go
 through :func:`escape.plain`.
@@ -19,9 +24,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from autograder.report import escape
-from autograder.report.record import Graded
+from autograder.report.record import Graded, Written
 
-__all__ = ["results_json", "write_results"]
+__all__ = ["results_json", "write_results", "HAND_TAG"]
+
+HAND_TAG = "graded by hand"
+"""The tag of the tests that are questions graded by hand."""
 
 
 def results_json(record: Graded, *, notes: Sequence[str] = ()) -> dict[str, Any]:
@@ -42,6 +50,7 @@ def results_json(record: Graded, *, notes: Sequence[str] = ()) -> dict[str, Any]
         "visibility": "after_published" if check.hidden else "visible",
         "tags": [task.task],
     } for task in record.tasks for check in task.checks]
+    tests += [_written_test(question) for question in record.written]
     results: dict[str, Any] = {
         "score": record.score,
         "execution_time": round(record.seconds),
@@ -50,13 +59,25 @@ def results_json(record: Graded, *, notes: Sequence[str] = ()) -> dict[str, Any]
         "stdout_visibility": "hidden",
         "tests": tests,
         "extra_data": {"student_id": escape.plain(record.student), "assignment": escape.plain(record.assignment),
-                       "max_score": record.max_score},
+                       "max_score": record.max_score, "auto_max": record.auto_max, "hand_max": record.hand_max},
     }
     titles = {task.task: task.title for task in record.tasks}
     if record.accuracy:
         results["leaderboard"] = [{"name": f"validation accuracy, {titles.get(task, task)}", "value": round(value, 4)}
                                   for task, value in record.accuracy]
     return results
+
+
+def _written_test(question: Written) -> dict[str, Any]:
+    """A question graded by hand as a test: its mark and comment, or no score while it is pending."""
+    test: dict[str, Any] = {"name": escape.plain(f"Written: {question.title}"), "max_score": question.points,
+                            "output_format": "md", "visibility": "visible", "tags": [question.grade_id, HAND_TAG]}
+    if question.score is None:
+        test["output"] = f"Graded by hand: pending (worth {question.points:g} points)."
+    else:
+        test.update(score=question.score, status="passed" if question.score >= question.points else "failed",
+                    output=escape.markdown(question.comment) or "Graded by hand.")
+    return test
 
 
 def _output(record: Graded, notes: Sequence[str]) -> str:
@@ -68,10 +89,16 @@ def _output(record: Graded, notes: Sequence[str]) -> str:
         summary = (f"**Visible checks: {earned:.4g} of {possible:g} points**, the ones `check()` runs in your "
                    f"notebook. The hidden checks are graded too; they and your total appear when your "
                    f"instructor publishes the grades.")
+    elif record.written:
+        summary = f"**Auto-graded checks: {earned:.4g} of {possible:g} points.**"
     else:
         summary = f"**Score: {earned:.4g} of {possible:g} points.**"
     messages = [*record.notes, *record.cell_errors]
     parts = [summary]
+    if record.written:
+        pending = len(record.pending)
+        parts.append(f"**Questions graded by hand: {record.hand_score:.4g} of {record.hand_max:g} points**"
+                     + (f"; {pending} of {len(record.written)} not marked yet." if pending else "."))
     if messages:
         parts.append("\n".join(f"- {escape.markdown(message)}" for message in messages))
     parts += [escape.markdown(note) for note in notes]

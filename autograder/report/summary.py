@@ -1,90 +1,197 @@
-"""The class summary: per assignment, a score histogram, per-task pass rates, the tasks most often failed."""
+"""The class summary: per assignment, who handed in, the totals, each task and question, the misconceptions.
+
+One model (:class:`Section` per assignment) is written twice: ``summary.md`` (with its histograms in
+``summary/<assignment>_scores.png``) and ``summary.html``, self-contained (``summary_html.py``). Every
+sentence counts one unit: students, or points; never checks. Work left as released (the stub still
+raising NotImplementedError) is counted as "not attempted", apart from the misconceptions, which are
+grouped from the diagnostics of attempted work only (``diagnostics.py``).
+"""
 from __future__ import annotations
 
-import re
 import statistics
-from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from autograder.report import escape
+from autograder.report.diagnostics import Cluster, clusters, common_diagnostic, not_attempted, plural
 from autograder.report.figures import histogram_png
-from autograder.report.record import NOT_GRADED, Graded
+from autograder.report.record import Graded
+from autograder.report.roster import Student
+from autograder.report.summary_html import summary_html
 
-__all__ = ["write_summary", "common_diagnostic"]
+__all__ = ["TaskLine", "QuestionLine", "Section", "section", "write_summary", "markdown_section", "common_diagnostic"]
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-def common_diagnostic(messages: Sequence[str]) -> tuple[str, int]:
-    """The most frequent diagnostic and how many share it; numbers are ignored when comparing."""
-    groups = Counter(_NUMBER.sub("#", message) for message in messages)
-    shape, count = groups.most_common(1)[0]
-    return next(m for m in messages if _NUMBER.sub("#", m) == shape), count
+TOP_TASKS = 5
+"""Tasks shown with their misconceptions, those most students lost points in first."""
 
 
-def write_summary(records: Sequence[Graded], folder: Path, problems: list[str]) -> tuple[Path, list[Path]]:
-    """Write ``summary.md`` and one ``summary/<assignment>_scores.png`` per assignment; return their paths.
+@dataclass(frozen=True)
+class TaskLine:
+    """One auto-graded task across the class."""
+
+    task: str
+    title: str
+    points: float
+    full: int
+    """Students with full marks."""
+    untouched: int
+    """Students who left it as released."""
+    attempted: int
+    """Students who attempted it."""
+    mean: float
+    """Mean points over the students who handed in."""
+    misconceptions: tuple[Cluster, ...]
+    """The most frequent diagnostics of attempted work."""
+
+    @property
+    def lost(self) -> int:
+        """Students who attempted it and did not get full marks."""
+        return self.attempted - self.full
+
+    def headline(self) -> str:
+        """How many of those who attempted it lost points, as a sentence about students."""
+        return f"{self.lost} of the {plural(self.attempted, 'student')} who attempted it lost points."
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    """One question graded by hand across the class."""
+
+    grade_id: str
+    title: str
+    points: float
+    marked: int
+    """Students whose answer has a mark."""
+    mean: float | None
+    """Mean mark over those students; None while nobody's is marked."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """Everything the summary says about one assignment."""
+
+    assignment: str
+    handed_in: int
+    """Students who handed it in."""
+    missing: tuple[str, ...]
+    """Students of the class who handed nothing in."""
+    scores: tuple[float, ...]
+    """Each hand-in's total (hand marks as given so far)."""
+    max_score: float
+    auto_max: float
+    hand_max: float
+    pending: int
+    """Students with a question not marked yet."""
+    tasks: tuple[TaskLine, ...]
+    questions: tuple[QuestionLine, ...]
+    troubled: tuple[tuple[str, str], ...]
+    """(student, first note) of each hand-in with a problem (old release, time limit, ...)."""
+    histogram: bytes
+    """The PNG of the totals."""
+
+    def sentences(self) -> list[str]:
+        """The opening sentences, one unit each (students, or points), as plain text."""
+        said = [f"{plural(self.handed_in, 'student')} handed {self.assignment} in."]
+        if self.missing:
+            names = ", ".join(self.missing[:10]) + (", …" if len(self.missing) > 10 else "")
+            said.append(f"{plural(len(self.missing), 'student')} of the class handed nothing in ({names}).")
+        scores = self.scores
+        said.append(f"Totals are out of {self.max_score:g} points ({self.auto_max:g} auto-graded, {self.hand_max:g} "
+                    f"graded by hand): mean {statistics.mean(scores):.4g}, median {statistics.median(scores):.4g}, "
+                    f"lowest {min(scores):g}, highest {max(scores):g} points.")
+        if self.pending:
+            said.append(f"Hand marks are pending for {plural(self.pending, 'student')}, whose totals count only "
+                        f"the marks given so far.")
+        return said
+
+    def shown(self) -> list[TaskLine]:
+        """The tasks whose misconceptions are shown: those most students lost points in, at most TOP_TASKS."""
+        return [t for t in sorted(self.tasks, key=lambda t: -t.lost) if t.lost and t.misconceptions][:TOP_TASKS]
+
+
+def section(assignment: str, records: Sequence[Graded], students: Sequence[str] = ()) -> Section:
+    """The summary of one assignment's records; ``students`` is the class (those missing are named)."""
+    first = records[0]
+    tasks = []
+    for index, task in enumerate(first.tasks):
+        results = [r.tasks[index] for r in records if len(r.tasks) > index]
+        untouched = sum(not_attempted(t) for t in results)
+        tasks.append(TaskLine(task.task, task.title, task.points, full=sum(t.score >= t.points for t in results),
+                              untouched=untouched, attempted=len(results) - untouched,
+                              mean=statistics.mean(t.score for t in results),
+                              misconceptions=clusters(records, task.task)))
+    questions = []
+    for index, question in enumerate(first.written):
+        marks = [r.written[index].score for r in records if len(r.written) > index]
+        given = [mark for mark in marks if mark is not None]
+        questions.append(QuestionLine(question.grade_id, question.title, question.points, len(given),
+                                      statistics.mean(given) if given else None))
+    handed = {r.student for r in records}
+    scores = tuple(r.score for r in records)
+    return Section(assignment, len(records), tuple(sorted(set(students) - handed)), scores, first.max_score,
+                   first.auto_max, first.hand_max, sum(bool(r.pending) for r in records), tuple(tasks),
+                   tuple(questions), tuple((r.student, r.notes[0]) for r in records if r.notes),
+                   histogram_png(list(scores), first.max_score, title=f"{assignment}: total scores"))
+
+
+def write_summary(records: Sequence[Graded], folder: Path, problems: list[str],
+                  students: Sequence[Student] = ()) -> tuple[Path, list[Path]]:
+    """Write ``summary.md``, ``summary.html`` and one ``summary/<assignment>_scores.png`` per assignment;
+    return the Markdown's path and the pictures'.
 
     An assignment whose section cannot be made gets a sentence in its place and in ``problems``.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    lines = ["# Class summary", ""]
-    pictures = []
+    everyone = sorted({s.id for s in students} | {r.student for r in records})
+    lines, pictures, sections = ["# Class summary", ""], [], []
     for assignment in sorted({r.assignment for r in records}):
-        mine = [r for r in records if r.assignment == assignment]
         try:
+            made = section(assignment, [r for r in records if r.assignment == assignment], everyone)
             picture = folder / "summary" / f"{assignment}_scores.png"
             picture.parent.mkdir(exist_ok=True)
-            picture.write_bytes(histogram_png([r.score for r in mine], mine[0].max_score,
-                                              title=f"{assignment}: total scores"))
+            picture.write_bytes(made.histogram)
             pictures.append(picture)
-            lines += _assignment(assignment, mine, picture.relative_to(folder).as_posix())
+            lines += markdown_section(made, picture.relative_to(folder).as_posix())
+            sections.append(made)
         except Exception as error:  # one assignment's odd records cost only its own section
             problem = (f"the summary of {assignment} could not be written ({type(error).__name__}: {error}); "
                        f"the gradebook and the feedback pages have its scores")
             problems.append(problem)
             lines += [f"## {escape.markdown(assignment)}", "", escape.markdown(problem), ""]
+            sections.append(problem)
     path = folder / "summary.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "summary.html").write_text(summary_html(sections), encoding="utf-8")
     return path, pictures
 
 
-def _assignment(assignment: str, records: list[Graded], picture: str) -> list[str]:
-    """The summary's section for one assignment."""
-    scores = [r.score for r in records]
-    top = records[0].max_score
-    lines = [f"## {assignment}", "",
-             f"{len(records)} submission{'s' if len(records) != 1 else ''}; mean "
-             f"{statistics.mean(scores):.4g} / {top:g}, median {statistics.median(scores):.4g}, "
-             f"lowest {min(scores):g}, highest {max(scores):g}.", "",
-             f"![{assignment} score histogram]({picture})", "",
-             "| task | title | points | full marks | mean score |", "|---|---|---:|---:|---:|"]
-    failed: list[tuple[int, str, str, list[str]]] = []
-    for index, first in enumerate(records[0].tasks):
-        results = [r.tasks[index] for r in records if len(r.tasks) > index]
-        passed = sum(t.score >= t.points for t in results)
-        mean = statistics.mean(t.score for t in results)
-        lines.append(f"| {first.task} | {first.title} | {first.points:g} | "
-                     f"{passed}/{len(results)} ({passed / len(results):.0%}) | {mean:.3g} |")
-        messages = [c.message for t in results if t.score < t.points for c in t.checks
-                    if c.message and not c.message.startswith(NOT_GRADED)]
-        if len(results) > passed:
-            failed.append((len(results) - passed, first.task, first.title, messages))
+def markdown_section(made: Section, picture: str) -> list[str]:
+    """The Markdown of one assignment's section; every text that can come from a hand-in escaped."""
+    lines = [f"## {made.assignment}", "", " ".join(escape.markdown(s) for s in made.sentences()), "",
+             f"![{made.assignment} score histogram]({picture})", "",
+             "| task | title | points | students with full marks | students who did not attempt it | mean points |",
+             "|---|---|---:|---:|---:|---:|"]
+    for t in made.tasks:
+        lines.append(f"| {t.task} | {t.title} | {t.points:g} | {t.full}/{made.handed_in} "
+                     f"({t.full / made.handed_in:.0%}) | {t.untouched} | {t.mean:.3g} |")
     lines.append("")
-    if failed:
-        lines += ["Tasks most often failed, with their most common diagnostic:", ""]
-        for count, task, title, messages in sorted(failed, key=lambda f: -f[0])[:5]:
-            line = f"1. **{task}** ({title}): not full marks for {count} of {len(records)}"
-            if messages:
-                message, times = common_diagnostic(messages)
-                line += f"; {times}× “{escape.markdown(message[:300])}”"
-            lines.append(line)
+    if made.questions:
+        lines += ["| question graded by hand | grade_id | points | students marked | mean mark |",
+                  "|---|---|---:|---:|---:|"]
+        lines += [f"| {escape.markdown(q.title)} | {q.grade_id} | {q.points:g} | {q.marked}/{made.handed_in} | "
+                  f"{'pending' if q.mean is None else f'{q.mean:.3g}'} |" for q in made.questions]
         lines.append("")
-    troubled = [r for r in records if r.notes]
-    if troubled:
-        lines += ["Submissions with problems:", ""]
-        lines += [f"- {escape.markdown(r.student)}: {escape.markdown(r.notes[0][:200])}" for r in troubled]
+    shown = made.shown()
+    if shown:
+        lines += ["Most frequent misconceptions in attempted work, per task:", ""]
+        for t in shown:
+            lines.append(f"1. **{t.task}** ({t.title}): {t.headline()}")
+            lines += [f"   - {plural(c.students, 'student')}: “{escape.markdown(c.excerpt())}”"
+                      for c in t.misconceptions]
+        lines.append("")
+    if made.troubled:
+        lines += ["Hand-ins with problems:", ""]
+        lines += [f"- {escape.markdown(student)}: {escape.markdown(note[:200])}" for student, note in made.troubled]
         lines.append("")
     return lines
-

@@ -49,6 +49,8 @@ __all__ = ["grade_on_cluster", "check_address", "Parcel", "Versions", "versions_
 
 _LOCAL = "local:"
 _IN_FLIGHT_PER_THREAD = 2
+_STARTED = "autograder-started"
+"""The Dask event topic on which a worker reports the key of the task it begins."""
 _CONNECT_SECONDS = 30
 
 
@@ -191,8 +193,8 @@ class _Refusal:
 
 
 def grade_on_cluster(address: str, submissions: Sequence[Submission], *, grade: Callable[..., Graded | str],
-                     options: Any, fingerprints: dict[str, str],
-                     references: Path) -> Iterator[tuple[int, Graded | str]]:
+                     options: Any, fingerprints: dict[str, str], references: Path,
+                     started: Callable[[int], None]) -> Iterator[tuple[int, Graded | str]]:
     """Each submission's position and outcome (its record, or the grader's traceback) as a worker finishes it.
 
     Args:
@@ -202,6 +204,7 @@ def grade_on_cluster(address: str, submissions: Sequence[Submission], *, grade: 
         options: the run's ``pipeline.Options``.
         fingerprints: the grading fingerprint of each assignment.
         references: the client's folder of reference curves, sent along.
+        started: called with a submission's position when a worker begins grading it (in Dask's thread).
 
     Raises:
         GradingError: the scheduler cannot be reached, or a worker's kit, torch or Python differ from ours.
@@ -218,13 +221,20 @@ def grade_on_cluster(address: str, submissions: Sequence[Submission], *, grade: 
         queue = iter(enumerate(submissions))
         running = as_completed()
         positions: dict[Any, int] = {}
+        keys: dict[str, int] = {}
+
+        def begun(event: tuple[float, Any]) -> None:  # others' tasks on a shared scheduler report here too
+            if event[1] in keys:
+                started(keys[event[1]])
+
+        client.subscribe_topic(_STARTED, begun)
 
         def top_up() -> None:
             room = _IN_FLIGHT_PER_THREAD * max(1, sum(client.nthreads().values()))
             while len(positions) < room and (item := next(queue, None)) is not None:
                 parcel = Parcel.pack(item[1], options.limits.file_mb << 20)
                 future = client.submit(_grade_there, parcel, job, pure=False, retries=2)
-                positions[future] = item[0]
+                positions[future] = keys[future.key] = item[0]
                 running.add(future)
 
         top_up()
@@ -312,12 +322,21 @@ def _grade_there(parcel: Parcel, job: _Job) -> Graded | str | _Refusal:
     refusal = _refusal(job)
     if refusal is not None:
         return refusal
+    _say_started()
     options = _options_here(job)
     _prepare_data()
     with tempfile.TemporaryDirectory(prefix="autograder-parcel-") as scratch:
         submission = parcel.unpack(Path(scratch))
         return job.grade(submission, dataclasses.replace(options, submissions=Path(scratch)),
                          _references_here(job, options.out / "references"))
+
+
+def _say_started() -> None:
+    """Tell the client, for its progress line, that this worker begins the task it runs now."""
+    from dask.distributed import get_worker
+
+    worker = get_worker()
+    worker.log_event(_STARTED, worker.get_current_task())
 
 
 def _refusal(job: _Job, dask_worker: Any = None) -> _Refusal | None:

@@ -5,6 +5,7 @@ import ast
 from functools import lru_cache
 
 from autograder.runner.notebook import Cell
+from autograder.syntax import parse
 
 __all__ = ["target_definitions", "parse_cell"]
 
@@ -55,7 +56,7 @@ def _python(source: str) -> str:
 def parse_cell(source: str) -> ast.Module | None:
     """The cell's syntax tree; None when it does not parse."""
     try:
-        return ast.parse(_python(source))
+        return parse(_python(source))
     except SyntaxError:
         return None
 

@@ -19,7 +19,8 @@ DEFAULT_OUT = Path("grading")
 def main(*, submissions: Path | None = None, assignment: str | None = None, jobs: int = 1,
          out: Path = DEFAULT_OUT, force: bool = False, limits: Limits = Limits(),
          tasks_module: str = DEFAULT_TASKS, solutions: Path = SOLUTIONS, progress: bool = True,
-         cluster: str | None = None) -> Run:
+         cluster: str | None = None, nbgrader: Path | None = None, manual: Path | None = None,
+         roster: Path | None = None) -> Run:
     """Grade every submission under ``submissions`` and write the gradebook, feedback and summary.
 
     Args:
@@ -37,6 +38,12 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
             its scheduler file (``scheduler.json``), or ``local:N`` for N local worker processes. Its
             workers run each submission's steps, sandbox included; this process discovers, keeps the
             cache and writes the reports. ``jobs`` is then unused: each worker thread grades one at a time.
+        nbgrader: an nbgrader course folder: the sandboxed results go into its ``autograded/`` folder and its
+            gradebook database, for formgrader's hand grading and ``nbgrader export``; its hand marks reach
+            every report.
+        manual: a CSV of hand marks (columns student_id, assignment, grade_id, points, comment).
+        roster: a CSV of the course's students (nbgrader's ``db student import`` format); each gets a row,
+            those who handed nothing in with 0 and "missing".
 
     Returns:
         The finished run: one record per submission and the paths of the reports.
@@ -61,4 +68,4 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
     return run_pipeline(Options(
         submissions=DEMO_SUBMISSIONS if submissions is None else submissions, out=out,
         assignment=assignment, jobs=jobs, force=force, limits=limits, tasks_module=tasks_module,
-        solutions=solutions, progress=progress, cluster=cluster))
+        solutions=solutions, progress=progress, cluster=cluster, nbgrader=nbgrader, manual=manual, roster=roster))

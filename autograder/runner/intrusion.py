@@ -14,7 +14,7 @@ import ast
 
 from autograder.forbidden import dotted_name, imported_aliases
 from autograder.runner.definitions import parse_cell
-from autograder.runner.notebook import Cell
+from autograder.runner.notebook import Cell, cell_name
 
 __all__ = ["REACH_IN", "FRAME_ATTRIBUTES", "DYNAMIC", "intrusions", "intrusion_note"]
 
@@ -66,7 +66,7 @@ def intrusions(cells: tuple[Cell, ...]) -> list[str]:
         aliases = imported_aliases(tree)
         for node in ast.walk(tree):
             for name, line in _uses(node, aliases):
-                found.append(f"cell {cell.number} uses {name} on line {line} ({_what(name)})")
+                found.append(f"{cell_name(cell.number)} uses {name} on line {line} ({_what(name)})")
     return list(dict.fromkeys(found))
 
 

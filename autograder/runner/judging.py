@@ -1,27 +1,31 @@
 """Step 4, judge: turn a sandbox's probe outputs into check results, in the grader's own process."""
 from __future__ import annotations
 
-from typing import Callable
-
 from autograder import engine
 from autograder.engine import ProbeOutcome, judge, missing_target_note, zero_result
-from autograder.report.figures import curves_png, history_of, image_of, image_png
+from autograder.report.figures import curves_svg, history_of, image_of, image_png, loss_top
 from autograder.report.record import Picture
 from autograder.runner.definitions import target_definitions
-from autograder.runner.notebook import Notebook
+from autograder.runner.notebook import Notebook, cell_name
 from autograder.runner.record import TaskRun
+from autograder.runner.references import References
 from autograder.training import validation_accuracy
 from autograder.spec import Check, CheckResult, Task, TaskResult
 
 __all__ = ["judge_task", "forbidden_note", "pictures_of", "accuracies_of", "tamper_note", "violation_note"]
 
+_SVG = "image/svg+xml"
 
-def judge_task(task: Task, entry: TaskRun | None, notebook: Notebook | None, not_run: str) -> TaskResult:
-    """Judge one task from the worker's message; ``not_run`` is the reason when there is none."""
+
+def judge_task(task: Task, entry: TaskRun | None, notebook: Notebook | None, not_run: str,
+               not_run_from: int = 0) -> TaskResult:
+    """Judge one task from the worker's message; ``not_run`` is the reason when there is none, and cells from
+    number ``not_run_from`` on (0: none) did not run in the process that was probed."""
     if entry is None:
         return zero_result(task, not_run, hidden=True)
     if entry.missing:
-        return zero_result(task, missing_target_note(task), hidden=True)
+        late = _defined_after_stop(task, notebook, not_run_from) if notebook is not None else ""
+        return zero_result(task, late or missing_target_note(task), hidden=True)
     note = (forbidden_note(task, notebook) if notebook is not None else None) or entry.forbidden
     if note:
         return zero_result(task, note, hidden=True)
@@ -33,6 +37,15 @@ def judge_task(task: Task, entry: TaskRun | None, notebook: Notebook | None, not
         else:
             checks.append(_not_probed(task, check, not_run))
     return TaskResult(task=task.id, title=task.title, checks=tuple(checks))
+
+
+def _defined_after_stop(task: Task, notebook: Notebook, not_run_from: int) -> str:
+    """Why the target is missing when the notebook defines it only in a cell that did not run; "" otherwise."""
+    found = target_definitions(notebook.runnable, task.target)
+    if not not_run_from or not found or found[0][0] < not_run_from:
+        return ""
+    return (f"{task.target} is defined in {cell_name(found[0][0])}, which did not run because your notebook "
+            f"stopped before it (see the top of this page), so this task scores 0")
 
 
 def _not_probed(task: Task, check: Check, why: str) -> CheckResult:
@@ -62,7 +75,7 @@ def forbidden_note(task: Task, notebook: Notebook) -> str | None:
     run time can hide it; the worker's resolver (``engine.live_forbidden_note``, the one ``check()``
     uses) adds what the text does not show, such as a library softmax held in a default argument.
     """
-    return engine.forbidden_note(task, [(f"cell {number}", source) for number, source
+    return engine.forbidden_note(task, [(cell_name(number), source) for number, source
                                          in target_definitions(notebook.runnable, task.target)])
 
 
@@ -74,21 +87,29 @@ def accuracies_of(task: Task, entry: TaskRun | None) -> list[tuple[str, float]]:
     return [(task.id, accuracy) for accuracy in found if accuracy is not None][:1]
 
 
-def pictures_of(task: Task, entry: TaskRun | None,
-                reference: Callable[[Task, Check], list[dict[str, float]] | None]) -> list[Picture]:
-    """The first training history among a task's outputs (drawn beside ``reference(task, check)``) and
-    the first rendered image."""
+def pictures_of(task: Task, entry: TaskRun | None, references: References) -> list[Picture]:
+    """The first training history among a task's outputs, as one panel beside the reference run's (both on
+    the same loss scale, with the check's pass threshold), and the first rendered image, beside the one
+    d2lmini draws for the same inputs."""
     if entry is None or entry.missing:
         return []
     outputs = [(check, p.output) for check, p in zip(task.checks, entry.probes) if p.error is None]
     histories = [(check, h) for check, output in outputs if (h := history_of(output)) is not None]
-    images = [image for _, output in outputs if (image := image_of(output)) is not None]
+    images = [(check, image) for check, output in outputs if (image := image_of(output)) is not None]
     pictures = []
     if histories:
         check, history = histories[0]
-        baseline = reference(task, check)
-        caption = f"training curves of your {task.target}" + (", beside d2lmini's reference" if baseline else "")
-        pictures.append(Picture(task.id, caption, curves_png(history, baseline, title=task.title)))
+        baseline = references.history(task, check)
+        top, target = loss_top(history, baseline), getattr(check.judge, "target", None)
+        pictures.append(Picture(task.id, f"training curves of your {task.target}",
+                                curves_svg(history, label="your model", top=top, target=target), _SVG))
+        if baseline:
+            pictures.append(Picture(task.id, f"the same training of d2lmini's {task.target}, for reference",
+                                    curves_svg(baseline, label="d2lmini's reference", top=top, target=target), _SVG))
     if images:
-        pictures.append(Picture(task.id, f"what your {task.target} drew", image_png(images[0])))
+        check, image = images[0]
+        pictures.append(Picture(task.id, f"what your {task.target} drew", image_png(image)))
+        expected = references.image(task, check)
+        if expected is not None:
+            pictures.append(Picture(task.id, f"what d2lmini's {task.target} draws for the same call", expected))
     return pictures

@@ -2,10 +2,33 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Cell", "Notebook", "NotebookError", "load_notebook", "parse_notebook"]
+__all__ = ["Cell", "Notebook", "NotebookError", "load_notebook", "parse_notebook", "cell_name", "cells_named",
+           "excerpt"]
+
+_NAMED = re.compile(r"\bcells? \[(\d+)\]")
+"""How :func:`cell_name` names a cell in a sentence ("cell [7]"), read back to show its excerpt."""
+EXCERPT_LINES = 3
+"""Lines of a cell's source shown wherever a message names the cell."""
+
+
+def cell_name(number: int) -> str:
+    """"cell [7]": the code cell Jupyter shows as ``[7]`` after a run from the top (markdown cells not counted)."""
+    return f"cell [{number}]"
+
+
+def cells_named(text: str) -> list[int]:
+    """The numbers of the cells a sentence names with :func:`cell_name`, in order of appearance."""
+    return [int(number) for number in _NAMED.findall(text)]
+
+
+def excerpt(source: str) -> str:
+    """The first EXCERPT_LINES non-blank lines of a cell's source, with "…" when there is more."""
+    lines = [line.rstrip() for line in source.splitlines() if line.strip()]
+    return "\n".join(lines[:EXCERPT_LINES]) + ("\n…" if len(lines) > EXCERPT_LINES else "")
 
 
 class NotebookError(Exception):
@@ -17,7 +40,7 @@ class Cell:
     """One code cell of a notebook."""
 
     number: int
-    """Position among all the notebook's cells, from 1, as the student sees it in Jupyter."""
+    """Position among the notebook's code cells, from 1: the ``[n]`` Jupyter shows after a run from the top."""
     source: str
     """The cell's code."""
     grade_id: str = ""
@@ -79,8 +102,8 @@ def parse_notebook(data: bytes) -> Notebook:
     cells = content.get("cells")
     if not isinstance(cells, list):
         raise NotebookError("your notebook has no list of cells: hand in the .ipynb file Jupyter saves")
-    code = tuple(_code_cell(number, cell) for number, cell in enumerate(cells, start=1)
-                 if isinstance(cell, dict) and cell.get("cell_type") == "code")
+    code = tuple(_code_cell(number, cell) for number, cell in enumerate(
+        (cell for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code"), start=1))
     metadata = _mapping(content.get("metadata"))
     kit, kernelspec = _mapping(metadata.get("kit")), _mapping(metadata.get("kernelspec"))
     assignment = kit.get("assignment") if isinstance(kit.get("assignment"), str) else None
@@ -106,7 +129,7 @@ def _code_cell(number: int, cell: dict) -> Cell:
     if isinstance(source, list) and all(isinstance(line, str) for line in source):
         source = "".join(source)
     if not isinstance(source, str):
-        raise NotebookError(f"cell {number} of your notebook is damaged (its source is not text): "
+        raise NotebookError(f"{cell_name(number)} of your notebook is damaged (its source is not text): "
                             "hand in the last copy Jupyter saved")
     nbgrader = _mapping(_mapping(cell.get("metadata")).get("nbgrader"))
     grade_id = nbgrader.get("grade_id") if isinstance(nbgrader.get("grade_id"), str) else ""

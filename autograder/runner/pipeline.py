@@ -1,4 +1,5 @@
-"""The grading pipeline, declared in one place: discover → load → execute → judge → score → report.
+"""The grading pipeline, declared in one place:
+discover → course → marks → load → execute → judge → score → report.
 
 ``PIPELINE`` lists the steps in order. A step of scope "run" sees the whole run once; the
 consecutive steps of scope "submission" run for each submission, N at once with -j N, each
@@ -13,22 +14,25 @@ import sys
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterator, Literal, Sequence
 
 from autograder.engine import zero_result
 from autograder.report import Reports, escape, write_reports
-from autograder.report.record import NOT_GRADED, Graded, Picture
+from autograder.report.marks import Expected, Mark, apply_marks, read_manual
+from autograder.report.record import NOT_GRADED, CellOutput, Graded, Picture, Written
+from autograder.report.roster import Student, combined, read_roster, students_from_nbgrader
+from autograder.report.written import questions
 from autograder.runner.cache import Cache, grading_fingerprint
-from autograder.runner.course import current_release, notebook_name
+from autograder.runner.course import current_release, notebook_name, release_notebook
 from autograder.runner.discover import LARGE_NOTEBOOK, Submission, discover, names_text, size_text
 from autograder.runner.errors import GradingError
 from autograder.runner.intrusion import intrusion_note, intrusions
 from autograder.runner.judging import accuracies_of, judge_task, pictures_of, tamper_note, violation_note
 from autograder.runner.limits import Limits
-from autograder.runner.notebook import Notebook, NotebookError, load_notebook
+from autograder.runner.notebook import Notebook, NotebookError, cells_named, excerpt, load_notebook
 from autograder.runner.progress import Progress
 from autograder.runner.references import References
 from autograder.runner.registry import assignments_of, source_file, tasks_of
@@ -64,6 +68,14 @@ class Options:
     cluster: str | None = None
     """The Dask scheduler that grades the submissions (``tcp://host:port``, a scheduler file, ``local:N``);
     None grades them here, ``jobs`` at once."""
+    nbgrader: Path | None = None
+    """An nbgrader course folder (its nbgrader_config.py and gradebook.db) that receives the autograded
+    notebooks and scores, and whose hand marks the reports include; None: none."""
+    manual: Path | None = None
+    """A CSV of hand marks (student_id, assignment, grade_id, points, comment); None: none."""
+    roster: Path | None = None
+    """A CSV of the course's students in nbgrader's import format (id, first_name, last_name, email);
+    None: the students are those who handed something in (or the nbgrader course's)."""
 
 
 @dataclass
@@ -77,6 +89,10 @@ class Run:
     """Folders of assignments the kit does not grade."""
     records: list[Graded] = field(default_factory=list)
     """One per submission, in discovery order."""
+    students: tuple[Student, ...] = ()
+    """The course's students (--roster, the nbgrader course): each gets a gradebook row, "missing" without a hand-in."""
+    marks: tuple[Mark, ...] = ()
+    """Hand marks from --manual, checked before grading, applied by the report step."""
     reports: Reports | None = None
     """The files report wrote."""
     seconds: float = 0.0
@@ -88,17 +104,30 @@ class Run:
         cached = sum(r.cached for r in self.records)
         lines = [f"graded {len(self.records)} submission{'s' if len(self.records) != 1 else ''} in "
                  f"{self.seconds:.1f} s" + (f" ({cached} unchanged, reused from the cache)" if cached else "")]
+        everyone = {s.id for s in self.students} | {r.student for r in self.records}
         for assignment in sorted({r.assignment for r in self.records}):
             mine = [r for r in self.records if r.assignment == assignment]
-            scores = ", ".join(f"{escape.terminal(r.student)} {r.score:.4g}" for r in mine)
-            lines.append(f"  {assignment} (out of {mine[0].max_score:g}): {scores}")
+            scores = ", ".join(f"{escape.terminal(r.student)} {r.score:.4g}" + ("*" if r.pending else "")
+                               for r in mine)
+            missing = sorted(everyone - {r.student for r in mine})
+            lines.append(f"  {assignment} (out of {mine[0].max_score:g}): {scores}" + (
+                f"; nothing handed in by {', '.join(escape.terminal(m) for m in missing[:10])}"
+                + (", …" if len(missing) > 10 else "") + " (0 points)" if missing else ""))
+        pending = [r for r in self.records if r.pending]
+        if pending:
+            lines.append(f"  * hand grading pending: {len(pending)} of {len(self.records)} submissions have "
+                         f"questions graded by hand not marked yet (give marks with --manual FILE or --nbgrader); "
+                         f"their totals count the auto-graded points and the marks given so far")
         if self.ignored:
             lines.append(f"skipped {len(self.ignored)} folder(s) of unknown assignments or links: "
                          f"{', '.join(escape.terminal(name) for name in self.ignored[:5])}")
         if self.reports is not None:
             out = self.options.out
-            lines.append(f"reports: {self.reports.gradebook}, {self.reports.summary}, "
-                         f"{out / 'feedback'}/, {out / 'gradescope'}/")
+            lines.append(f"reports: {self.reports.gradebook}, {self.reports.wide}, {self.reports.summary}, "
+                         f"{self.reports.summary_html}, {out / 'feedback'}/, {out / 'gradescope'}/")
+            if self.options.nbgrader is not None:
+                lines.append(f"nbgrader course {self.options.nbgrader}: autograded notebooks and auto scores "
+                             f"written for formgrader (nbgrader export totals them with the hand marks)")
             lines += [f"warning: {escape.terminal(problem)}" for problem in self.reports.problems]
         return "\n".join(lines)
 
@@ -235,10 +264,10 @@ def judge_step(grading: Grading) -> None:
         grading.results = tuple(zero_result(task, grading.zeroed, hidden=True) for task in grading.tasks)
         return
     with run_seed(execution.seed if execution else 0):
-        grading.results = tuple(judge_task(task, entries.get(task.id), grading.notebook, not_run)
-                                for task in grading.tasks)
+        grading.results = tuple(judge_task(task, entries.get(task.id), grading.notebook, not_run,
+                                           execution.not_run_from if execution else 0) for task in grading.tasks)
         grading.pictures = tuple(picture for task in grading.tasks for picture
-                                 in pictures_of(task, entries.get(task.id), grading.references.history))
+                                 in pictures_of(task, entries.get(task.id), grading.references))
         grading.accuracy = tuple(pair for task in grading.tasks for pair in accuracies_of(task, entries.get(task.id)))
 
 
@@ -253,16 +282,84 @@ def score_step(grading: Grading) -> None:
         notebook=submission.notebook.name if submission.notebook else "", timestamp=submission.timestamp,
         tasks=grading.results, notes=tuple(notes), cell_errors=tuple(c.error for c in cells if c.error),
         pictures=grading.pictures, output=execution.output if execution else "",
-        seconds=round(execution.seconds, 2) if execution else 0.0, accuracy=grading.accuracy)
+        seconds=round(execution.seconds, 2) if execution else 0.0, accuracy=grading.accuracy,
+        outputs=tuple(CellOutput(c.number, c.output, c.error) for c in cells if c.output or c.error),
+        excerpts=_excerpts(grading), written=_questions(submission.assignment, grading.options))
+
+
+def _questions(assignment: str, options: Options) -> tuple[Written, ...]:
+    """The assignment's questions graded by hand, unmarked, from the current release's source notebook."""
+    return questions(release_notebook(assignment, options.solutions))
+
+
+def _excerpts(grading: Grading) -> tuple[tuple[int, str], ...]:
+    """(number, first lines) of every cell a message of the submission names, for the feedback page."""
+    if grading.notebook is None:
+        return ()
+    cells = grading.execution.cells if grading.execution else ()
+    texts = [*grading.notes, *(c.error for c in cells), *(note for task in grading.results for note in task.notes),
+             *(check.message for task in grading.results for check in task.checks)]
+    named = {number for text in texts for number in cells_named(text)}
+    return tuple((cell.number, excerpt(cell.source)) for cell in grading.notebook.cells if cell.number in named)
+
+
+def course_step(run: Run) -> None:
+    """Check the nbgrader course of --nbgrader (adding an assignment its gradebook lacks from its source folder),
+    before any grading time is spent."""
+    options = run.options
+    if options.nbgrader is None:
+        return
+    from autograder.report.nbgrader_course import open_course  # nbgrader is imported only for nbgrader courses
+
+    open_course(options.nbgrader, {a: tasks_of(options.tasks_module, a)
+                                   for a in sorted({s.assignment for s in run.submissions})})
+
+
+def marks_step(run: Run) -> None:
+    """Read the roster and the hand marks of --manual and check them against the class, before anything is
+    graded: a bad line stops the run here, so no grading time is lost."""
+    options = run.options
+    run.students = read_roster(options.roster) if options.roster else ()
+    if options.nbgrader is not None:
+        run.students = combined(run.students, students_from_nbgrader(options.nbgrader))
+    if options.manual is None:
+        return
+    known = assignments_of(options.tasks_module)
+    wanted = (options.assignment,) if options.assignment else known
+    run.marks = read_manual(options.manual, Expected(
+        questions={a: _questions(a, options) for a in known},
+        tasks={a: tuple(task.id for task in tasks_of(options.tasks_module, a)) for a in known},
+        handed_in={a: frozenset(s.student for s in run.submissions if s.assignment == a) for a in wanted},
+        students=frozenset({s.id for s in run.students} | {s.student for s in run.submissions})))
 
 
 def report_step(run: Run) -> None:
-    """Write the gradebook, feedback pages, results.json files and the class summary."""
-    run.reports = write_reports(run.records, run.options.out)
+    """Fill in the hand marks (the nbgrader course's, then --manual's), then write the gradebook, feedback
+    pages, results.json files and the class summary. Marks are never cached: a new one needs no re-grading."""
+    run.records = apply_marks(run.records, [*_nbgrader_marks(run), *run.marks])
+    run.reports = write_reports(run.records, run.options.out, students=run.students)
+    if run.options.nbgrader is not None:  # the autograded notebooks and auto scores, for formgrader
+        from autograder.report.nbgrader_course import write_course
+
+        notebooks = {(s.student, s.assignment): s.notebook for s in run.submissions}
+        problems = write_course(run.options.nbgrader,
+                                [(notebooks.get((r.student, r.assignment)), r) for r in run.records])
+        run.reports = replace(run.reports, problems=(*run.reports.problems, *problems))
+
+
+def _nbgrader_marks(run: Run) -> list[Mark]:
+    """The hand marks formgrader keeps in the nbgrader course of --nbgrader, for the assignments of the run."""
+    if run.options.nbgrader is None:
+        return []
+    from autograder.report.nbgrader_marks import marks_from_nbgrader  # nbgrader is imported only for nbgrader courses
+
+    return list(marks_from_nbgrader(run.options.nbgrader, sorted({r.assignment for r in run.records})))
 
 
 PIPELINE: tuple[Step, ...] = (
     Step("discover", "run", discover_step),
+    Step("course", "run", course_step),            # checks the nbgrader course of --nbgrader before grading
+    Step("marks", "run", marks_step),              # checks --roster and --manual before any grading time is spent
     Step("load", "submission", load_step),
     Step("execute", "submission", execute_step),   # the only step that runs student code
     Step("judge", "submission", judge_step),       # needs execute's outputs; runs in the grader
@@ -295,7 +392,8 @@ def _grade_each(run: Run, steps: tuple[Step, ...]) -> list[Graded]:
                     for a in assignments}
     tasks = {a: tasks_of(options.tasks_module, a) for a in assignments}
     cache = Cache(options.out / ".cache")
-    progress = Progress(len(run.submissions), enabled=options.progress)
+    progress = Progress(len(run.submissions), jobs=options.jobs if options.cluster is None else 1,
+                        enabled=options.progress)
     keys: dict[int, str] = {}
     records: dict[int, Graded] = {}
 
@@ -308,53 +406,72 @@ def _grade_each(run: Run, steps: tuple[Step, ...]) -> list[Graded]:
             except Exception:
                 outcome = traceback.format_exc()
         if isinstance(outcome, str):
-            outcome = _grader_failed(submission, tasks[submission.assignment], outcome)
+            outcome = _grader_failed(submission, tasks[submission.assignment], outcome,
+                                     _questions(submission.assignment, options))
         records[index] = outcome
-        progress.advance(f"{submission.student}/{submission.assignment}: {outcome.score:.4g}/{outcome.max_score:g}"
-                         + (" (cached)" if outcome.cached else ""))
+        progress.finished(_name(submission), f"{outcome.score:.4g}/{outcome.max_score:g}"
+                          + (" (cached)" if outcome.cached else ""))
 
     pending: list[int] = []
-    for index, submission in enumerate(run.submissions):
-        try:  # a fault of the grader on one submission, its cache included, costs only that one
-            keys[index] = cache.key(submission, fingerprints[submission.assignment],
-                                    file_limit=options.limits.file_mb << 20)
-            record = None if options.force else cache.load(submission, keys[index])
-        except Exception:
-            keep(index, traceback.format_exc())
-            continue
-        if record is None:
-            pending.append(index)
-        else:
-            keep(index, record)
-    todo = [run.submissions[index] for index in pending]
-    grade = partial(_through, steps)
-    if options.cluster is None:
-        outcomes = _grade_here(todo, grade, options, References(options.out / ".cache" / "references", fingerprints))
-    else:
-        from autograder.runner.cluster import grade_on_cluster  # dask is imported only when asked for
+    with progress:  # leaving it, by an error too, ends the progress display before anything else is printed
+        for index, submission in enumerate(run.submissions):
+            try:  # a fault of the grader on one submission, its cache included, costs only that one
+                keys[index] = cache.key(submission, fingerprints[submission.assignment],
+                                        file_limit=options.limits.file_mb << 20)
+                record = None if options.force else cache.load(submission, keys[index])
+            except Exception:
+                keep(index, traceback.format_exc())
+                continue
+            if record is None:
+                pending.append(index)
+            else:
+                keep(index, record)
+        todo = [run.submissions[index] for index in pending]
+        grade = partial(_through, steps)
 
-        outcomes = grade_on_cluster(options.cluster, todo, grade=grade, options=options, fingerprints=fingerprints,
-                                    references=options.out / ".cache" / "references")
-    for position, outcome in outcomes:
-        keep(pending[position], outcome)
+        def started(position: int) -> None:
+            progress.started(_name(todo[position]))
+
+        if options.cluster is None:
+            outcomes = _grade_here(todo, grade, options, References(options.out / ".cache" / "references",
+                                                                    fingerprints), started)
+        else:
+            from autograder.runner.cluster import grade_on_cluster  # dask is imported only when asked for
+
+            outcomes = grade_on_cluster(options.cluster, todo, grade=grade, options=options,
+                                        fingerprints=fingerprints, references=options.out / ".cache" / "references",
+                                        started=started)
+        for position, outcome in outcomes:
+            keep(pending[position], outcome)
     graded = [records[index] for index in range(len(run.submissions))]
     cache.remember(graded)
     return graded
 
 
 def _grade_here(submissions: Sequence[Submission], grade: Callable[..., Graded | str], options: Options,
-                references: References) -> Iterator[tuple[int, Graded | str]]:
-    """Each submission's position and outcome as it finishes, ``jobs`` at once in this process."""
+                references: References, started: Callable[[int], None]) -> Iterator[tuple[int, Graded | str]]:
+    """Each submission's position and outcome as it finishes, ``jobs`` at once in this process; ``started`` is
+    called with its position when a thread begins grading it."""
     from d2lmini.data import cache_fashion_mnist
 
     if not submissions:
         return
     cache_fashion_mnist()  # the sandbox reads the data read-only: decode it once, here, for every submission
+
+    def graded(position: int, submission: Submission) -> Graded | str:
+        started(position)
+        return grade(submission, options, references)
+
     with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-        futures = {pool.submit(grade, submission, options, references): position
+        futures = {pool.submit(graded, position, submission): position
                    for position, submission in enumerate(submissions)}
         for future in as_completed(futures):
             yield futures[future], future.result()
+
+
+def _name(submission: Submission) -> str:
+    """How the progress line names a submission: ``student/assignment``."""
+    return f"{submission.student}/{submission.assignment}"
 
 
 def _through(steps: tuple[Step, ...], submission: Submission, options: Options,
@@ -369,11 +486,12 @@ def _through(steps: tuple[Step, ...], submission: Submission, options: Options,
         return traceback.format_exc()
 
 
-def _grader_failed(submission: Submission, tasks: tuple[Task, ...], details: str) -> Graded:
+def _grader_failed(submission: Submission, tasks: tuple[Task, ...], details: str,
+                   written: tuple[Written, ...] = ()) -> Graded:
     """A zero record for a submission the grader itself failed on; the traceback goes to stderr, escaped."""
     lines = [f"grader error on {submission.student}/{submission.assignment}:", *details.splitlines()]
     print("\n".join(escape.terminal(line) for line in lines), file=sys.stderr)
     note = "the grader itself failed on this submission; your instructor has the details"
     return Graded(submission.student, submission.assignment,
                   submission.notebook.name if submission.notebook else "", submission.timestamp,
-                  tasks=tuple(zero_result(task, note, hidden=True) for task in tasks), notes=(note,))
+                  tasks=tuple(zero_result(task, note, hidden=True) for task in tasks), notes=(note,), written=written)

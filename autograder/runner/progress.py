@@ -1,47 +1,169 @@
-"""A progress line on stderr: a redrawn bar on a terminal, one plain line per submission otherwise."""
+"""The progress of a grading run on stderr: a live display on a terminal, one plain line per submission otherwise.
+
+On a terminal, a few lines are redrawn in place every second, and at once when a submission finishes::
+
+    grading ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╺━━━━━━━━━ 15/16  1:25  ETA 0:10
+    running (1): ada/hw3 85 s
+    last: ben/hw3: 18/24
+
+ETA is ``—`` until a submission graded in this run (not taken from the cache) has finished; then it is
+the time the queued and running ones need if each takes the mean time of those finished, ``jobs`` (or
+as many as were seen running at once) at a time. Off a terminal (CI, a pipe, ``TERM=dumb``) each
+finished submission writes one plain line, ``graded 3/16 (12 s): ada/hw3: 18/24``, and no control
+character. Every name comes from a hand-in and goes through :func:`escape.terminal` before it is shown.
+
+The live display is rich's ``Live``, chosen over tqdm: tqdm draws one bar per line, with a free-form
+postfix, and redraws only when the bar advances, whereas ``Live`` redraws any display of several lines
+(a bar, the running submissions, the last result) in place, prints what else goes to stderr meanwhile
+(a grader's traceback) above it, and hides and restores the cursor. A thread of ours redraws it once a
+second: rich's own refresh thread is not joined when the display stops, and ours must be gone when the
+run ends. Use a :class:`Progress` as a context manager: leaving it, by an error too, stops and joins the
+thread and ends the display with its last state.
+"""
 from __future__ import annotations
 
+import heapq
+import os
 import sys
 import threading
 import time
-from typing import TextIO
+from types import TracebackType
+from typing import Callable, TextIO
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
 
 from autograder.report import escape
 
 __all__ = ["Progress"]
 
-_WIDTH = 24
+_REFRESH_SECONDS = 1.0
+_BAR_WIDTH = 40
+_DUMB_TERMINALS = ("dumb", "unknown")
+"""TERM values of terminals that cannot move the cursor (rich's list): they get the plain lines."""
 
 
 class Progress:
-    """Counts graded submissions out of ``total`` and shows it on ``stream`` (stderr by default)."""
+    """Counts the finished submissions out of ``total``, shows the running ones, on ``stream`` (stderr by default).
 
-    def __init__(self, total: int, *, stream: TextIO | None = None, enabled: bool = True) -> None:
-        self.total, self.done = total, 0
+    Args:
+        total: how many submissions the run grades, those the cache holds included.
+        jobs: how many are graded at once, for the ETA.
+        stream: where to write; a terminal (``isatty()``) gets the live display.
+        enabled: False shows nothing.
+        clock: the time in seconds (``time.monotonic``; tests pass a fake one).
+    """
+
+    def __init__(self, total: int, *, jobs: int = 1, stream: TextIO | None = None, enabled: bool = True,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.total, self.done, self.jobs = total, 0, max(jobs, 1)
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
-        self.tty = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.start = time.monotonic()
-        self._lock = threading.Lock()  # submissions finish in several threads
+        self.tty = (enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
+                    and os.environ.get("TERM", "").lower() not in _DUMB_TERMINALS)
+        self.clock = clock
+        self.start = clock()
+        self.running: dict[str, float] = {}
+        """The name of each submission being graded, and when it started."""
+        self.seconds: list[float] = []
+        """How long each submission graded in this run took."""
+        self.last = ""
+        """The line of the last finished submission, escaped."""
+        self._peak = 0
+        self._finished: set[str] = set()
+        self._lock = threading.Lock()  # submissions start and finish in several threads
+        self._live: Live | None = None
+        self._ticker: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def __enter__(self) -> Progress:
+        """Start the live display (on a terminal) and the thread that redraws it every second."""
         if self.tty:
-            self._draw("")
+            # what else is written to stderr meanwhile goes above the display; stdout may be a file: left alone
+            self._live = Live(get_renderable=self._render, console=Console(file=self.stream, force_terminal=True),
+                              auto_refresh=False, redirect_stdout=False, redirect_stderr=self.stream is sys.stderr)
+            self._live.start(refresh=True)
+            self._ticker = threading.Thread(target=self._tick, name="autograder-progress", daemon=True)
+            self._ticker.start()
+        return self
 
-    def advance(self, label: str) -> None:
-        """One more submission is graded; ``label`` says which and how it did (its names escaped here)."""
-        label = escape.terminal(label)
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        """Stop and join the redrawing thread, end the display with its last state; nothing is written after."""
+        if self._ticker is not None:
+            self._stop.set()
+            self._ticker.join()
+            self._ticker = None
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+    def _tick(self) -> None:
+        """Redraw every second until told to stop."""
+        while not self._stop.wait(_REFRESH_SECONDS):
+            self._live.refresh()
+
+    def started(self, name: str) -> None:
+        """The submission ``name`` (``student/assignment``) is being graded from now on."""
         with self._lock:
-            self.done += 1
-            if self.tty:
-                self._draw(label)
-            elif self.enabled:
-                self.stream.write(f"graded {self.done}/{self.total} ({time.monotonic() - self.start:.0f} s): "
-                                  f"{label}\n")
-                self.stream.flush()
+            if name in self._finished:  # a late report of a start (a retried task on a cluster)
+                return
+            self.running.setdefault(name, self.clock())
+            self._peak = max(self._peak, len(self.running))
 
-    def _draw(self, label: str) -> None:
-        """Redraw the bar in place; end the line when everything is graded."""
-        filled = round(_WIDTH * self.done / max(self.total, 1))
-        self.stream.write(f"\r\x1b[2Kgrading [{'█' * filled}{'·' * (_WIDTH - filled)}] {self.done}/{self.total} "
-                          f"{time.monotonic() - self.start:4.0f} s  {label[:60]}"
-                          + ("\n" if self.done == self.total else ""))
-        self.stream.flush()
+    def finished(self, name: str, result: str) -> None:
+        """The submission ``name`` is graded; ``result`` says how it did (``18/24``, ``18/24 (cached)``)."""
+        with self._lock:
+            now = self.clock()
+            self.done += 1
+            self._finished.add(name)
+            began = self.running.pop(name, None)
+            if began is not None:
+                self.seconds.append(now - began)
+            self.last = f"{escape.terminal(name)}: {escape.terminal(result)}"
+            if not self.tty and self.enabled:
+                self.stream.write(f"graded {self.done}/{self.total} ({now - self.start:.0f} s): {self.last}\n")
+                self.stream.flush()
+        if self._live is not None:  # outside our lock: Live.refresh holds its own while it calls _render
+            self._live.refresh()
+
+    def _eta(self, now: float) -> float | None:
+        """Seconds until every submission is graded if each takes the mean time so far (None before one
+        has finished): each queued one goes to the lane that frees first. Called with the lock held."""
+        if not self.seconds:
+            return None
+        mean = sum(self.seconds) / len(self.seconds)
+        lanes = [max(mean - (now - began), 0.0) for began in self.running.values()]
+        lanes += [0.0] * max(max(self.jobs, self._peak) - len(lanes), 0)
+        heapq.heapify(lanes)
+        for _ in range(self.total - self.done - len(self.running)):
+            heapq.heapreplace(lanes, lanes[0] + mean)
+        return max(lanes, default=0.0)
+
+    def _render(self) -> Group:
+        """The live display now: the bar with counts and times, the running submissions, the last result."""
+        with self._lock:
+            now = self.clock()
+            eta = self._eta(now)
+            head = Table.grid(padding=(0, 1))
+            head.add_row("grading", ProgressBar(total=max(self.total, 1), completed=self.done, width=_BAR_WIDTH),
+                         f"{self.done}/{self.total}  {_minutes(now - self.start)}  "
+                         f"ETA {'—' if eta is None else _minutes(eta)}")
+            lines: list = [head]
+            if self.running:
+                names = ", ".join(f"{escape.terminal(name)} {now - began:.0f} s"
+                                  for name, began in sorted(self.running.items(), key=lambda item: item[1]))
+                lines.append(Text(f"running ({len(self.running)}): {names}", no_wrap=True, overflow="ellipsis"))
+            if self.last:
+                lines.append(Text(f"last: {self.last}", no_wrap=True, overflow="ellipsis"))
+        return Group(*lines)
+
+
+def _minutes(seconds: float) -> str:
+    """``seconds`` as m:ss (h:mm:ss from an hour on)."""
+    minutes, second = divmod(round(seconds), 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02d}:{second:02d}" if hours else f"{minute}:{second:02d}"

@@ -19,7 +19,7 @@ __all__ = ["Cell", "Ready", "Probe", "TaskRun", "End", "Message", "ProtocolError
            "checked_output", "MAX_TEXT", "MAX_ELEMENTS"]
 
 MAX_TEXT = 4000
-"""Characters of a sentence from the worker (a cell's error, a forbidden-call note)."""
+"""Characters of a sentence from the worker (a cell's error, a forbidden-call note, a cell's printed output)."""
 MAX_ELEMENTS = 1 << 24
 """Tensor elements one probe output may hold in all (16 M: Fashion-MNIST's validation predictions need 10 k)."""
 _MAX_ITEMS = 100_000
@@ -45,6 +45,8 @@ class Cell:
     error: str
     """A sentence for the student; "" when the cell ran cleanly."""
     exited: bool = False
+    output: str = ""
+    """The end (last ``MAX_TEXT`` characters) of what the cell printed on stdout and stderr, as they came."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def from_plain(data: Any) -> Message:
     try:
         if kind == "cell":
             return Cell(_int(fields.pop("number")), _seconds(fields.pop("seconds")), _text(fields.pop("error")),
-                        _bool(fields.pop("exited")), **_none_left(fields))
+                        _bool(fields.pop("exited")), _text(fields.pop("output")), **_none_left(fields))
         if kind == "ready":
             return Ready(_names(fields.pop("tampered")), **_none_left(fields))
         if kind == "end":

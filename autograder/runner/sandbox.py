@@ -8,7 +8,10 @@ after ``Ready``; ``TaskRun`` messages and ``End`` back. Each message is validate
 (``record.py``) and must come in its turn. What ended the run (time, memory, a kill, an exit)
 the grader learns from outside: its own clock, the control group, the exit status. At the
 end every process of the submission is killed, and its user id is lent again only once none
-is left.
+is left. When the process ends in the middle of the cells (os._exit, a kill, a crash, memory),
+the grader runs the cells before the one that stopped it again, in a fresh sandbox and within
+what is left of the submission's time, and probes the tasks they define; the stopping cell
+never runs twice.
 
 Where a part is missing (not root, no bubblewrap, no writable control groups), the grader
 says once what it cannot guarantee and runs the worker with what remains.
@@ -25,10 +28,10 @@ import tempfile
 import threading
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from autograder.runner.bubblewrap import HANDIN, HOME, Jail, bubblewrap_unavailable
 from autograder.runner.cgroup import Cgroup, CgroupLimits, cgroups_unavailable
@@ -37,7 +40,7 @@ from autograder.runner.course import REPO
 from autograder.runner.handin import stage
 from autograder.runner.identity import borrowed_uid
 from autograder.runner.limits import Limits
-from autograder.runner.notebook import Cell as SourceCell
+from autograder.runner.notebook import Cell as SourceCell, cell_name
 from autograder.runner.record import Cell, End, ProtocolError, Ready, TaskRun, from_plain
 from autograder.spec import Task
 
@@ -48,6 +51,9 @@ _MAX_MESSAGE_BYTES = 64 << 20
 _TAIL_BYTES = 64 * 1024
 _PRINTED_NOTE_BYTES = 10 << 20
 """Output beyond which the feedback says the notebook printed too much."""
+_RERUN_MIN_SECONDS = 10.0
+"""The least time left of the submission's worth a second run after an early stop (starting the worker and
+importing torch take a few seconds)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,10 @@ class Execution:
     output: str = ""
     """The end of what the notebook printed, kept when the run did not finish normally."""
     seconds: float = 0.0
-    """Wall time of the run."""
+    """Wall time of the run (both runs after an early stop)."""
+    not_run_from: int = 0
+    """The number of the first cell whose code the probed process did not run to its end (the cell the
+    process stopped in, or the one after an exit()); 0 when every cell ran."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,47 @@ def execute(folder: Path, cells: tuple[SourceCell, ...], *, tasks: tuple[Task, .
     """Run ``cells`` on a copy of ``folder`` and probe ``tasks``; never raises for student faults.
 
     ``data`` (the Fashion-MNIST folder) and ``read_only`` (the task module's file) are visible in the
-    sandbox, read-only, besides the kit and Python.
+    sandbox, read-only, besides the kit and Python. When the process ends in the middle of the cells, the
+    cells before the one it stopped in run again in a fresh sandbox, with what is left of the time, and the
+    tasks are probed there (see :func:`_after_stop`).
     """
+    run = partial(_run_once, folder, tasks=tasks, assignment=assignment, tasks_module=tasks_module,
+                  limits=limits, data=data, read_only=read_only)
+    talk, left_out = run(cells, seconds=limits.submission_seconds)
+    first = talk.execution(tuple(f"{name} was not copied for grading, so your notebook ran without it"
+                                 for name in left_out[:5]))
+    stop = talk.stopped_in()
+    if stop is None:
+        exited = talk.got_cells and talk.got_cells[-1].exited and len(talk.got_cells) < len(cells)
+        return replace(first, not_run_from=cells[len(talk.got_cells)].number) if exited else first
+    return _after_stop(first, cells, stop, limits.submission_seconds - talk.seconds, run)
+
+
+def _after_stop(first: Execution, cells: tuple[SourceCell, ...], stop: int, left: float, run: Callable) -> Execution:
+    """The execution of a notebook whose process ended in ``cells[stop]``: the cells before it run again, without
+    it, and the tasks are probed, when there are such cells and ``left`` seconds are enough; a sentence says which."""
+    stopped, before = cells[stop], cells[:stop]
+    if not before or left < _RERUN_MIN_SECONDS:
+        why = "no cell ran before it" if not before else "no time was left to run the cells before it again"
+        return replace(first, problems=first.problems + (f"{why}, so no task could be checked: every task "
+                                                         f"scores 0",), not_run_from=stopped.number)
+    talk, _ = run(before, seconds=left)
+    second = talk.execution(())
+    span = f"[{before[0].number}] to [{before[-1].number}]" if len(before) > 1 else f"[{before[0].number}]"
+    redone = (f"the grader ran the cells before it ({span}) again in a new process, without "
+              f"{cell_name(stopped.number)}, and checked the tasks they define; a task defined in "
+              f"{cell_name(stopped.number)} or after it scores 0")
+    return Execution(first.cells, second.tasks, second.seed,
+                     first.tampered + tuple(n for n in second.tampered if n not in first.tampered),
+                     second.violation, first.problems + (redone,) + second.problems, first.output,
+                     round(first.seconds + second.seconds, 2), not_run_from=stopped.number)
+
+
+def _run_once(folder: Path, cells: tuple[SourceCell, ...], *, tasks: tuple[Task, ...], assignment: str,
+              tasks_module: str, limits: Limits, data: Path | None, read_only: tuple[Path, ...],
+              seconds: float) -> tuple["_Conversation", tuple[str, ...]]:
+    """One sandboxed worker on a fresh copy of ``folder``, given ``seconds``: the conversation held with it,
+    and the hand-in's files left out of the copy."""
     found = isolation()
     seed = secrets.randbits(62) | 1
     with ExitStack() as stack:
@@ -126,10 +174,9 @@ def execute(folder: Path, cells: tuple[SourceCell, ...], *, tasks: tuple[Task, .
                            CgroupLimits(limits.memory_mb, 1.0, limits.processes))
             stack.callback(group.close)
         command = _command(found, handin, uid, data, read_only, group, assignment, tasks_module, limits)
-        talk = _Conversation(cells, tasks, seed, limits)
+        talk = _Conversation(cells, tasks, seed, limits, seconds)
         talk.run(command, cwd=str(handin) if found.no_bubblewrap else None, group=group)
-    return talk.execution(tuple(f"{name} was not copied for grading, so your notebook ran without it"
-                                for name in left_out[:5]))
+    return talk, tuple(left_out)
 
 
 def _command(found: Isolation, handin: Path, uid: int | None, data: Path | None, read_only: tuple[Path, ...],
@@ -170,8 +217,9 @@ def _jail(handin: Path, uid: int | None, data: Path | None, read_only: tuple[Pat
 class _Conversation:
     """One run of the worker: the messages in turn, the clock, the output, the end."""
 
-    def __init__(self, cells: tuple[SourceCell, ...], tasks: tuple[Task, ...], seed: int, limits: Limits) -> None:
-        self.cells, self.tasks, self.seed, self.limits = cells, tasks, seed, limits
+    def __init__(self, cells: tuple[SourceCell, ...], tasks: tuple[Task, ...], seed: int, limits: Limits,
+                 seconds: float) -> None:
+        self.cells, self.tasks, self.seed, self.limits, self.budget = cells, tasks, seed, limits, seconds
         self.got_cells: list[Cell] = []
         self.got_tasks: dict[str, TaskRun] = {}
         self.tampered: list[str] = []
@@ -210,7 +258,7 @@ class _Conversation:
             thread.start()
         with os.fdopen(ask_write, "wb", buffering=0) as asks:
             self._send(asks, {"cells": [{"number": c.number, "source": c.source} for c in self.cells]})
-            self._converse(asks, messages, start + self.limits.submission_seconds)
+            self._converse(asks, messages, start + self.budget)
             if self.ended or self.closed:  # let it exit by itself: its status says how it ended
                 try:
                     process.wait(timeout=10)
@@ -319,40 +367,44 @@ class _Conversation:
                          self.violation, tuple(sentences),
                          "" if finished else self.tail.decode("utf-8", "replace"), round(self.seconds, 2))
 
+    def stopped_in(self) -> int | None:
+        """The index in ``cells`` of the cell the process ended in; None when every cell ran (or one called
+        exit()), or when the conversation broke off (every task scores 0 for that)."""
+        done = len(self.got_cells)
+        if self.ready or self.violation or done >= len(self.cells) or (self.got_cells and self.got_cells[-1].exited):
+            return None
+        return done
+
     def _problems(self, out_of_memory: bool) -> list[str]:
         """Sentences for what ended the run early, learnt from the clock, the control group and the status."""
-        where = self._where()
+        stop = self.stopped_in()
+        where = (f"while running {cell_name(self.cells[stop].number)}" if stop is not None
+                 else "while the grader was checking your functions")
+        # a stop among the cells is followed by a sentence about the second run (see _after_stop)
+        then = "" if stop is not None else "; the tasks not checked by then score 0"
         problems = []
         if self.got_cells and self.got_cells[-1].exited:
-            problems.append(f"cell {self.got_cells[-1].number} called exit(), so the cells after it did not run: "
-                            f"remove the exit() call")
+            problems.append(f"{cell_name(self.got_cells[-1].number)} called exit(), so the cells after it did not "
+                            f"run: remove the exit() call")
         if self.violation:
             pass  # the judge step scores every task 0 and says why (judging.violation_note)
         elif self.timed_out:
-            problems.append(f"your notebook did not finish within {self.limits.submission_seconds:g} s, so it was "
-                            f"stopped {where}; what had not run by then scores 0")
+            problems.append(f"your notebook did not finish within {self.budget:g} s, so it was stopped {where}"
+                            f"{then}: make it faster (fewer epochs, a smaller model)")
         elif out_of_memory:
             problems.append(f"your notebook ran out of memory {where}: it used more than the "
                             f"{self.limits.memory_mb} MB a graded notebook may use (files in /tmp and shared "
-                            f"memory count too), so it was stopped; what had not run by then scores 0")
+                            f"memory count too), so it was stopped{then}")
         elif not self.ended:
             status = self.returncode
             if status is not None and (status < 0 or status > 128):
                 number = -status if status < 0 else status - 128
                 name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
-                problems.append(f"your notebook's process was killed by {name} {where}; what had not run by "
-                                f"then scores 0")
+                problems.append(f"your notebook's process was killed by {name} {where}{then}")
             else:
                 problems.append(f"your notebook's process ended early (exit status {status}) {where}: do not call "
-                                f"os._exit() or kill the process; what had not run by then scores 0")
+                                f"os._exit() or kill the process{then}")
         if self.background:
             problems.append(f"your notebook left {self.background} background process(es) running; they were "
                             f"stopped")
         return problems
-
-    def _where(self) -> str:
-        """"while running cell 7", or "while the grader was checking your functions"."""
-        done = len(self.got_cells)
-        if done < len(self.cells) and not (self.got_cells and self.got_cells[-1].exited):
-            return f"while running cell {self.cells[done].number}"
-        return "while the grader was checking your functions"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import collections
 import errno
 import inspect
 import io
@@ -37,7 +38,9 @@ from autograder.engine import ProbeOutcome, live_forbidden_note, run_probe
 from autograder.runner.channel import read_frame, write_frame
 from autograder.runner.guard import Guard
 from autograder.runner.identity import end_processes
-from autograder.runner.record import Cell, End, Probe, ProtocolError, Ready, TaskRun, checked_output, to_plain
+from autograder.runner.notebook import cell_name
+from autograder.runner.record import (MAX_TEXT, Cell, End, Probe, ProtocolError, Ready, TaskRun, checked_output,
+                                      to_plain)
 from autograder.runner.registry import tasks_of
 from autograder.tasks._rng import run_seed
 
@@ -189,6 +192,9 @@ def _run_cell(shell: Any, number: int, source: str, seconds: float, repair: Call
         raise CellTimeout()
 
     start = time.perf_counter()
+    printed = _Tail(MAX_TEXT)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Tee(streams[0], printed), _Tee(streams[1], printed)
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -196,10 +202,50 @@ def _run_cell(shell: Any, number: int, source: str, seconds: float, repair: Call
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if isinstance(sys.stdout, _Tee):  # a stream the cell put in place stays, as it would in Jupyter
+            sys.stdout = streams[0]
+        if isinstance(sys.stderr, _Tee):
+            sys.stderr = streams[1]
         repair()
     error = result.error_before_exec or result.error_in_exec
     return {"number": number, "seconds": time.perf_counter() - start,
-            "error": "" if error is None else _cell_error(number, error, seconds)}
+            "error": "" if error is None else _cell_error(number, error, seconds), "output": printed.text()}
+
+
+class _Tail:
+    """The last ``size`` characters written to it, kept in pieces so that printing 100 MB costs no copying."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.pieces, self.kept = size, collections.deque(), 0
+
+    def add(self, text: str) -> None:
+        """Keep ``text``, dropping the oldest pieces once they are not needed for the last ``size`` characters."""
+        self.pieces.append(text)
+        self.kept += len(text)
+        while self.kept - len(self.pieces[0]) >= self.size:
+            self.kept -= len(self.pieces.popleft())
+
+    def text(self) -> str:
+        """The last ``size`` characters."""
+        return "".join(self.pieces)[-self.size:]
+
+
+class _Tee:
+    """A text stream that writes through to ``stream`` (the grader still counts and keeps the process's output)
+    and keeps a copy of the cell's output in ``tail``, for the autograded notebook."""
+
+    def __init__(self, stream: Any, tail: _Tail) -> None:
+        self._stream, self._tail = stream, tail
+
+    def write(self, text: str) -> int:
+        """Write through, then keep what was written."""
+        written = self._stream.write(text)
+        if isinstance(text, str):
+            self._tail.add(text)
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)  # flush, fileno, encoding, isatty, ...
 
 
 def _clear_hooks(setprofile=sys.setprofile, settrace=sys.settrace, threading_hooks=(
@@ -212,9 +258,9 @@ def _clear_hooks(setprofile=sys.setprofile, settrace=sys.settrace, threading_hoo
 
 
 def _cell_error(number: int, error: BaseException, seconds: float) -> str:
-    """"cell 7 raised NameError: name 'x' is not defined (line 3)", or what a limit stopped."""
+    """"cell [7] raised NameError: name 'x' is not defined (line 3)", or what a limit stopped."""
     if isinstance(error, CellTimeout):
-        return (f"cell {number} did not finish within {seconds:g} s and was stopped: look for a loop "
+        return (f"{cell_name(number)} did not finish within {seconds:g} s and was stopped: look for a loop "
                 f"that never ends, or train for fewer steps")
     line = getattr(error, "lineno", None) if isinstance(error, SyntaxError) else _cell_line(error)
     where = f" (line {line})" if line else ""
@@ -223,11 +269,11 @@ def _cell_error(number: int, error: BaseException, seconds: float) -> str:
     raised = f"{type(error).__name__}: {text}"
     limit = _limit_reached(error)
     if limit:
-        return f"cell {number} {limit}{where} ({raised})"
+        return f"{cell_name(number)} {limit}{where} ({raised})"
     if isinstance(error, SystemExit):
-        return (f"cell {number} called sys.exit(){where}; the grader went on with the next cell: "
+        return (f"{cell_name(number)} called sys.exit(){where}; the grader went on with the next cell: "
                 f"remove the call, a notebook has nowhere to exit to")
-    return f"cell {number} raised {raised}{where}"
+    return f"{cell_name(number)} raised {raised}{where}"
 
 
 def _limit_reached(error: BaseException) -> str:

@@ -1,10 +1,15 @@
-"""Fixtures for the assignment tests: the solution notebook of the module's ASSIGNMENT, solved and stubbed."""
+"""Fixtures for the assignment tests (the solution notebook of the module's ASSIGNMENT, solved and stubbed)
+and the demo class graded once for every test that reads its reports."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from autograder.runner.course import REPO
 from tests.autograder.solution_notebooks import notebook_module
 
 
@@ -18,3 +23,14 @@ def solution(request: pytest.FixtureRequest) -> ModuleType:
 def stub(request: pytest.FixtureRequest) -> ModuleType:
     """What students receive: the same definitions with every solution region replaced by the named stub."""
     return notebook_module(request.module.ASSIGNMENT, stubbed=True)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """`python -m autograder grade -j 2 --out OUT`, with no folder: the demo class, through the module entry point.
+
+    Graded once per session (about 4 minutes): the CLI's tests and the Chromium test read the same reports."""
+    out = tmp_path_factory.mktemp("demo_out")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "-j", "2", "--out", str(out)],
+                          capture_output=True, text=True, cwd=REPO, timeout=3000)
+    return done, out

@@ -13,25 +13,25 @@ def found(*sources: str) -> list[str]:
 
 
 @pytest.mark.parametrize("source, expected", [
-    ("import gc\nfor o in gc.get_objects():\n    pass", "cell 1 uses gc.get_objects on line 2"),
-    ("import gc as g\ng.get_referrers(1)", "cell 1 uses gc.get_referrers on line 2"),
-    ("from gc import get_objects", "cell 1 uses gc.get_objects on line 1"),
-    ("import autograder.engine", "cell 1 uses autograder.engine on line 1"),
-    ("from autograder.runner import channel", "cell 1 uses autograder.runner.channel on line 1"),
-    ("from autograder import check, engine", "cell 1 uses autograder.engine on line 1"),
-    ("import sys\nsys.setprofile(lambda *a: None)", "cell 1 uses sys.setprofile on line 2"),
-    ("import sys\nfd = int(sys.argv[-1])", "cell 1 uses sys.argv on line 2"),
-    ("import sys\nsys.modules['torch'].allclose = None", "cell 1 uses sys.modules on line 2"),
-    ("import ctypes", "cell 1 uses ctypes on line 1"),
-    ("import builtins\nbuiltins.len = None", "cell 1 uses builtins on line 1"),
-    ("def f():\n    return f.__globals__", "cell 1 uses .__globals__ on line 2"),
-    ("try:\n    1/0\nexcept Exception as e:\n    e.__traceback__.tb_frame", "cell 1 uses .tb_frame on line 4"),
-    ("__import__('g' + 'c')", "cell 1 uses __import__ on line 1"),
-    ("exec('x = 1')", "cell 1 uses exec on line 1"),
-    ("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", "cell 1 uses os.kill on line 2"),
-    ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)", "cell 1 uses signal.signal on line 2"),
-    ("import threading\nthreading.settrace(print)", "cell 1 uses threading.settrace on line 2"),
-    ("import importlib\nimportlib.import_module('g' + 'c')", "cell 1 uses importlib on line 1"),
+    ("import gc\nfor o in gc.get_objects():\n    pass", "cell [1] uses gc.get_objects on line 2"),
+    ("import gc as g\ng.get_referrers(1)", "cell [1] uses gc.get_referrers on line 2"),
+    ("from gc import get_objects", "cell [1] uses gc.get_objects on line 1"),
+    ("import autograder.engine", "cell [1] uses autograder.engine on line 1"),
+    ("from autograder.runner import channel", "cell [1] uses autograder.runner.channel on line 1"),
+    ("from autograder import check, engine", "cell [1] uses autograder.engine on line 1"),
+    ("import sys\nsys.setprofile(lambda *a: None)", "cell [1] uses sys.setprofile on line 2"),
+    ("import sys\nfd = int(sys.argv[-1])", "cell [1] uses sys.argv on line 2"),
+    ("import sys\nsys.modules['torch'].allclose = None", "cell [1] uses sys.modules on line 2"),
+    ("import ctypes", "cell [1] uses ctypes on line 1"),
+    ("import builtins\nbuiltins.len = None", "cell [1] uses builtins on line 1"),
+    ("def f():\n    return f.__globals__", "cell [1] uses .__globals__ on line 2"),
+    ("try:\n    1/0\nexcept Exception as e:\n    e.__traceback__.tb_frame", "cell [1] uses .tb_frame on line 4"),
+    ("__import__('g' + 'c')", "cell [1] uses __import__ on line 1"),
+    ("exec('x = 1')", "cell [1] uses exec on line 1"),
+    ("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", "cell [1] uses os.kill on line 2"),
+    ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)", "cell [1] uses signal.signal on line 2"),
+    ("import threading\nthreading.settrace(print)", "cell [1] uses threading.settrace on line 2"),
+    ("import importlib\nimportlib.import_module('g' + 'c')", "cell [1] uses importlib on line 1"),
 ])
 def test_is_each_way_into_the_grader_found_with_its_cell_and_line(source, expected):
     """Imports, aliases, attribute chains and frame attributes are all named."""
@@ -50,7 +50,7 @@ def test_does_the_note_say_what_was_found_and_what_it_costs():
     """Up to three findings, then a count; every task scores 0."""
     findings = found("import gc\ngc.get_objects()\nimport ctypes\nimport sys\nsys.settrace(None)\nexec('1')\nimport builtins")
     note = intrusion_note(findings)
-    assert note.startswith("your notebook reaches into the process that grades it: cell 1 uses")
+    assert note.startswith("your notebook reaches into the process that grades it: cell [1] uses")
     assert "and 2 more" in note and "so every task scored 0" in note
 
 

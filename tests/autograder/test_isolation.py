@@ -153,19 +153,19 @@ def test_is_a_hand_in_staged_without_following_links_pipes_or_endless_folders(tm
 
 @pytest.mark.parametrize("error, expected", [
     (RuntimeError("DefaultCPUAllocator: can't allocate memory: you tried to allocate 9 bytes"),
-     "cell 4 ran out of memory: it asked for more than the"),
-    (MemoryError(), "cell 4 ran out of memory"),
+     "cell [4] ran out of memory: it asked for more than the"),
+    (MemoryError(), "cell [4] ran out of memory"),
     (BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable"),
-     "cell 4 started more processes than the"),
+     "cell [4] started more processes than the"),
     (PermissionError(errno.EACCES, "Permission denied", "/work/gradebook.csv"),
-     "cell 4 tried to change or read /work/gradebook.csv, outside its folder, and was refused"),
+     "cell [4] tried to change or read /work/gradebook.csv, outside its folder, and was refused"),
     (OSError(errno.EROFS, "Read-only file system", "/srv/solutions/hw3.ipynb"),
-     "cell 4 tried to change or read /srv/solutions/hw3.ipynb, outside its folder"),
-    (PermissionError(errno.EPERM, "Operation not permitted"), "cell 4 raised PermissionError"),
+     "cell [4] tried to change or read /srv/solutions/hw3.ipynb, outside its folder"),
+    (PermissionError(errno.EPERM, "Operation not permitted"), "cell [4] raised PermissionError"),
     (FileNotFoundError(errno.ENOENT, "No such file or directory", "/srv/solutions/hw3.ipynb"),
-     "cell 4 tried to change or read /srv/solutions/hw3.ipynb, outside its folder, where a graded notebook sees"),
-    (FileNotFoundError(errno.ENOENT, "No such file or directory", "data.csv"), "cell 4 raised FileNotFoundError"),
-    (SystemExit(0), "cell 4 called sys.exit(); the grader went on with the next cell"),
+     "cell [4] tried to change or read /srv/solutions/hw3.ipynb, outside its folder, where a graded notebook sees"),
+    (FileNotFoundError(errno.ENOENT, "No such file or directory", "data.csv"), "cell [4] raised FileNotFoundError"),
+    (SystemExit(0), "cell [4] called sys.exit(); the grader went on with the next cell"),
 ])
 def test_does_a_limit_or_a_refusal_read_as_a_sentence(error, expected):
     """What the sandbox refused is said in words, with the original error kept in brackets."""
@@ -186,7 +186,7 @@ def test_is_a_file_in_the_scratch_folder_not_called_outside(tmp_path, monkeypatc
     """A refusal inside the notebook's own folder keeps the plain error."""
     monkeypatch.chdir(tmp_path)
     error = PermissionError(errno.EACCES, "Permission denied", str(Path(tmp_path) / "mine.txt"))
-    assert _cell_error(2, error, 60).startswith("cell 2 raised PermissionError")
+    assert _cell_error(2, error, 60).startswith("cell [2] raised PermissionError")
 
 
 def test_does_a_meta_tensor_reach_the_judge_as_itself():

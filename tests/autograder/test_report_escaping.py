@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from PIL import Image
 
 from autograder.cli import run as cli_run
 from autograder.report import escape, write_reports
-from autograder.report.figures import MAX_EPOCHS, curves_png, history_of, image_of, image_png
+from autograder.report.figures import MAX_EPOCHS, curves_svg, history_of, image_of, image_png
 from autograder.report.record import Graded
 from autograder.runner import main, pipeline
 from autograder.runner.pipeline import Step
@@ -105,7 +106,7 @@ def test_is_a_huge_forged_picture_refused_before_its_pixels_are_copied():
     found = image_of({"picture": forged})
     assert found is forged
     width, height = png_size(image_png(found))
-    assert height * 4 < width  # a strip of text, not the picture
+    assert height * 3 < width  # a strip of text, not the picture
     assert png_size(image_png(torch.zeros(20, 30, 3, dtype=torch.uint8))) == (30, 20)  # a sane one is shown
 
 
@@ -113,15 +114,17 @@ def test_is_an_overlong_history_drawn_as_a_sentence():
     """A million epochs (one row shared a million times) are read no further than MAX_EPOCHS + 1."""
     history = history_of({"history": [{"epoch": 1, "train_loss": 0.5}] * 1_000_000})
     assert len(history) == MAX_EPOCHS + 1
-    width, height = png_size(curves_png(history, None, title="t"))
-    assert height * 4 < width
+    svg = curves_svg(history, label="t", top=1.0).decode()
+    width, height = (float(re.search(rf'{side}="([0-9.]+)pt"', svg).group(1)) for side in ("width", "height"))
+    assert height * 3 < width  # one line of text, not a plot
 
 
 def test_does_a_malformed_history_or_a_shared_tree_neither_crash_nor_hang():
     """An epoch of 10**400 or NaN is no history; a list shared 1000 times on 4 levels is searched briefly."""
     assert history_of([{"epoch": 10 ** 400, "train_loss": 1}]) is None
     assert history_of([{"epoch": float("nan"), "train_loss": 1}]) is None
-    assert history_of([{"epoch": 1, "train_loss": 10 ** 400, "val_acc": 0.5}]) == [{"epoch": 1.0, "val_acc": 0.5}]
+    overflow = history_of([{"epoch": 1, "train_loss": 10 ** 400, "val_acc": 0.5}])  # kept as NaN, named on the plot
+    assert overflow[0]["val_acc"] == 0.5 and math.isnan(overflow[0]["train_loss"])
     tree: list = [0] * 1000
     for _ in range(4):
         tree = [tree] * 1000  # 10^15 leaves, in a few KB
@@ -143,8 +146,8 @@ def test_does_one_broken_record_cost_only_its_own_reports(tmp_path):
     assert len(reports.feedback) == len(reports.results) == 2
     assert "## hw3" in reports.summary.read_text() and "## hw9" in reports.summary.read_text()
     assert sorted(problem.split(" could not")[0] for problem in reports.problems) == [
-        "the feedback page of =broken/hw9", "the gradebook row of =broken/hw9", "the results.json of =broken/hw9",
-        "the summary of hw9"]
+        "the feedback page of =broken/hw9", "the gradebook row of =broken/hw9",
+        "the grades_wide.csv cell of =broken/hw9", "the results.json of =broken/hw9", "the summary of hw9"]
 
 
 def test_does_a_grader_fault_on_one_submission_become_its_row(tmp_path, monkeypatch, capfd):
@@ -229,13 +232,19 @@ def test_does_a_hostile_class_grade_to_one_row_each(hostile_run):
 
 
 def test_does_no_report_hold_raw_html_or_escape_sequences(hostile_run):
-    """summary.md, every feedback page and results.json: valid UTF-8, no <b> or <img> from a name, no ESC."""
+    """summary.md, summary.html, every feedback page, results.json and grades_wide.csv: valid UTF-8, no <b> or
+    <img> from a name, no ESC, no formula."""
     *_, out = hostile_run
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "\\<img src=x onerror=alert(1)\\>.py" in summary  # red's extra file, named in its first note
     pages = [p.read_bytes().decode("utf-8") for p in (out / "feedback").rglob("*.html")]
+    pages.append((out / "summary.html").read_bytes().decode("utf-8"))
     results = [json.loads(p.read_bytes().decode("utf-8")) for p in (out / "gradescope").rglob("results.json")]
-    assert len(pages) == len(results) == len(STUDENTS)
+    assert len(pages) - 1 == len(results) == len(STUDENTS)
+    with (out / "grades_wide.csv").open(encoding="utf-8", newline="") as file:
+        wide = list(csv.DictReader(file))
+    assert sorted(row["student_id"] for row in wide) == sorted(STUDENTS.values())
+    assert all(value.lstrip()[:1] not in ("=", "+", "-", "@") for row in wide for value in row.values())
     assert not re.search(r"(?<!\\)<", summary)  # every < is a Markdown escape's
     for page in pages:
         assert "<b>bold" not in page and "<img src=x" not in page

@@ -12,8 +12,8 @@ from hypothesis import given, strategies as st
 
 from autograder.report import feedback_path, results_path, write_reports
 from autograder.report.feedback import feedback_html
-from autograder.report.figures import curves_png, history_of, image_of
-from autograder.report.gradebook import NBGRADER_COLUMNS
+from autograder.report.figures import curves_svg, history_of, image_of
+from autograder.report.gradebook import NBGRADER_COLUMNS, SUBTOTAL_COLUMNS
 from autograder.report.gradescope import results_json
 from autograder.report.record import Graded, Picture
 from autograder.report.summary import common_diagnostic
@@ -46,22 +46,29 @@ def graded(student: str, softmax_score: float, *, assignment: str = "hw3", notes
 @pytest.fixture
 def class_records() -> list[Graded]:
     """Three students of hw3 and one of hw1, one of them with a training picture and a note."""
-    picture = Picture("hw3_training", "training curves of your model", curves_png(HISTORY, HISTORY, title="t"))
+    picture = Picture("hw3_training", "training curves of your model", curves_svg(HISTORY, label="your model", top=1.0),
+                      "image/svg+xml")
     return [graded("ada", 1, pictures=(picture,)), graded("bob", 0), graded("cy", 0.5, notes=("this notebook is release 1; the current one is 2",)),
             graded("ada", 1, assignment="hw1")]
 
 
 def test_does_the_gradebook_have_nbgraders_columns_then_one_per_task(tmp_path, class_records):
-    """Columns are nbgrader's export columns in order, then every task id; one row per student and assignment."""
+    """Columns are nbgrader's export columns in order, the subtotals, then every task id; one row per student of
+    the class and assignment, as nbgrader's export gives every student a row (bob and cy handed in no hw1)."""
     reports = write_reports(class_records, tmp_path)
     rows = list(csv.DictReader(reports.gradebook.open()))
     header = next(csv.reader(reports.gradebook.open()))
     assert tuple(header[:len(NBGRADER_COLUMNS)]) == NBGRADER_COLUMNS
-    assert header[len(NBGRADER_COLUMNS):] == ["hw1_softmax", "hw1_training", "hw3_softmax", "hw3_training"]
-    assert [(r["assignment"], r["student_id"]) for r in rows] == [("hw1", "ada"), ("hw3", "ada"), ("hw3", "bob"), ("hw3", "cy")]
-    bob = rows[2]
+    assert tuple(header[len(NBGRADER_COLUMNS):][:len(SUBTOTAL_COLUMNS)]) == SUBTOTAL_COLUMNS
+    assert header[len(NBGRADER_COLUMNS) + len(SUBTOTAL_COLUMNS):] == ["hw1_softmax", "hw1_training", "hw3_softmax",
+                                                                      "hw3_training"]
+    assert [(r["assignment"], r["student_id"], r["status"]) for r in rows] == [
+        ("hw1", "ada", "graded"), ("hw1", "bob", "missing"), ("hw1", "cy", "missing"), ("hw3", "ada", "graded"),
+        ("hw3", "bob", "graded"), ("hw3", "cy", "graded")]
+    bob = rows[4]
     assert (bob["raw_score"], bob["score"], bob["max_score"], bob["late_submission_penalty"]) == ("2.5", "2.5", "4", "0")
     assert (bob["hw3_softmax"], bob["hw3_training"], bob["hw1_softmax"]) == ("1", "1.5", "")
+    assert (rows[1]["score"], rows[1]["max_score"], rows[1]["timestamp"]) == ("0", "4", "")
 
 
 def test_is_results_json_in_gradescopes_format(class_records):
@@ -92,11 +99,11 @@ def test_does_the_feedback_page_list_every_check_with_verdict_points_and_diagnos
 
 
 def test_is_the_feedback_page_self_contained_with_its_pictures_inline(class_records):
-    """No external stylesheet, script or image; pictures are PNG data URIs."""
+    """No external stylesheet, script or image; plots are SVG data URIs."""
     page = feedback_html(class_records[0])
     assert "<style>" in page and not re.search(r'(src|href)="(https?:|/|\.\.)', page)
-    uris = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    assert len(uris) == 1 and base64.b64decode(uris[0]).startswith(PNG_MAGIC)
+    uris = re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(uris) == 1 and b"<svg" in base64.b64decode(uris[0])
     assert "training curves of your model" in page
 
 
@@ -116,14 +123,15 @@ def test_does_a_run_write_one_page_and_one_results_file_per_submission(tmp_path,
 
 
 def test_does_the_summary_give_pass_rates_histograms_and_the_most_failed_task(tmp_path, class_records):
-    """Per assignment: a histogram PNG, pass rate per task, the most failed task with its common diagnostic."""
+    """Per assignment: a histogram PNG, pass rate per task, the most failed task with its common diagnostic
+    and how many students show it."""
     reports = write_reports(class_records, tmp_path)
     text = reports.summary.read_text()
     assert [p.name for p in reports.histograms] == ["hw1_scores.png", "hw3_scores.png"]
     assert all(p.read_bytes().startswith(PNG_MAGIC) for p in reports.histograms)
     assert "| hw3_softmax | hw3_softmax (Book §0) | 2 | 1/3 (33%) |" in text
     assert "| hw3_training | hw3_training (Book §0) | 2 | 0/3 (0%) |" in text
-    assert "**hw3_training**" in text and "3× “accuracy 0.78: full marks from 0.8”" in text
+    assert "**hw3_training**" in text and "- 3 students: “accuracy 0.78: full marks from 0.8”" in text
     assert "- cy: this notebook is release 1" in text
 
 

@@ -8,7 +8,6 @@ ivy (edited, deleted and reordered cells, magics, input(), stderr).
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -23,7 +22,6 @@ from autograder.runner.discover import discover
 from autograder.runner.judging import forbidden_note
 from autograder.runner.notebook import Cell, Notebook, NotebookError, parse_notebook
 from autograder.runner.pipeline import PIPELINE
-from autograder.runner.progress import Progress
 from autograder.runner.registry import tasks_of
 from autograder.runner.sandbox import isolation
 from autograder.runner.course import REPO
@@ -60,9 +58,9 @@ def messages(record) -> str:
 # --------------------------------------------------------------------------- the pipeline's parts
 
 def test_is_the_pipeline_declared_in_its_order():
-    """discover → load → execute → judge → score → report, with only the middle per submission."""
+    """discover → course → marks → load → execute → judge → score → report, with only the middle per submission."""
     assert [(s.name, s.scope) for s in PIPELINE] == [
-        ("discover", "run"), ("load", "submission"), ("execute", "submission"), ("judge", "submission"),
+        ("discover", "run"), ("course", "run"), ("marks", "run"), ("load", "submission"), ("execute", "submission"), ("judge", "submission"),
         ("score", "submission"), ("report", "run")]
 
 
@@ -71,7 +69,7 @@ def test_is_the_pipeline_declared_in_its_order():
     (b"\xff\xfe", "is not a text file"),
     (b"[]", "its JSON is not an object"),
     (json.dumps({"nbformat": 3, "worksheets": []}).encode(), "nbformat 3, and the grader reads nbformat 4"),
-    (notebook_bytes([{"cell_type": "code", "source": 7, "metadata": {}}]), "cell 1 of your notebook is damaged"),
+    (notebook_bytes([{"cell_type": "code", "source": 7, "metadata": {}}]), "cell [1] of your notebook is damaged"),
 ])
 def test_does_an_unreadable_notebook_get_a_sentence_saying_what_is_wrong(data, expected):
     """Not JSON, not UTF-8, not an object, nbformat 3, a damaged cell: each says so."""
@@ -87,7 +85,7 @@ def test_are_graded_test_cells_skipped_and_the_release_read():
          code("def f(x):\n    return x", grade=False, solution=True, grade_id="t_impl"),
          code("check('t', f)", grade=True, solution=False, grade_id="t"),
          code(["print(", "1)"])], kit={"assignment": "hw3", "release": 2}))
-    assert [c.number for c in notebook.runnable] == [2, 4]
+    assert [c.number for c in notebook.runnable] == [1, 3]  # as Jupyter numbers code cells: markdown not counted
     assert notebook.runnable[1].source == "print(1)"
     assert (notebook.assignment, notebook.release) == ("hw3", 2)
 
@@ -134,7 +132,7 @@ def test_is_a_forbidden_call_found_in_the_notebook_source_with_its_cell_and_line
              Cell(5, "@d2l.add_to_class(double)\ndef helper(self):\n    return t.mul(self, 2)"),
              Cell(6, "print(torch.mul(torch.ones(2), 2))"))  # outside the definition: allowed
     note = forbidden_note(double, Notebook(cells))
-    assert "cell 5 uses t.mul(…) on line 3" in note and "cell 2" not in note and "cell 6" not in note
+    assert "cell [5] uses t.mul(…) on line 3" in note and "cell [2]" not in note and "cell [6]" not in note
     assert forbidden_note(double, Notebook(cells[1:2])) is None
 
 
@@ -185,25 +183,6 @@ def test_is_a_message_from_the_worker_refused_unless_it_has_a_known_shape():
             read_frame(stream, 1 << 20)
 
 
-class Terminal(io.StringIO):
-    """A stream that says it is a terminal."""
-
-    def isatty(self) -> bool:
-        return True
-
-
-def test_is_progress_a_redrawn_bar_on_a_terminal_and_plain_lines_elsewhere():
-    """On a TTY the bar is redrawn in place and ends with a newline; elsewhere one line per submission."""
-    terminal, log = Terminal(), io.StringIO()
-    for stream in (terminal, log):
-        progress = Progress(2, stream=stream)
-        progress.advance("ada/hw1: 5/5")
-        progress.advance("bob/hw1: 0/5 (cached)")
-    assert terminal.getvalue().count("\r") == 3 and terminal.getvalue().endswith("bob/hw1: 0/5 (cached)\n")
-    assert "2/2" in terminal.getvalue() and "\x1b[2K" in terminal.getvalue()
-    assert [line.split(": ", 1)[1] for line in log.getvalue().splitlines()] == ["ada/hw1: 5/5", "bob/hw1: 0/5 (cached)"]
-
-
 def test_are_bad_options_refused_before_anything_runs(tmp_path):
     """-j 0, a zero time limit and an --out that is a file raise GradingError."""
     for options, expected in (({"jobs": 0}, "-j must be at least 1"),
@@ -224,25 +203,28 @@ def fake_class(tmp_path_factory) -> tuple[dict, Path]:
 
 @pytest.mark.slow
 def test_does_every_student_get_the_score_their_notebook_earns(fake_class):
-    """Right 6, bugs 0, stubs 0, crash-and-loop 4, a looping cell costs nothing itself, unreadable 0."""
+    """Right 6, bugs 0, stubs 0, crash-and-loop 4, a looping cell costs nothing itself, unreadable 0, and an
+    os._exit after the first task keeps that task's 2."""
     records, _ = fake_class
     assert {s: r.score for s, r in records.items()} == {
-        "ada": 6, "bob": 0, "cy": 0, "dee": 4, "eve": 6, "fay": 0, "gil": 0, "hal": 0, "ivy": 6}
+        "ada": 6, "bob": 0, "cy": 0, "dee": 4, "eve": 6, "fay": 0, "gil": 0, "hal": 2, "ivy": 6}
     assert all(r.max_score == 6 for r in records.values())
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("student, expected", [
-    ("bob", "double (fake §1) must be written from scratch, but cell 3 uses torch.mul on line 3"),
+    ("bob", "double (fake §1) must be written from scratch, but cell [2] uses torch.mul on line 3"),
     ("bob", "square(x) for x = [0, 1, 2, 3]: 2 of 4 elements differ"),
     ("cy", "double is not implemented yet: NotImplementedError: Need to implement for task fake1_double"),
     ("dee", "this notebook is release 1; the current one is 2"),
-    ("dee", "cell 2 raised NameError: name 'learning_rate' is not defined (line 5)"),
+    ("dee", "cell [1] raised NameError: name 'learning_rate' is not defined (line 5)"),
     ("dee", "square ran longer than the 2 s time limit"),
-    ("eve", "cell 5 did not finish within 3 s and was stopped"),
+    ("eve", "cell [4] did not finish within 3 s and was stopped"),
     ("fay", "your notebook is not valid JSON (line 1, column 44"),
     ("gil", "your notebook is in nbformat 3"),
-    ("hal", "your notebook's process ended early (exit status 3) while running cell 5"),
+    ("hal", "your notebook's process ended early (exit status 3) while running cell [4]"),
+    ("hal", "the grader ran the cells before it ([1] to [2]) again in a new process, without cell [4], and checked"),
+    ("hal", "square is defined in cell [5], which did not run because your notebook stopped before it"),
     ("ivy", "input() cannot be answered while the notebook is graded"),
 ])
 def test_does_each_problem_reach_the_students_feedback(fake_class, student, expected):
@@ -251,6 +233,18 @@ def test_does_each_problem_reach_the_students_feedback(fake_class, student, expe
     assert expected in messages(records[student])
     page = (out / "feedback" / student / "fake1" / "fake1.html").read_text()
     assert expected.replace("'", "&#x27;") in page
+
+
+@pytest.mark.slow
+def test_are_the_tasks_defined_before_an_early_stop_still_checked(fake_class):
+    """hal's os._exit in cell [4]: cells [1] and [2] ran again without it, double was probed and passed,
+    and the page shows the stopping cell's first lines beside the sentence that names it."""
+    records, out = fake_class
+    hal = records["hal"]
+    assert [t.score for t in hal.tasks] == [2, 0, 0, 0]
+    assert dict(hal.excerpts)[4].startswith("import os\nimport subprocess")
+    page = (out / "feedback" / "hal" / "fake1" / "fake1.html").read_text()
+    assert '<pre class="cell">import os\nimport subprocess' in page
 
 
 @pytest.mark.slow
@@ -334,7 +328,20 @@ def test_are_memory_and_the_graders_files_out_of_reach(tmp_path):
         written = target.exists()
         target.unlink(missing_ok=True)
     allocation, write = record.cell_errors[0], record.cell_errors[-1]
-    assert allocation.startswith("cell 1 ran out of memory: it asked for more than the 2000 MB")
+    assert allocation.startswith("cell [1] ran out of memory: it asked for more than the 2000 MB")
     if isolation().own_user:
-        assert write.startswith(f"cell 2 tried to change or read {target}, outside its folder") and not written
+        assert write.startswith(f"cell [2] tried to change or read {target}, outside its folder") and not written
     assert record.tasks[0].score == 2  # the cells after the failures still ran
+
+
+@pytest.mark.slow
+def test_does_a_task_defined_after_an_exit_say_its_cell_never_ran(tmp_path):
+    """exit() in cell [2]: double, defined before it, is checked; square, after it, scores 0 saying why."""
+    cells = [code("def double(x):\n    return x + x"), code("exit()"), code("def square(x):\n    return x * x")]
+    folder = tmp_path / "subs" / "xi" / "fake1"
+    folder.mkdir(parents=True)
+    (folder / "fake1.ipynb").write_bytes(notebook_bytes(cells))
+    record = grade(tmp_path / "subs", tmp_path / "out")["xi"]
+    assert [t.score for t in record.tasks] == [2, 0, 0, 0]
+    assert "cell [2] called exit(), so the cells after it did not run" in messages(record)
+    assert "square is defined in cell [3], which did not run because your notebook stopped" in messages(record)

@@ -40,6 +40,9 @@ PARTIAL = 8.0
 """partial's score: softmax 5 + cross_entropy 3 of 18 (measured; the other tasks are stubs)."""
 BUGGY = 4.0
 """buggy's score: softmax's shape check 1 + cross_entropy 3 (measured)."""
+BEFORE_STOP = 1.0
+"""buggy's score when its process ends right after the softmax cell: the cells before the stop run again and
+softmax keeps its shape check's 1; cross_entropy, defined after the stop, scores 0."""
 CELL_SECONDS, SUBMISSION_SECONDS, MEMORY_MB, PROCESSES = 20, 180, 3072, 64
 """The limits of the corpus run (--cell-timeout, --timeout, --memory, --processes)."""
 
@@ -348,9 +351,9 @@ _NO_SOFTMAX = "define `softmax`: the grader looks for a global named softmax"
 _CODE = (
     _fault("code_syntax_error", _fixed(lambda: nb.replaced(partial(), "hw3_softmax_impl",
                                                            "def softmax(X)\n    return X\n")),
-           _exact(3), f"cell {SOFTMAX_CELL} raised SyntaxError"),
+           _exact(3), f"cell [{SOFTMAX_CELL}] raised SyntaxError"),
     _fault("code_top_level_error", _after_softmax(partial, "scale = 1 / 0"), _exact(PARTIAL),
-           f"cell {ADDED_CELL} raised ZeroDivisionError: division by zero"),
+           f"cell [{ADDED_CELL}] raised ZeroDivisionError: division by zero"),
     _fault("code_softmax_missing", _fixed(lambda: nb.replaced(partial(), "hw3_softmax_impl", "# I ran out of time\n")),
            _exact(3), _NO_SOFTMAX),
     _fault("code_softmax_renamed", _fixed(lambda: nb.replaced(partial(), "hw3_softmax_impl", _softmax(
@@ -379,9 +382,9 @@ _RUNAWAY = (
                                                 "        partition = partition + 0\n    return X_exp / partition"),
            _exact(PARTIAL - 2), "softmax ran longer than the 10 s time limit"),
     _fault("run_loop_top_level", _after_softmax(partial, "while True:\n    pass"), _exact(PARTIAL),
-           f"cell {ADDED_CELL} did not finish within {CELL_SECONDS} s and was stopped"),
+           f"cell [{ADDED_CELL}] did not finish within {CELL_SECONDS} s and was stopped"),
     _fault("run_sleep_top_level", _after_softmax(partial, "import time\ntime.sleep(10**6)"), _exact(PARTIAL),
-           f"cell {ADDED_CELL} did not finish within {CELL_SECONDS} s and was stopped"),
+           f"cell [{ADDED_CELL}] did not finish within {CELL_SECONDS} s and was stopped"),
     _fault("run_memory_bomb", _after_softmax(partial, (
         "import torch\n"
         "# 3 GB above the sandbox's limit, far below the machine's memory\n"
@@ -485,13 +488,13 @@ _HOSTILE = (
         "        pass\n"
         "    time.sleep(0.05)")), _exact(BUGGY), _AXIS0, needs_root=True),
     _hostile("hack_sys_exit", _after_softmax(buggy, "import sys\nsys.exit(0)"), _exact(BUGGY), "called sys.exit()"),
-    _hostile("hack_os_exit", _after_softmax(buggy, "import os\nos._exit(3)"), _exact(0),
-             "your notebook's process ended early (exit status 3)"),
+    _hostile("hack_os_exit", _after_softmax(buggy, "import os\nos._exit(3)"), _exact(BEFORE_STOP),
+             "your notebook's process ended early (exit status 3)", "the grader ran the cells before it"),
     _hostile("hack_kill_self", _after_softmax(buggy, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
              _exact(0), _REACHES, "uses os.kill on line 2"),
     _hostile("hack_kill_self_hidden", _after_softmax(buggy, (
         "import os, signal\ngetattr(os, 'kill')(os.getpid(), signal.SIGKILL)")),
-             _exact(0), "your notebook's process was killed by SIGKILL"),
+             _exact(BEFORE_STOP), "your notebook's process was killed by SIGKILL"),
     # beyond the issue's list: a patch that undoes itself, the worker's own globals, a forged outcome
     # file, code that runs before the worker does, the reference under another name
     _hostile("hack_patch_during_checks", _at_end(_LEAK_TRAINING + (

@@ -38,13 +38,13 @@ FORBIDDEN_CASES: tuple[Case, ...] = (
           "your softmax uses torch.softmax through its default argument _f"),
     _case("forbidden_softmin",
           "import torch.nn.functional as F\n\n\ndef softmax(X):\n    return F.softmin(-X, dim=1)\n",
-          f"cell {SOFTMAX_CELL} uses F.softmin on line 5"),
+          f"cell [{SOFTMAX_CELL}] uses F.softmin on line 5"),
     _case("forbidden_log_softmax_exp",
           "def softmax(X):\n    return torch.log_softmax(X, 1).exp()\n",
-          f"cell {SOFTMAX_CELL} uses torch.log_softmax on line 2"),
+          f"cell [{SOFTMAX_CELL}] uses torch.log_softmax on line 2"),
     _case("forbidden_softmax_module",
           "from torch import nn\n\n\ndef softmax(X):\n    return nn.Softmax(dim=1)(X)\n",
-          f"cell {SOFTMAX_CELL} uses nn.Softmax on line 5"),
+          f"cell [{SOFTMAX_CELL}] uses nn.Softmax on line 5"),
     _case("forbidden_closure",
           "def _rows():\n"
           "    f = getattr(torch.nn.functional, \"soft\" + \"max\")\n\n"

@@ -45,8 +45,9 @@ def position(notebook: Notebook, grade_id: str) -> int:
 
 
 def cell_number(notebook: Notebook, grade_id: str) -> int:
-    """The cell's number as Jupyter and the grader's messages count it (from 1, markdown included)."""
-    return position(notebook, grade_id) + 1
+    """The cell's number as Jupyter and the grader's messages count it: its place among the code cells, from 1."""
+    cells = notebook["cells"][:position(notebook, grade_id) + 1]
+    return sum(cell.get("cell_type") == "code" for cell in cells)
 
 
 def source_of(notebook: Notebook, grade_id: str) -> str:

@@ -1,0 +1,175 @@
+"""Hand marks: the points a person gave a written question, from a spreadsheet or nbgrader's gradebook.
+
+``--manual FILE`` is a CSV with the columns ``student_id, assignment, grade_id, points, comment``
+(``comment`` may be left out; a row whose ``points`` is empty is a question not marked yet). It is read
+and checked before anything is graded, so a typo stops the run with the file, the line and what to do,
+and no grading time is lost. Marks are applied to the records when the reports are written, never
+cached: a new mark needs no re-grading.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from autograder.report import escape
+from autograder.report.record import Graded, Written
+from autograder.runner.errors import GradingError
+
+__all__ = ["Mark", "Expected", "COLUMNS", "read_manual", "apply_marks"]
+
+COLUMNS = ("student_id", "assignment", "grade_id", "points", "comment")
+"""The columns of ``--manual FILE``; ``comment`` is optional."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One hand-graded question's mark for one student (the columns of ``--manual FILE``)."""
+
+    student_id: str
+    assignment: str
+    grade_id: str
+    """The question's nbgrader grade_id (``hw3_ex_overflow_answer``)."""
+    points: float
+    """Points given."""
+    comment: str = ""
+    """The grader's comment, shown on the feedback page."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a mark may name: the kit's assignments and their questions, and this run's students."""
+
+    questions: Mapping[str, tuple[Written, ...]]
+    """Every assignment the kit knows → its questions graded by hand."""
+    tasks: Mapping[str, Sequence[str]]
+    """Every assignment → its auto-graded task ids (a mark naming one is told so)."""
+    handed_in: Mapping[str, frozenset[str]]
+    """Each assignment graded in this run → the students who handed it in."""
+    students: frozenset[str]
+    """Every student known to the run: those who handed something in, the roster's."""
+
+
+def read_manual(path: Path, expected: Expected) -> tuple[Mark, ...]:
+    """The marks in ``path`` for the assignments of this run (marks of other assignments are checked, then
+    left for their own run). Raises GradingError naming the file, the first bad line and what to do."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            rows = list(csv.reader(file))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise GradingError(f"--manual {path} could not be read ({error}): give a CSV file saved as UTF-8 "
+                           f"with the columns {', '.join(COLUMNS)}") from None
+    header = [name.strip().lower() for name in rows[0]] if rows else []
+    missing = [name for name in COLUMNS[:4] if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    if missing or unknown or len(set(header)) < len(header):
+        found = ", ".join(header) if header else "nothing"
+        raise GradingError(f"--manual {path}, line 1: the header is {found}; it must name the columns "
+                           f"{', '.join(COLUMNS)} (comment may be left out), each once: fix the first row")
+    marks: list[Mark] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = dict(zip(header, [cell.strip() for cell in row] + [""] * (len(header) - len(row))))
+        try:
+            mark = _mark(cells, len(row) <= len(header), expected)
+        except ValueError as error:
+            problems.append(f"line {number}: {error}")
+            continue
+        if mark is None:
+            continue
+        key = (mark.student_id, mark.assignment, mark.grade_id)
+        if key in seen:
+            problems.append(f"line {number}: {_name(key[0])}'s {key[2]} is marked again (first on line "
+                            f"{seen[key]}): keep one of the two lines")
+            continue
+        seen[key] = number
+        if mark.assignment in expected.handed_in:
+            marks.append(mark)
+    if problems:
+        more = f" ({len(problems) - 1} more line(s) have problems: {_lines(problems[1:])})" if len(problems) > 1 else ""
+        raise GradingError(f"--manual {path}, {problems[0]}{more}; nothing was graded")
+    return tuple(marks)
+
+
+def _mark(cells: dict[str, str], complete: bool, expected: Expected) -> Mark | None:
+    """One row's mark; None for a question not marked yet (points empty). Raises ValueError saying what to fix."""
+    if not complete:
+        raise ValueError("this row has more cells than the header has columns: put a comment with commas in "
+                         "double quotes")
+    student, assignment, grade_id = cells["student_id"], cells["assignment"], cells["grade_id"]
+    if assignment not in expected.questions:
+        raise ValueError(f"unknown assignment {_name(assignment)}{_close(assignment, expected.questions)}: the kit "
+                         f"grades {', '.join(sorted(expected.questions))}")
+    questions = {q.grade_id: q for q in expected.questions[assignment]}
+    if grade_id not in questions:
+        auto = grade_id in expected.tasks.get(assignment, ())
+        why = (" is auto-graded: its points come from its checks" if auto else
+               f" is no question of {assignment} graded by hand{_close(grade_id, questions)}")
+        raise ValueError(f"{_name(grade_id)}{why}; {assignment}'s questions graded by hand are "
+                         f"{', '.join(questions) or 'none'}")
+    if student not in expected.students:
+        raise ValueError(f"unknown student {_name(student)}{_close(student, expected.students)}: no hand-in or "
+                         f"roster line has this id; correct it or remove the line")
+    if assignment in expected.handed_in and student not in expected.handed_in[assignment]:
+        raise ValueError(f"{_name(student)} handed in no {assignment}, so there is no answer to mark: remove "
+                         f"the line (their gradebook row says 'missing')")
+    if not cells["points"]:
+        return None
+    points = _points(cells["points"], questions[grade_id])
+    return Mark(student, assignment, grade_id, points, cells.get("comment", ""))
+
+
+def _points(text: str, question: Written) -> float:
+    """The points of a cell (a decimal comma, "1,5", read as 1.5), checked against the question's; raises
+    ValueError saying what to write."""
+    try:
+        points = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
+    except ValueError:
+        points = math.nan
+    if not math.isfinite(points):
+        raise ValueError(f"points {_name(text)} is not a number: write the points given, e.g. 1.5, or leave "
+                         f"the cell empty while {question.grade_id} is not marked")
+    if not 0 <= points <= question.points:
+        raise ValueError(f"points {text} is outside 0–{question.points:g}, what {question.grade_id} is worth: "
+                         f"correct the points")
+    return points
+
+
+def _name(text: str) -> str:
+    """A text from the file, quoted for one line of the terminal."""
+    return repr(escape.terminal(text[:80]))
+
+
+def _close(text: str, choices: Iterable[str]) -> str:
+    """' (did you mean …?)' when one of ``choices`` is close to ``text``."""
+    close = difflib.get_close_matches(text, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _lines(problems: list[str]) -> str:
+    """"line 4, line 9, …": where the other problems are."""
+    lines = [problem.split(":", 1)[0] for problem in problems]
+    return ", ".join(lines[:10]) + (", …" if len(lines) > 10 else "")
+
+
+def apply_marks(records: Sequence[Graded], marks: Iterable[Mark]) -> list[Graded]:
+    """The records with each mark filled into its question; a later mark of the same question wins."""
+    given = {(m.student_id, m.assignment, m.grade_id): m for m in marks}
+    if not given:
+        return list(records)
+    return [replace(record, written=tuple(_marked(record, question, given) for question in record.written))
+            if record.written else record for record in records]
+
+
+def _marked(record: Graded, question: Written, given: Mapping[tuple[str, str, str], Mark]) -> Written:
+    """The question with its mark for this record's student, if there is one."""
+    mark = given.get((record.student, record.assignment, question.grade_id))
+    if mark is None:
+        return question
+    return replace(question, score=min(max(mark.points, 0.0), question.points), comment=mark.comment)
