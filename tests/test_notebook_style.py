@@ -10,7 +10,8 @@ assignment joins by itself) and its release in assignments/:
    inside a ``###`` section; N is the cell's nbgrader points (``f"{points:g}"``, "1 point"), one
    graded cell per task heading, no numbered tasks; a stated ``Total: T points (A auto-graded,
    H graded by hand)`` equals the sums;
-4. Korean terms follow the glossary (../shared/GLOSSARY-ko.md, parsed here at test time): no
+4. Korean terms follow the glossary (solutions/GLOSSARY-ko.md, the kit's copy of the team's
+   ../shared/GLOSSARY-ko.md, which a test keeps equal where it exists; parsed here at test time): no
    "also seen" variant appears, and every ``English (Korean)`` gloss of a glossary term contains
    the glossary's Korean for it, so a term is glossed the same way everywhere.
 """
@@ -25,7 +26,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-GLOSSARY = ROOT.parent / "shared" / "GLOSSARY-ko.md"
+GLOSSARY = ROOT / "solutions" / "GLOSSARY-ko.md"
+"""The kit's copy of the glossary: a clone holds it, wherever it was cloned."""
+TEAM_GLOSSARY = ROOT.parent / "shared" / "GLOSSARY-ko.md"
+"""The team's glossary beside the checkout, where the kit's copy comes from (absent in a clone elsewhere)."""
 NOTEBOOKS = sorted(ROOT.glob("solutions/*/*.ipynb")) + sorted(ROOT.glob("assignments/*/*.ipynb"))
 
 KOREAN = r"\((?P<korean>(?:[^()]|\([^()]*\))*[가-힣](?:[^()]|\([^()]*\))*)\)"
@@ -284,10 +288,18 @@ def parse_glossary(text: str) -> Glossary:
 
 @pytest.fixture(scope="module")
 def glossary() -> Glossary:
-    """The glossary of ../shared/GLOSSARY-ko.md, parsed now (so an edit there is checked at once)."""
-    if not GLOSSARY.is_file():
-        pytest.skip(f"the glossary {GLOSSARY} is missing: the Korean terms cannot be checked without it")
+    """The kit's glossary, parsed now (so an edit there is checked at once)."""
+    assert GLOSSARY.is_file(), f"the glossary {GLOSSARY} is missing: copy ../shared/GLOSSARY-ko.md there"
     return parse_glossary(GLOSSARY.read_text(encoding="utf-8"))
+
+
+def test_is_the_kits_glossary_the_teams():
+    """solutions/GLOSSARY-ko.md is ../shared/GLOSSARY-ko.md as it is now: one glossary, never two that drift."""
+    if not TEAM_GLOSSARY.is_file():
+        pytest.skip(f"no team glossary at {TEAM_GLOSSARY} (a clone outside the team's workspace): nothing to compare")
+    assert GLOSSARY.read_bytes() == TEAM_GLOSSARY.read_bytes(), (
+        f"{GLOSSARY} differs from the team's {TEAM_GLOSSARY}: copy it over (cp {TEAM_GLOSSARY} {GLOSSARY}), "
+        f"then bring the notebooks in line with what changed")
 
 
 def variant_problems(nb: Notebook, glossary: Glossary) -> list[str]:

@@ -14,10 +14,11 @@ from packaging.version import Version
 
 __all__ = ["GRADING_ROOTS", "MissingDistribution", "pinned_versions", "python_version", "pip_version"]
 
-GRADING_ROOTS = ("torch", "torchvision", "matplotlib", "ipython")
+GRADING_ROOTS = ("torch", "torchvision", "matplotlib", "ipython", "rich", "python-dateutil")
 """What grading imports beyond the kit and the standard library (the worker runs cells in an IPython
-shell; numpy and pillow come with torchvision). Jupyter, nbgrader, pytest and hypothesis, which the
-kit also installs, build assignments and test the kit; a grader needs none of them."""
+shell; numpy and pillow come with torchvision; rich draws the progress, python-dateutil reads
+timestamps). Jupyter, nbgrader, pytest and hypothesis, which the kit also installs, build assignments
+and test the kit; a grader needs none of them (nbgrader only for --nbgrader, which a bundle never uses)."""
 _CUDA_RUNTIME = ("nvidia-", "cuda-", "triton")
 """Name prefixes of the GPU build's runtime: the CPU wheels a bundle installs neither need nor declare them."""
 
