@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FASHION_SYSTEM := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup sandbox browser data test test-fast test-corpus grade bench bench-grade assignments demo clean
+.PHONY: setup sandbox browser data test test-fast test-corpus grade bench bench-grade assignments demo student-wheel clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,14 @@ bench: data
 bench-grade: data
 	$(BIN)/python -m autograder bench $(ARGS)
 
+# KIT_INSTALL=URL: where the notebooks' setup cell installs the student package from (README: "Students outside
+# the course's environment"); without it the release keeps the URL assignments/ has now.
 assignments: $(STAMP)
-	$(BIN)/python -m autograder.release
+	$(BIN)/python -m autograder.release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)')
+
+# The student package (d2lmini and check(); torch, torchvision and matplotlib its only dependencies) in dist/.
+student-wheel: $(STAMP)
+	$(BIN)/python -m autograder.student_wheel --out dist
 
 demo: assignments
 	$(BIN)/python -m autograder.demo

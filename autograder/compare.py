@@ -1,13 +1,14 @@
 """Numeric comparison of a student's tensor with the reference, as a Verdict a student can act on."""
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Sequence
 
 import torch
 
 from autograder.spec import Verdict
 
-__all__ = ["Hint", "close", "describe", "with_hint", "default_tolerances"]
+__all__ = ["Hint", "close", "describe", "with_hint", "hint_first", "default_tolerances"]
 
 Hint = tuple[Callable[[Any], bool], str]
 """A known bug: a predicate on the student's output and the sentence to show when it holds."""
@@ -72,6 +73,25 @@ def with_hint(verdict: Verdict, got: Any, hints: Sequence[Hint]) -> Verdict:
         if matched:
             return Verdict(verdict.fraction, f"{verdict.message}. Hint: {sentence}")
     return verdict
+
+
+_HINTED = re.compile(r"^(?P<found>.+?)\. Hint: (?P<hint>.+?)(?P<tally> \(\d+ of \d+ cases fail\))?$", re.DOTALL)
+"""A diagnostic as ``with_hint`` stores it: what was found, ". Hint: ", the hint, maybe a count of cases."""
+
+
+def hint_first(message: str) -> str:
+    """The diagnostic as a student reads it: each hint before the numbers it explains.
+
+    Messages are stored "what was found. Hint: why" (the feedback pages and the class summary read
+    that form); shown to a student, "Hint: why — what was found" puts the cause first. Parts joined
+    by " Also: " are turned one by one; a message without a hint is returned as it is.
+    """
+    parts = []
+    for part in message.split(" Also: "):
+        match = _HINTED.match(part)
+        parts.append(part if match is None else
+                     f"Hint: {match['hint']} — {match['found']}{match['tally'] or ''}")
+    return " Also: ".join(parts)
 
 
 def _first_problem(got: Any, expected: torch.Tensor, rtol: float | None,

@@ -28,6 +28,7 @@ from autograder.spec import Check, CheckResult, Task, TaskResult, Verdict
 __all__ = [
     "ProbeOutcome", "ProbeTimeout", "run_probe", "judge", "grade_in_process",
     "zero_result", "forbidden_note", "live_forbidden_note", "missing_target_note", "target_sources",
+    "student_line",
 ]
 
 
@@ -198,7 +199,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 def _failure(exc: BaseException, timeout: float) -> str:
     """What went wrong, as a phrase after the target's name, pointing at the student's line."""
-    where = _student_line(exc.__traceback__)
+    where = student_line(exc.__traceback__)
     at = f" ({where})" if where else ""
     if isinstance(exc, ProbeTimeout):
         stopped = f", stopped at {where}" if where else ""
@@ -211,8 +212,11 @@ def _failure(exc: BaseException, timeout: float) -> str:
     return f"raised {type(exc).__name__}: {_clip(str(exc))}{at}"
 
 
-def _student_line(tb: types.TracebackType | None) -> str:
-    """"line 3 of your softmax: `…`" for the innermost frame of the student's code; "" if none."""
+def student_line(tb: types.TracebackType | None) -> str:
+    """"line 3 of your softmax: `…`" for the innermost frame of the student's code; "" if none.
+
+    Frames of the kit, d2lmini and the libraries are skipped: a message never points into them.
+    """
     where = ""
     while tb is not None:
         code = tb.tb_frame.f_code

@@ -7,6 +7,7 @@ import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from autograder.points import Points, task_points
 from autograder.spec import Check, TaskResult
 
 if TYPE_CHECKING:
@@ -15,12 +16,17 @@ if TYPE_CHECKING:
 __all__ = ["check", "report_lines"]
 
 
-def check(task_id: str, obj: Any, *, hidden: bool = False) -> float:
-    """Run the task's visible checks (all when hidden) on ``obj``, print a line per check, return the points earned.
+def check(task_id: str, obj: Any, *, hidden: bool = False) -> Points:
+    """Run the task's visible checks (all when hidden) on ``obj``, print a line per check, return the points.
 
-    The return value is a plain float so that nbgrader reads the test cell's last value
-    as partial credit. Nothing is written to stderr and a wrong answer never raises;
-    an unknown task id raises UnknownTaskError naming the closest ids.
+    The points are what nbgrader reads from the test cell's last value (a float, shown as
+    "2 / 5 points …" in Jupyter). With ``hidden`` (the autograder's call, the last line of the
+    cell once the hidden tests are restored) they are the points earned. Without it (the released
+    cell, which nbgrader's Validate runs) they are the task's points scaled by the share of the
+    visible points earned: full when every visible check passes, less as soon as one fails, so that
+    Validate passes a notebook whose visible checks pass and names the cell of one that fails.
+    Nothing is written to stderr and a wrong answer never raises; an unknown task id raises
+    UnknownTaskError naming the closest ids.
     """
     # grading imports torch and d2lmini: keep `from autograder import check` fast
     from autograder.engine import grade_in_process
@@ -36,7 +42,7 @@ def check(task_id: str, obj: Any, *, hidden: bool = False) -> float:
         points = sum(c.points for c in hidden_left)
         print(f"(the grader also runs {_count(len(hidden_left), 'hidden check')} "
               f"worth {_count(points, 'more point')})")
-    return round(float(result.score), 4)
+    return task_points(result, task.points, hidden=hidden)
 
 
 _this_cell: list[tuple[Check, Any, "ProbeOutcome"]] = []
@@ -68,14 +74,15 @@ def _probe_once_per_cell(check: Check, obj: Any) -> "ProbeOutcome":
 
 
 def report_lines(result: TaskResult) -> list[str]:
-    """The lines shown for one task: its notes, one line per check, then the total."""
+    """The lines shown for one task: its notes, one line per check (its hint before its numbers), then the total."""
+    from autograder.compare import hint_first  # imports torch: only once a check has run
     lines = [f"{result.title} [{result.task}]"]
     lines += [f"! {note}" for note in result.notes]
     for c in result.checks:
         mark = "✓" if c.passed else "✗"
         line = f"{mark} {c.name} ({_points(c.score)}/{_points(c.points)})"
         if c.message and c.message not in result.notes:
-            line += f": {c.message}"
+            line += f": {hint_first(c.message)}"
         lines.append(line)
     lines.append(f"Total: {_points(result.score)}/{_points(result.points)}")
     return lines

@@ -648,9 +648,17 @@ class _Walk:
 
 
 def _library_dirs() -> tuple[str, ...]:
-    """Folders whose code is never the student's: Python's, the installed packages', the kit's, d2lmini's."""
+    """Folders whose code is never the student's: Python's, the installed packages', the kit's, d2lmini's.
+
+    Installed packages are wherever this interpreter installs them: under its prefixes, and in the
+    site-packages folders on ``sys.path`` when this module is first imported (a ``pip install --user``
+    torch on a laptop, a PYTHONPATH install). The grader's worker imports it before any cell runs,
+    with ``-s`` (no user site) and a ``sys.path`` of its own, so nothing a notebook does adds a folder.
+    """
     folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.abspath(__file__)),
                os.path.dirname(os.__file__)}  # the standard library, wherever a distribution put it
+    folders.update(entry for entry in sys.path
+                   if os.path.basename(os.path.normpath(entry or ".")) in ("site-packages", "dist-packages"))
     d2lmini = importlib.util.find_spec("d2lmini")
     if d2lmini is not None and d2lmini.origin:
         folders.add(os.path.dirname(d2lmini.origin))

@@ -146,3 +146,31 @@ def test_does_the_blank_release_fail_every_visible_check(course, assignment):
     """`nbgrader validate --invert` on the student version: no test cell passes."""
     done = nbgrader(course, "validate", "--invert", f"assignments/{assignment}/{assignment}.ipynb")
     assert done.returncode == 0 and "Success!" in done.stdout, done.stdout + done.stderr
+
+
+def _filled(course: Path, assignment: str, replace: dict[str, str] | None = None) -> Path:
+    """The release as nbgrader generated it, each solution cell holding the solution's code (or
+    ``replace[grade_id]``), written beside the course's assignments as a student would save it."""
+    solved = {c.metadata.nbgrader.grade_id: c.source for c in nbformat.read(
+        course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4).cells if is_solution(c)}
+    release = nbformat.read(course / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in release.cells:
+        if is_solution(cell):
+            grade_id = cell.metadata.nbgrader.grade_id
+            cell.source = (replace or {}).get(grade_id, solved[grade_id])
+    path = course / "filled" / f"{assignment}-{len(replace or {})}.ipynb"
+    path.parent.mkdir(exist_ok=True)
+    nbformat.write(release, path)
+    return path
+
+
+def test_does_validate_pass_a_solved_release_and_name_the_task_of_a_wrong_one(course):
+    """nbgrader's Validate on the release as a student runs it (visible checks only): the solved
+    notebook succeeds; one wrong task fails exactly its test cell, whose source names the task."""
+    done = nbgrader(course, "validate", str(_filled(course, "hw3")))
+    assert done.returncode == 0 and "Success! Your notebook passes all the tests." in done.stdout, done.stdout
+    indices = ("def wrong_predictions(model, X, y):\n    preds = model(X).argmax(axis=1)\n"
+               "    wrong = torch.nonzero(preds != y).reshape(-1)\n    return wrong, y[wrong], preds[wrong]")
+    done = nbgrader(course, "validate", str(_filled(course, "hw3", {"hw3_wrong_predictions_impl": indices})))
+    assert "VALIDATION FAILED ON 1 CELL(S)!" in done.stdout, done.stdout
+    assert 'check("hw3_wrong_predictions", wrong_predictions)' in done.stdout, done.stdout

@@ -1,7 +1,6 @@
 """Probes that record the student's exception as data, and judges that explain it."""
 from __future__ import annotations
 
-import traceback
 from typing import Any, Callable, Sequence
 
 import torch
@@ -10,7 +9,7 @@ from autograder.compare import Hint, close, with_hint
 from autograder.spec import Verdict
 from autograder.tasks._plain import plain, scalar_or_described
 
-__all__ = ["InputChanged", "unchanged", "attempt", "raised_hint", "changed_hint", "tensor_verdict"]
+__all__ = ["InputChanged", "unchanged", "attempt", "raised", "raised_hint", "changed_hint", "tensor_verdict"]
 
 
 class InputChanged(Exception):
@@ -40,7 +39,7 @@ def _same(tensor: torch.Tensor, copy: torch.Tensor) -> bool:
 
 def attempt(call: Callable[[], Any]) -> Any:
     """The call's result as plain data, {"changed": name} when it changed an input in place (see
-    ``unchanged``), or {"raised": ...} naming the exception and the line it came from.
+    ``unchanged``), or {"raised": ...} naming the exception and the student's line it came from.
 
     NotImplementedError (the untouched stub) and timeouts are left to the engine.
     """
@@ -51,9 +50,17 @@ def attempt(call: Callable[[], Any]) -> Any:
     except InputChanged as exc:
         return {"changed": exc.name}
     except Exception as exc:  # the student's code failed: the judge explains the likely cause
-        frames = traceback.extract_tb(exc.__traceback__)
-        line = f" (at `{frames[-1].line}`)" if frames and frames[-1].line else ""
-        return {"raised": f"{type(exc).__name__}: {' '.join(str(exc).split())}{line}"}
+        return raised(exc)
+
+
+def raised(exc: Exception) -> dict[str, str]:
+    """{"raised": "TypeError: … (line 2 of your forward: `…`)"}: the exception and the student's line
+    it came from; a line of d2lmini, torch or the kit is never cited."""
+    from autograder.engine import student_line  # the engine imports the task registry, which imports this
+
+    where = student_line(exc.__traceback__)
+    line = f" ({where})" if where else ""
+    return {"raised": f"{type(exc).__name__}: {' '.join(str(exc).split())}{line}"}
 
 
 def raised_hint(fragments: Sequence[str], sentence: str) -> Hint:

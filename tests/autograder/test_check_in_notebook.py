@@ -1,6 +1,7 @@
 """Does check() print one line per check, return the points as a float and stay off stderr?"""
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import torch
 
 import autograder.tasks
 import fake_tasks
-from autograder import check
+from autograder import check, check_all
 from autograder.tasks import UnknownTaskError
 
 HERE = Path(__file__).parent
@@ -25,10 +26,14 @@ def registered(monkeypatch):
 
 
 def test_does_a_correct_answer_earn_the_visible_points(capfd):
-    """Visible checks only, a ✓ line each, the total, and a note on the hidden ones."""
+    """Visible checks only, a ✓ line each, the total, and a note on the hidden ones; the cell's value
+    is the task's full points (nbgrader's Validate passes it), shown as what it means."""
     score = check("fake_square", fake_tasks.square)
     out, err = capfd.readouterr()
-    assert score == 1.0 and type(score) is float
+    assert score == 3.0 and isinstance(score, float) and repr(score) == "3.0"
+    assert score.summary == ("✓ 1 / 1 points in the checks you can run; the grader also runs 2 more "
+                             "points of hidden checks")
+    assert score.summary in html.unescape(score._repr_html_())
     assert out.splitlines() == [
         "square (fake §0) [fake_square]",
         "✓ squares a vector (1/1)",
@@ -48,11 +53,23 @@ def test_is_a_wrong_answer_a_zero_with_a_diagnostic_not_an_error(capfd):
     """A buggy function costs points, prints why, and raises nothing."""
     assert check("fake_square", lambda x: 2 * x, hidden=True) == 0.0
     out, err = capfd.readouterr()
-    assert "✗ squares a vector (0/1): square(x) for x = [0, 1, 2, 3]: 2 of 4 elements differ" in out
-    assert "Hint: every value doubled" in out
+    # the hint first, then the numbers
+    assert ("✗ squares a vector (0/1): Hint: every value doubled: did you write 2 * x instead of x * x? — "
+            "square(x) for x = [0, 1, 2, 3]: 2 of 4 elements differ") in out
     assert "✗ squares a matrix (0/2): square(M) for M of shape (2, 3)" in out
     assert out.splitlines()[-1] == "Total: 0/3"
     assert err == ""
+
+
+def test_is_the_visible_value_full_only_when_every_visible_check_passes(capfd):
+    """The released cell's value (what Validate reads) is the task's points scaled by the visible share
+    earned: below the task's points as soon as a visible check fails; with hidden=True, the points earned."""
+    assert check("fake_half", 7) == 1.0  # 1 of 2 visible points: half of the task's 2 points
+    wrong = check("fake_square", lambda x: 2 * x)
+    assert wrong == 0.0 and wrong.summary.startswith("✗ 0 / 1 points in the checks you can run")
+    assert "nbgrader's Validate counts this cell as 0 / 3" in wrong.summary
+    assert check("fake_square", fake_tasks.square, hidden=True).summary == "✓ 3 / 3 points"
+    capfd.readouterr()
 
 
 def test_is_partial_credit_returned(capfd):
@@ -120,6 +137,7 @@ def test_does_check_work_inside_a_jupyter_kernel():
         "calls = []\ndef square(x):\n    calls.append(x)\n    return x * x",
         'check("fake_square", square)\ncheck("fake_square", square, hidden=True)',
         'check("fake_square", square)\nlen(calls)',
+        'from autograder import check_all\ncheck_all("fake")',
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()
@@ -138,3 +156,50 @@ def test_does_check_work_inside_a_jupyter_kernel():
     assert "f ran longer than the 0.3 s time limit, stopped at line" in printed(6)
     # within one cell the visible probe runs once, though both calls use it; a new cell probes afresh
     assert value(8) == ["3.0"] and value(9) == ["3"]
+    # Jupyter shows what the number means; nbgrader reads the number from text/plain
+    shown = [o.data.get("text/html", "") for o in outputs[4] if o.output_type == "execute_result"]
+    assert shown == ['<span class="autograder-points">✓ 3 / 3 points</span>']
+    # check_all("fake") shows one HTML table of every task (no value for nbgrader to read)
+    tables = [o.data["text/html"] for o in outputs[10] if o.output_type == "display_data"]
+    assert len(tables) == 1 and tables[0].startswith("<table>") and "fake_slow" in tables[0] and not value(10)
+
+
+def test_does_check_all_show_every_task_with_its_first_problem_hint_first(capfd):
+    """check_all("fake") on the caller's globals: one row per task of the assignment, visible points only,
+    the first problem (hint first) or that all pass, a missing target named."""
+    notebook = {"square": lambda x: 2 * x, "value": 7}  # a notebook's globals: a wrong square, no f
+    exec('from autograder import check_all\nshown = check_all("fake")', notebook)
+    assert notebook["shown"] is None
+    out = capfd.readouterr().out.splitlines()
+    assert out[0] == "fake: the checks you can run, task by task (1 / 4 points)"
+    rows = {line.split()[1]: line for line in out[1:]}
+    assert rows["fake_square"].startswith("✗ fake_square") and " 0/1 " in rows["fake_square"]
+    assert "Hint: every value doubled" in rows["fake_square"].split(" — ")[0]
+    assert " 1/2 " in rows["fake_half"] and "half marks" in rows["fake_half"]
+    assert "define `f`" in rows["fake_slow"]
+
+
+def test_does_check_all_rate_the_solution_full_and_the_stub_zero():
+    """The table of a real assignment: every visible check of the solution passes, the stub earns nothing."""
+    from autograder.overview import overview
+    from tests.autograder.solution_notebooks import notebook_module
+
+    solved = overview("hw5", vars(notebook_module("hw5", stubbed=False)))
+    assert [r.problem for r in solved.rows] == [""] * len(solved.rows) and len(solved.rows) == 7
+    assert all(r.earned == r.possible > 0 for r in solved.rows)
+    blank = overview("hw5", vars(notebook_module("hw5", stubbed=True)))
+    assert all(r.earned == 0 and "not implemented yet" in r.problem for r in blank.rows)
+    assert "<table>" in blank.html() and "hw5_one_hot" in blank.text()
+
+
+def test_does_check_all_stay_quiet_while_graded(capfd, monkeypatch):
+    """Under nbgrader (validate, autograde) the table is not built: it would rerun every check."""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert check_all("hw3") is None
+    assert capfd.readouterr().out == "(the table of hw3's checks is shown when you run this cell yourself)\n"
+
+
+def test_does_check_all_of_a_task_id_say_what_to_call():
+    """check_all("hw3_softmax") was given a task, not an assignment: the error says which call checks a task."""
+    with pytest.raises(TypeError, match=r"check_all takes an assignment's name \('hw3'\).*check\('hw3_softmax', "):
+        check_all("hw3_softmax")

@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.compare import close, default_tolerances, describe, with_hint
+from autograder.compare import close, default_tolerances, describe, hint_first, with_hint
 from autograder.spec import Verdict
 
 WHAT = "softmax(X) for X of shape (2, 5)"
@@ -143,3 +143,23 @@ def test_does_a_hint_predicate_that_raises_count_as_no_match():
 def test_does_describe_say_what_a_value_is(value, phrase):
     """describe() is what failure messages use for unexpected outputs."""
     assert describe(value) == phrase
+
+
+_PHRASE = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(
+    lambda t: ". Hint: " not in t and " Also: " not in t and not t.endswith(".") and t.strip() == t and t)
+
+
+@settings(max_examples=200, deadline=None)
+@given(found=_PHRASE, hint=_PHRASE, failing=st.integers(1, 5))
+def test_does_hint_first_put_the_cause_first_and_lose_nothing(found, hint, failing):
+    """What with_hint stores ("found. Hint: why", maybe a count of cases) reads "Hint: why — found" for
+    a student, the count still last; a message without a hint is left as it is."""
+    assert hint_first(f"{found}. Hint: {hint}") == f"Hint: {hint} — {found}"
+    tally = f" ({failing} of 5 cases fail)"
+    assert hint_first(f"{found}. Hint: {hint}{tally}") == f"Hint: {hint} — {found}{tally}"
+    assert hint_first(found) == found
+
+
+def test_does_hint_first_turn_each_part_of_a_joined_message():
+    """Parts joined by " Also: " (share(every=True)) are turned one by one."""
+    assert hint_first("a: 1. Hint: b Also: c: 2 Also: d: 3. Hint: e") == "Hint: b — a: 1 Also: c: 2 Also: Hint: e — d: 3"

@@ -344,3 +344,28 @@ def test_is_a_library_object_given_as_the_target_named_as_the_student_calls_it()
     """check("hw3_softmax", functools.partial(torch.softmax, dim=1)) names softmax, not "partial"."""
     note = live_forbidden_note(get_task("hw3_softmax"), functools.partial(torch.softmax, dim=1))
     assert "your softmax uses torch.softmax directly" in note
+
+
+def test_is_a_library_outside_the_venv_still_library_code(tmp_path):
+    """A torch installed with `pip install --user` or on PYTHONPATH is library code for check(): a
+    site-packages folder on sys.path when the resolver is imported counts; one a notebook adds later does not."""
+    import os
+    import subprocess
+    import sys
+
+    site = tmp_path / "lib" / "site-packages"
+    (site / "elsewhere").mkdir(parents=True)
+    (site / "elsewhere" / "__init__.py").write_text("import torch\ndef softmax(x):\n    return torch.softmax(x, 1)\n")
+    late = tmp_path / "late" / "site-packages"
+    late.mkdir(parents=True)
+    script = textwrap.dedent(f"""
+        import sys
+        from autograder.resolver import LIBRARY_DIRS, forbidden_uses
+        import elsewhere
+        sys.path.append({str(late)!r})
+        print({str(site)!r} + "/" in LIBRARY_DIRS, any(d.startswith({str(late)!r}) for d in LIBRARY_DIRS))
+    """)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.getcwd()])}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "False"]

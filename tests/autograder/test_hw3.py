@@ -83,11 +83,16 @@ def test_does_the_stub_earn_zero(task_id, stub):
     ("hw3_forward", "model_bugs", "NoBias", ["add the bias b"]),
     ("hw3_forward", "model_bugs", "Logits", ["the logits"]),
     ("hw3_forward", "model_bugs", "Borrowed", ["library's solution"]),
+    ("hw3_forward", "model_bugs", "Rerun", ["Re-run the cells with @d2l.add_to_class after the class cell",
+                                            "d2l.Module.forward"]),
+    ("hw3_training", "model_bugs", "Rerun", ["Re-run the cells with @d2l.add_to_class after the class cell"]),
+    ("hw3_training", "model_bugs", "NoReshape", ["forward does not flatten the images"]),
     # prediction
     ("hw3_wrong_predictions", "prediction_bugs", "wp_right_ones", ["correctly classified"]),
     ("hw3_wrong_predictions", "prediction_bugs", "wp_unfiltered", ["keep only the misclassified"]),
     ("hw3_wrong_predictions", "prediction_bugs", "wp_swapped", ["swapped"]),
     ("hw3_wrong_predictions", "prediction_bugs", "wp_probabilities", ["argmax"]),
+    ("hw3_wrong_predictions", "prediction_bugs", "wp_indices", ["X_wrong holds indices"]),
 ])
 def test_is_the_bug_caught_and_named(task_id, file, name, words, bugs):
     """Does a plausible buggy implementation lose points, with a diagnostic that names its bug?"""
@@ -96,6 +101,25 @@ def test_is_the_bug_caught_and_named(task_id, file, name, words, bugs):
     text = messages(result)
     for word in words:
         assert word in text, text
+
+
+@pytest.mark.parametrize("task_id, file, name, words", [
+    ("hw3_forward", "model_bugs", "NoReshape", ["forward does not flatten the images"]),
+    ("hw3_forward", "model_bugs", "Rerun", ["Re-run the cells with @d2l.add_to_class"]),
+    ("hw3_wrong_predictions", "prediction_bugs", "wp_indices", ["X_wrong holds indices"]),
+])
+def test_does_a_visible_check_name_the_cause_first(task_id, file, name, words, bugs):
+    """The checks a student runs (visible ones only) catch the bug, the cause before any numbers, and
+    never point into d2lmini's or the kit's code (no `self.net`, no library line)."""
+    from autograder.compare import hint_first
+
+    result = grade_in_process(get_task(task_id), getattr(bugs[file], name), hidden=False)
+    failed = [hint_first(c.message) for c in result.checks if not c.passed]
+    assert failed, messages(result)
+    first = failed[0]
+    for word in words:
+        assert word in first.split(" — ")[0], first
+    assert "self.net" not in first and "d2lmini" not in first and "autograder" not in first, first
 
 
 def test_does_a_softmax_with_wrong_values_keep_the_shape_points(bugs):
@@ -140,6 +164,17 @@ def test_does_the_solution_train_to_full_points(solution, one_thread):
     """Does the notebook's model, trained with the book's settings, reach the target accuracy?"""
     result = grade("hw3_training", solution.SoftmaxRegressionScratch)
     assert result.score == get_task("hw3_training").points, messages(result)
+
+
+@pytest.mark.slow
+def test_does_training_with_the_library_loss_say_so_first(bugs, one_thread):
+    """A model without its loss cell trains with d2l.Classifier.loss (F.cross_entropy on probabilities):
+    the points it loses come with that cause, before the accuracy."""
+    result = grade("hw3_training", bugs["model_bugs"].NoLoss)
+    assert result.score < get_task("hw3_training").points, messages(result)
+    assert messages(result).strip().startswith("SoftmaxRegressionScratch has no loss of its own, so training "
+                                               "used d2l.Classifier.loss"), messages(result)
+    assert "validation accuracy after training is" in messages(result)
 
 
 @pytest.mark.slow

@@ -93,3 +93,13 @@ def test_does_a_short_training_return_plain_predictions_and_history():
     accuracy = (out["predictions"] == training.validation_labels()).double().mean().item()
     assert accuracy == pytest.approx(out["history"][0]["val_acc"], abs=1e-6)
     assert accuracy_judge(0.5, accuracy)(out).passed
+
+
+@pytest.mark.parametrize("module", ["autograder.tasks.hw3.train", "autograder.tasks.hw4.train"])
+def test_does_every_training_check_tell_the_plot_its_pass_line(module):
+    """The feedback's training plot draws the accuracy target: each wrapper of the accuracy judge keeps it."""
+    import importlib
+
+    declared = importlib.import_module(module)
+    checks = declared.TRAINING.checks
+    assert checks and {getattr(check.judge, "target", None) for check in checks} == {declared.ACCURACY_TARGET}

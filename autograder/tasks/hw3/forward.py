@@ -33,6 +33,9 @@ FORWARD_BUGS: tuple[Bug, ...] = (
 SHAPE_ERRORS = ("cannot be multiplied", "must match the size", "is invalid for input of size",
                 "must be a matrix")
 """Fragments of torch's messages for tensors of incompatible shapes."""
+NO_FLATTEN = ("forward does not flatten the images: X.reshape((-1, self.W.shape[0])) turns a batch "
+              "of images (batch, 1, 28, 28) into a (batch, num_inputs) matrix before X @ W")
+"""The hint for a forward that multiplies a batch of images by W as it is."""
 FORWARD_RAISED: tuple[Hint, ...] = (
     raised_hint(("cannot be multiplied",),
                 "X @ W needs W of shape (num_inputs, num_outputs) after X is flattened to "
@@ -86,9 +89,7 @@ class _Forward:
         expected = d2l.softmax(X.reshape(-1, self.num_inputs) @ W + b)
         hints = bug_hints(FORWARD_BUGS, X.reshape(-1, self.num_inputs), W, b)
         if len(self.x_shape) > 2:
-            hints += (raised_hint(SHAPE_ERRORS, "flatten each example first: X.reshape((-1, "
-                                  "self.W.shape[0])) turns a batch of images into a (batch, "
-                                  "num_inputs) matrix"),)
+            hints += (raised_hint(SHAPE_ERRORS, NO_FLATTEN),)
         hints += FORWARD_RAISED
         return tensor_verdict(got, expected, what=self.what, hints=hints)
 
@@ -106,13 +107,14 @@ FORWARD = Task(
     target="SoftmaxRegressionScratch",
     checks=(
         class_check("softmax(X @ W + b) on a 4×5 batch", FORWARD_MATRIX.probe, FORWARD_MATRIX.judge,
-                    library=BOOK_MODEL),
+                    library=BOOK_MODEL, own=("forward",)),
+        # visible, so that a forward without the reshape fails here and not first in training
         class_check("flattens a batch of 28×28 images", FORWARD_IMAGES.probe, FORWARD_IMAGES.judge,
-                    library=BOOK_MODEL, hidden=True),
+                    library=BOOK_MODEL, own=("forward",)),
         class_check("works for other input sizes and batch sizes",
                     lambda cls: [case.probe(cls) for case in FORWARD_OTHERS],
                     lambda got: share(*(case.judge(out) for case, out in zip(FORWARD_OTHERS, got)), tally=True),
-                    library=BOOK_MODEL, hidden=True),
+                    library=BOOK_MODEL, hidden=True, own=("forward",)),
     ),
     forbidden=families.SOFTMAX + families.BOOK_MODELS + families.LINEAR_LAYER,
 )

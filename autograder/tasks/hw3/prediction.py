@@ -33,6 +33,18 @@ class _FixedClassifier(nn.Module):
         return self.probabilities
 
 
+def _indices(value: Any) -> bool:
+    """Whether a result is positions in the batch: a 1-D integer tensor (examples would be images or rows)."""
+    return isinstance(value, torch.Tensor) and value.dim() == 1 and not value.is_floating_point() \
+        and value.dtype != torch.bool
+
+
+INDICES: Hint = ((lambda got: _indices(got[0])),
+                 "X_wrong holds indices (a 1-D integer tensor), not examples: index the batch with them, "
+                 "X[preds != y] (or X[indices]), and return the misclassified images themselves")
+"""Known bug: the positions of the mistakes returned where the examples were expected."""
+
+
 @dataclass(frozen=True)
 class _Batch:
     """A batch for wrong_predictions: inputs of ``x_shape``, and the rows the model gets wrong."""
@@ -73,8 +85,9 @@ class _Batch:
         if isinstance(got, dict):
             return tensor_verdict(got, self.expected()[0], what=what)
         if not isinstance(got, list) or len(got) != 3:
-            return Verdict.fail(f"{what} returned {describe(got) if not isinstance(got, list) else f'{len(got)} values'}, "
-                                f"expected three tensors: (X_wrong, y_wrong, preds_wrong)")
+            verdict = Verdict.fail(f"{what} returned {describe(got) if not isinstance(got, list) else f'{len(got)} values'}, "
+                                   f"expected three tensors: (X_wrong, y_wrong, preds_wrong)")
+            return with_hint(verdict, [got], (INDICES,))
         parts = ("the misclassified inputs X_wrong", "their true labels y_wrong",
                  "their predicted labels preds_wrong")
         for part, out, exp in zip(parts, got, self.expected()):
@@ -91,6 +104,7 @@ class _Batch:
         X_wrong, y_wrong, preds_wrong = self.expected()
         n = X.shape[0]
         return (
+            INDICES,
             (lambda got: len(got[0]) > n,
              f"it returned more examples than the {n} it was given: use the arguments model, X "
              f"and y, not the notebook's globals"),

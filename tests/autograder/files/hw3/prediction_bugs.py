@@ -1,4 +1,5 @@
 """Plausible wrong wrong_predictions implementations a student might hand in (Book §4.4.5)."""
+import torch
 
 
 def wp_right_ones(model, X, y):
@@ -25,3 +26,10 @@ def wp_probabilities(model, X, y):
     probabilities = model(X)
     wrong = probabilities.argmax(axis=1) != y
     return X[wrong], y[wrong], probabilities[wrong]
+
+
+def wp_indices(model, X, y):
+    """Returns the positions of the mistakes where the examples themselves are asked for."""
+    preds = model(X).argmax(axis=1)
+    wrong = torch.nonzero(preds.type(y.dtype) != y).reshape(-1)
+    return wrong, y[wrong], preds[wrong]

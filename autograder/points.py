@@ -1,0 +1,62 @@
+"""What a test cell's ``check(...)`` returns: a number for nbgrader, a sentence for the student."""
+from __future__ import annotations
+
+import html
+
+from autograder.spec import TaskResult
+
+__all__ = ["Points", "task_points"]
+
+
+class Points(float):
+    """A float (the number nbgrader reads from the cell's text/plain output) that Jupyter shows as a
+    sentence: "✓ 2 / 2 points in the checks you can run; the grader runs 3 more points of hidden checks".
+
+    Arithmetic on it gives plain floats; ``repr`` is the float's, so nbgrader's ``float(text/plain)``
+    reads the number and a console shows it as before.
+    """
+
+    summary: str
+    """What the number means, for the student."""
+
+    def __new__(cls, value: float, summary: str) -> "Points":
+        points = super().__new__(cls, value)
+        points.summary = summary
+        return points
+
+    def __repr__(self) -> str:
+        return float.__repr__(self)
+
+    def __reduce__(self):
+        return (Points, (float(self), self.summary))
+
+    def _repr_html_(self) -> str:
+        """The summary, shown in Jupyter in place of the bare number."""
+        return f'<span class="autograder-points">{html.escape(self.summary)}</span>'
+
+
+def task_points(result: TaskResult, total: float, *, hidden: bool) -> Points:
+    """The cell's value for a task worth ``total`` points, from the checks that ran (see ``check``).
+
+    All checks (``hidden``): the points earned. The visible ones: ``total`` times the share of the
+    visible points earned, so that nbgrader's Validate passes the cell only when every visible check
+    passes; the summary says which points are which.
+    """
+    earned, possible = result.score, result.points
+    if hidden:
+        mark = "✓" if earned >= total else "✗"
+        return Points(round(earned, 4), f"{mark} {_pts(earned)} / {_pts(total)} points")
+    share = earned / possible if possible else 1.0
+    value = total if share >= 1.0 else min(round(total * share, 4), total)
+    rest = total - possible
+    later = f"; the grader also runs {_pts(rest)} more points of hidden checks" if rest > 0 else ""
+    if share >= 1.0:
+        return Points(value, f"✓ {_pts(earned)} / {_pts(possible)} points in the checks you can run{later}")
+    return Points(value, f"✗ {_pts(earned)} / {_pts(possible)} points in the checks you can run: fix what the "
+                         f"✗ lines above say{later} (nbgrader's Validate counts this cell as "
+                         f"{_pts(value)} / {_pts(total)})")
+
+
+def _pts(value: float) -> str:
+    """Points without trailing zeros: 1, 0.5, 2.25."""
+    return f"{round(value, 2):g}"
