@@ -31,7 +31,9 @@ def library_methods(cls: Any, names: Sequence[str]) -> dict[str, str]:
             continue
         member = vars(owner)[name]
         module = getattr(member, "__module__", None) or owner.__module__
-        if module.split(".")[0] in _LIBRARIES:
+        if module == getattr(cls, "__module__", None):  # the notebook's own code, wherever it put it
+            continue
+        if module.split(".")[0] in _LIBRARIES or owner.__module__.split(".")[0] in _LIBRARIES:
             prefix = "d2l" if owner.__module__.startswith("d2lmini") else owner.__module__
             found[name] = f"{prefix}.{owner.__qualname__}"
     return found
@@ -46,12 +48,13 @@ def rerun_sentence(cls_name: str, method: str, owner: str) -> str:
             f"cells added")
 
 
-def _own_class(probe: Callable[[type], Any], own: Sequence[str]) -> Callable[[type], dict]:
+def _own_class(probe: Callable[[type], Any], own: Sequence[str], library: str) -> Callable[[type], dict]:
     """The probe, run with the student's random state kept, and the class ancestry and the ``own``
-    methods it lacks recorded beside its result (the probe is not run when it lacks one)."""
+    methods it lacks recorded beside its result (the probe is not run when it lacks one). The library's
+    own class (``library``: the reference the reports draw) is probed as it is; its judge refuses it."""
     def probed(cls: type) -> dict:
         ancestry = [f"{c.__module__}.{c.__qualname__}" for c in getattr(cls, "__mro__", ())]
-        missing = library_methods(cls, own)
+        missing = library_methods(cls, own) if library not in ancestry else {}
         if missing:
             return {"mro": ancestry, "missing": missing, "name": getattr(cls, "__name__", "the class")}
         with seeded(None):
@@ -82,5 +85,5 @@ def class_check(name: str, probe: Callable[[type], Any], judge: Callable[[Any], 
                 own: Sequence[str] = ()) -> Check:
     """A check of the student's class, refused when the class is d2lmini's solution ``library``, or
     when it gets a method of ``own`` (those the notebook defines) from d2lmini or torch."""
-    return Check(name, points, probe=_own_class(probe, own), judge=_own_judge(judge, library), hidden=hidden,
+    return Check(name, points, probe=_own_class(probe, own, library), judge=_own_judge(judge, library), hidden=hidden,
                  timeout=timeout)
