@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FASHION_SYSTEM := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup sandbox browser data test test-fast test-corpus grade bench bench-grade assignments demo student-wheel clean
+.PHONY: setup sandbox browser catalogues fonts data test test-fast test-corpus grade bench bench-grade assignments demo student-wheel clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,17 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || $(call APT_INSTALL,chromium) \
 		|| echo "chromium is not installed: the browser test of the feedback pages skips (apt-get install chromium)"
 
-data: $(STAMP) sandbox
+# The compiled message catalogues (autograder/locale/*/LC_MESSAGES/*.mo) from their .po files (README: "Languages").
+catalogues: $(STAMP)
+	$(BIN)/python -m autograder.catalogues --compile
+
+# Debian's fonts-nanum: Hangul for the Korean words on the feedback pages' plots and the summary's histograms
+# (matplotlib's own font has none; without one, a plot leaves its Korean words to the browser's fonts).
+fonts:
+	@fc-list :lang=ko 2>/dev/null | grep -q . || $(call APT_INSTALL,fonts-nanum) \
+		|| echo "no font with Hangul: Korean plots use the browser's fonts, histograms lack Hangul (apt-get install fonts-nanum)"
+
+data: $(STAMP) sandbox catalogues fonts
 	@[ -d $(FASHION_SYSTEM) ] || $(call APT_INSTALL,dataset-fashion-mnist) \
 		|| echo "apt-get could not install dataset-fashion-mnist; trying torchvision's download"
 	$(BIN)/python -m d2lmini
@@ -54,9 +64,10 @@ bench-grade: data
 	$(BIN)/python -m autograder bench $(ARGS)
 
 # KIT_INSTALL=URL: where the notebooks' setup cell installs the student package from (README: "Students outside
-# the course's environment"); without it the release keeps the URL assignments/ has now.
+# the course's environment"); without it the release keeps the URL assignments/ has now. KIT_LANG=ko: the
+# notebooks' language (kit.language: check()'s messages, the setup cell, the stubs); without it, the one they have.
 assignments: $(STAMP)
-	$(BIN)/python -m autograder.release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)')
+	$(BIN)/python -m autograder.release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)') $(if $(KIT_LANG),--language '$(KIT_LANG)')
 
 # The student package (d2lmini and check(); torch, torchvision and matplotlib its only dependencies) in dist/.
 student-wheel: $(STAMP)

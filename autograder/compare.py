@@ -1,17 +1,19 @@
 """Numeric comparison of a student's tensor with the reference, as a Verdict a student can act on."""
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Sequence
 
 import torch
 
+from autograder.diagnostic import hinted
+from autograder.i18n import _, ngettext
 from autograder.spec import Verdict
 
-__all__ = ["Hint", "close", "describe", "with_hint", "hint_first", "default_tolerances"]
+__all__ = ["Hint", "close", "describe", "with_hint", "default_tolerances"]
 
 Hint = tuple[Callable[[Any], bool], str]
-"""A known bug: a predicate on the student's output and the sentence to show when it holds."""
+"""A known bug: a predicate on the student's output and the sentence to show when it holds (English, marked
+with ``N_``; translated when it is appended)."""
 
 # (rtol, atol) by dtype, as torch.testing.assert_close has them; other dtypes compare exactly.
 _TOLERANCES = {
@@ -32,17 +34,17 @@ def describe(value: Any) -> str:
     if value is None:
         return "None"
     if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {_shape(value.shape)} and dtype {value.dtype}"
+        return _("a tensor of shape {shape} and dtype {dtype}").format(shape=_shape(value.shape), dtype=value.dtype)
     kind = type(value)
     name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
     shape = getattr(value, "shape", None)
     if isinstance(shape, tuple):
-        return f"a {name} of shape {_shape(shape)}"
+        return _("a {name} of shape {shape}").format(name=name, shape=_shape(shape))
     if isinstance(value, (list, tuple, dict)):
-        return f"a {name} of {len(value)} item{'s' if len(value) != 1 else ''}"
+        return ngettext("a {name} of {n} item", "a {name} of {n} items", len(value)).format(name=name, n=len(value))
     if isinstance(value, (bool, int, float)):
-        return f"a {name} ({value!r})"
-    return f"a {name}"
+        return _("a {name} ({value!r})").format(name=name, value=value)
+    return _("a {name}").format(name=name)
 
 
 def close(got: Any, expected: torch.Tensor, *, what: str, rtol: float | None = None,
@@ -58,11 +60,12 @@ def close(got: Any, expected: torch.Tensor, *, what: str, rtol: float | None = N
     problem = _first_problem(got, expected, rtol, atol)
     if problem is None:
         return Verdict.ok()
-    return with_hint(Verdict.fail(f"{what}: {problem}"), got, hints)
+    return with_hint(Verdict.fail(_("{what}: {problem}").format(what=what, problem=problem)), got, hints)
 
 
 def with_hint(verdict: Verdict, got: Any, hints: Sequence[Hint]) -> Verdict:
-    """The verdict with the first hint whose predicate holds on ``got`` appended, if it failed."""
+    """The verdict with the first hint whose predicate holds on ``got`` appended (in the current language), if
+    it failed."""
     if verdict.passed:
         return verdict
     for predicate, sentence in hints:
@@ -71,27 +74,8 @@ def with_hint(verdict: Verdict, got: Any, hints: Sequence[Hint]) -> Verdict:
         except Exception:  # a predicate written for tensors meets some other output: not this bug
             matched = False
         if matched:
-            return Verdict(verdict.fraction, f"{verdict.message}. Hint: {sentence}")
+            return Verdict(verdict.fraction, hinted(verdict.message, _(sentence)))
     return verdict
-
-
-_HINTED = re.compile(r"^(?P<found>.+?)\. Hint: (?P<hint>.+?)(?P<tally> \(\d+ of \d+ cases fail\))?$", re.DOTALL)
-"""A diagnostic as ``with_hint`` stores it: what was found, ". Hint: ", the hint, maybe a count of cases."""
-
-
-def hint_first(message: str) -> str:
-    """The diagnostic as a student reads it: each hint before the numbers it explains.
-
-    Messages are stored "what was found. Hint: why" (the feedback pages and the class summary read
-    that form); shown to a student, "Hint: why — what was found" puts the cause first. Parts joined
-    by " Also: " are turned one by one; a message without a hint is returned as it is.
-    """
-    parts = []
-    for part in message.split(" Also: "):
-        match = _HINTED.match(part)
-        parts.append(part if match is None else
-                     f"Hint: {match['hint']} — {match['found']}{match['tally'] or ''}")
-    return " Also: ".join(parts)
 
 
 def _first_problem(got: Any, expected: torch.Tensor, rtol: float | None,
@@ -100,12 +84,13 @@ def _first_problem(got: Any, expected: torch.Tensor, rtol: float | None,
     if not isinstance(got, torch.Tensor):
         return _not_a_tensor(got, expected)
     if got.shape != expected.shape:
-        return f"the result has shape {_shape(got.shape)}, expected {_shape(expected.shape)}"
+        return _("the result has shape {got}, expected {expected}").format(got=_shape(got.shape),
+                                                                           expected=_shape(expected.shape))
     if got.dtype != expected.dtype:
-        return (f"the result has dtype {got.dtype}, expected {expected.dtype} "
-                f"(convert with .to({expected.dtype}) or keep the input's dtype)")
+        return _("the result has dtype {got}, expected {expected} (convert with .to({expected}) or keep the "
+                 "input's dtype)").format(got=got.dtype, expected=expected.dtype)
     if got.device != expected.device:
-        return f"the result is on device {got.device}, expected {expected.device}"
+        return _("the result is on device {got}, expected {expected}").format(got=got.device, expected=expected.device)
     if rtol is None:
         rtol, atol = default_tolerances(expected.dtype)
     got_c, expected_c = got.detach().cpu(), expected.detach().cpu()
@@ -114,19 +99,20 @@ def _first_problem(got: Any, expected: torch.Tensor, rtol: float | None,
 
 def _not_a_tensor(got: Any, expected: torch.Tensor) -> str:
     """Why a non-tensor result is wrong, and what to return instead."""
-    want = f"a torch.Tensor of shape {_shape(expected.shape)}"
+    want = _("a torch.Tensor of shape {shape}").format(shape=_shape(expected.shape))
     if got is None:
-        return f"the result is None, expected {want}: did you forget to `return` it?"
+        return _("the result is None, expected {want}: did you forget to `return` it?").format(want=want)
     if type(got).__module__ == "numpy":
-        return (f"the result is {describe(got)}, expected {want}: keep the computation in "
-                f"torch (or convert with torch.from_numpy)")
-    if isinstance(got, (bool, int, float)):
-        return (f"the result is {describe(got)}, expected {want}: return the tensor itself, "
-                f"not .item() or float(...)")
-    if isinstance(got, (list, tuple)):
-        return (f"the result is {describe(got)}, expected {want}: return one tensor "
-                f"(torch.stack or torch.cat can join pieces)")
-    return f"the result is {describe(got)}, expected {want}"
+        template = _("the result is {got}, expected {want}: keep the computation in torch (or convert with "
+                     "torch.from_numpy)")
+    elif isinstance(got, (bool, int, float)):
+        template = _("the result is {got}, expected {want}: return the tensor itself, not .item() or float(...)")
+    elif isinstance(got, (list, tuple)):
+        template = _("the result is {got}, expected {want}: return one tensor (torch.stack or torch.cat can join "
+                     "pieces)")
+    else:
+        template = _("the result is {got}, expected {want}")
+    return template.format(got=describe(got), want=want)
 
 
 def _nonfinite_problem(got: torch.Tensor, expected: torch.Tensor) -> str | None:
@@ -137,10 +123,13 @@ def _nonfinite_problem(got: torch.Tensor, expected: torch.Tensor) -> str | None:
     inf = torch.isinf(got) & (got != expected)
     if not (nan.any() or inf.any()):
         return None
-    parts = [f"{int(m.sum())} {label}" for m, label in ((nan, "NaN"), (inf, "Inf")) if m.any()]
+    nans, infs = int(nan.sum()), int(inf.sum())
+    counts = (_("{nan} NaN and {inf} Inf").format(nan=nans, inf=infs) if nans and infs else
+              _("{nan} NaN").format(nan=nans) if nans else _("{inf} Inf").format(inf=infs))
     first = _index(torch.nonzero(nan | inf)[0])
-    return (f"the result has {' and '.join(parts)} value(s) where the reference has other values "
-            f"(first at index {first}: got {got[first].item():.6g}, expected {expected[first].item():.6g})")
+    return _("the result has {counts} value(s) where the reference has other values (first at index {index}: "
+             "got {got:.6g}, expected {expected:.6g})").format(counts=counts, index=first, got=got[first].item(),
+                                                               expected=expected[first].item())
 
 
 def _value_problem(got: torch.Tensor, expected: torch.Tensor, rtol: float,
@@ -158,12 +147,16 @@ def _value_problem(got: torch.Tensor, expected: torch.Tensor, rtol: float,
     abs_diff = diff[worst].item()
     rel_diff = abs_diff / abs(e[worst].item()) if e[worst].item() != 0 else float("inf")
     count, total = int(bad.sum()), bad.numel()
-    where = f"at index {worst}" if worst else "(a single value)"
-    allowed = f"allowed {atol:g} + {rtol:g} × |expected|" if rtol or atol else "exact match required"
-    return (f"{count} of {total} element{'s' if total != 1 else ''} "
-            f"differ{'s' if count == 1 else ''} ({100 * count / total:.1f}%); the worst {where}: "
-            f"got {got[worst].item():.6g}, expected {expected[worst].item():.6g} "
-            f"(absolute difference {abs_diff:.3g}, relative {rel_diff:.3g}; {allowed})")
+    where = _("at index {index}").format(index=worst) if worst else _("(a single value)")
+    allowed = (_("allowed {atol:g} + {rtol:g} × |expected|").format(atol=atol, rtol=rtol) if rtol or atol else
+               _("exact match required"))
+    differ = (_("{count} of {total} element differs") if total == 1 else
+              ngettext("{count} of {total} elements differs", "{count} of {total} elements differ", count))
+    return _("{differ} ({percent:.1f}%); the worst {where}: got {got:.6g}, expected {expected:.6g} (absolute "
+             "difference {absolute:.3g}, relative {relative:.3g}; {allowed})").format(
+        differ=differ.format(count=count, total=total), percent=100 * count / total, where=where,
+        got=got[worst].item(), expected=expected[worst].item(), absolute=abs_diff, relative=rel_diff,
+        allowed=allowed)
 
 
 def _index(position: torch.Tensor) -> tuple[int, ...]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograder.i18n import _, ngettext
 from autograder.runner.course import DEMO_SUBMISSIONS, REPO, SOLUTIONS
 
 __all__ = ["Edit", "AddCell", "Student", "STUDENTS", "DemoError", "build", "main"]
@@ -133,7 +134,8 @@ def build(*, out: Path = DEMO_SUBMISSIONS, released: Path = RELEASED, solutions:
 def _read(path: Path) -> dict[str, Any]:
     """A notebook's JSON."""
     if not path.is_file():
-        raise DemoError(f"{path} is missing: run `python -m autograder.release` (make assignments) first")
+        raise DemoError(_("{path} is missing: run `python -m autograder.release` (make assignments) first").format(
+            path=path))
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -168,7 +170,8 @@ def _apply(notebook: dict[str, Any], change: Edit | AddCell, assignment: str, st
         code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
         index = next((i for i in code if _grade_id(cells[i]) == change.after), None) if change.after else code[0]
         if index is None:
-            raise DemoError(f"{student}/{assignment}: no cell has grade_id {change.after!r} to add a cell after")
+            raise DemoError(_("{student}/{assignment}: no cell has grade_id {grade_id} to add a cell after").format(
+                student=student, assignment=assignment, grade_id=repr(change.after)))
         cells.insert(index + 1, {"cell_type": "code", "execution_count": None, "id": f"{student}-added-{index}",
                                  "metadata": {}, "outputs": [], "source": change.source})
         return
@@ -176,15 +179,17 @@ def _apply(notebook: dict[str, Any], change: Edit | AddCell, assignment: str, st
         return
     cell = next((c for c in cells if _grade_id(c) == change.grade_id), None)
     if cell is None or change.old not in _text(cell):
-        raise DemoError(f"{student}/{assignment}: the cell {change.grade_id!r} no longer contains "
-                        f"{change.old!r}; update the edit in autograder/demo.py")
+        raise DemoError(_("{student}/{assignment}: the cell {grade_id} no longer contains {old}; update the edit in "
+                          "autograder/demo.py").format(student=student, assignment=assignment,
+                                                       grade_id=repr(change.grade_id), old=repr(change.old)))
     cell["source"] = _text(cell).replace(change.old, change.new, 1)
 
 
 def main() -> int:
     """Rebuild examples/submissions; print what was written."""
     written = build()
-    print(f"wrote {len(written)} files under {DEMO_SUBMISSIONS.relative_to(REPO)}")
+    print(ngettext("wrote {count} file under {folder}", "wrote {count} files under {folder}", len(written)).format(
+        count=len(written), folder=DEMO_SUBMISSIONS.relative_to(REPO)))
     return 0
 
 

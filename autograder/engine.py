@@ -22,14 +22,29 @@ from typing import Any, Callable, Iterable, Iterator
 from autograder.compare import describe
 from autograder.families import in_words
 from autograder.forbidden import forbidden_calls
+from autograder.i18n import LANGUAGES, N_, _, translations
 from autograder.resolver import LIBRARY_DIRS, forbidden_uses
 from autograder.spec import Check, CheckResult, Task, TaskResult, Verdict
 
 __all__ = [
     "ProbeOutcome", "ProbeTimeout", "run_probe", "judge", "grade_in_process",
     "zero_result", "forbidden_note", "live_forbidden_note", "missing_target_note", "target_sources",
-    "student_line",
+    "student_line", "STUB_TEMPLATE", "is_stub_message",
 ]
+
+STUB_TEMPLATE = N_("is not implemented yet: NotImplementedError: {error}{at}")
+"""How the failure of the untouched stub (its NotImplementedError) follows the target's name."""
+
+
+def is_stub_message(text: str) -> bool:
+    """Whether a message (in any language the kit speaks) says that a task still raises the release stub's
+    NotImplementedError: the words of :data:`STUB_TEMPLATE` before its first placeholder, translated."""
+    return any(_stub_words(lang) in text for lang in LANGUAGES)
+
+
+def _stub_words(lang: str) -> str:
+    """The fixed words that start :data:`STUB_TEMPLATE` in ``lang``."""
+    return translations(lang).gettext(STUB_TEMPLATE).split("{", 1)[0].strip()
 
 
 _NOT_STUDENT = LIBRARY_DIRS
@@ -68,7 +83,7 @@ def run_probe(check: Check, obj: Any) -> ProbeOutcome:
 def judge(task: Task, check: Check, outcome: ProbeOutcome) -> CheckResult:
     """Score a probe's outcome with the check's judge; a failing probe or judge scores 0 with a reason."""
     if outcome.error is not None:
-        verdict = Verdict.fail(f"{task.target} {outcome.error}")
+        verdict = Verdict.fail(_("{target} {problem}").format(target=task.target, problem=outcome.error))
     else:
         try:
             verdict = check.judge(outcome.output)
@@ -76,13 +91,13 @@ def judge(task: Task, check: Check, outcome: ProbeOutcome) -> CheckResult:
                 raise TypeError(f"the judge returned {type(verdict).__name__}, not a Verdict")
         except Exception as exc:  # the student's output was of a shape the judge did not expect
             verdict = Verdict.fail(
-                f"the grader could not read what {task.target} produced "
-                f"({describe(outcome.output)}): {type(exc).__name__}: {exc}")
+                _("the grader could not read what {target} produced ({output}): {error}").format(
+                    target=task.target, output=describe(outcome.output), error=f"{type(exc).__name__}: {exc}"))
     fraction = verdict.fraction if math.isfinite(verdict.fraction) else 0.0
     fraction = min(max(fraction, 0.0), 1.0)
     message = "" if fraction >= 1.0 else (
-        verdict.message or f"earned {fraction:.0%} of the points")
-    return CheckResult(task=task.id, name=check.name, points=check.points,
+        verdict.message or _("earned {fraction:.0%} of the points").format(fraction=fraction))
+    return CheckResult(task=task.id, name=_(check.name), points=check.points,
                        score=round(fraction * check.points, 6), hidden=check.hidden,
                        message=message)
 
@@ -90,15 +105,15 @@ def judge(task: Task, check: Check, outcome: ProbeOutcome) -> CheckResult:
 def zero_result(task: Task, note: str, *, hidden: bool) -> TaskResult:
     """Every selected check (all when hidden, else the visible ones) scored 0 for one reason."""
     checks = task.checks if hidden else task.visible_checks()
-    return TaskResult(task=task.id, title=task.title, notes=(note,), checks=tuple(
-        CheckResult(task=task.id, name=c.name, points=c.points, score=0.0, hidden=c.hidden,
+    return TaskResult(task=task.id, title=_(task.title), notes=(note,), checks=tuple(
+        CheckResult(task=task.id, name=_(c.name), points=c.points, score=0.0, hidden=c.hidden,
                     message=note) for c in checks))
 
 
 def missing_target_note(task: Task) -> str:
     """What to do when the notebook defines no global named after the task's target."""
-    return (f"define `{task.target}`: the grader looks for a global named {task.target} in "
-            f"your notebook for {task.title} (check the spelling, and that its cell runs)")
+    return _("define `{target}`: the grader looks for a global named {target} in your notebook for {title} (check "
+             "the spelling, and that its cell runs)").format(target=task.target, title=_(task.title))
 
 
 def target_sources(obj: Any) -> list[tuple[str, str]]:
@@ -128,8 +143,8 @@ def forbidden_note(task: Task, sources: Iterable[tuple[str, str]]) -> str | None
     """
     if not task.forbidden:
         return None
-    return _from_scratch(task, [f"{where} uses {', '.join(hits)}" for where, source in sources
-                                if (hits := forbidden_calls(source, task.forbidden))])
+    return _from_scratch(task, [_("{where} uses {uses}").format(where=where, uses=", ".join(hits))
+                                for where, source in sources if (hits := forbidden_calls(source, task.forbidden))])
 
 
 def live_forbidden_note(task: Task, obj: Any) -> str | None:
@@ -144,17 +159,17 @@ def live_forbidden_note(task: Task, obj: Any) -> str | None:
     found: dict[str, list[str]] = {}
     for use in forbidden_uses(obj, task.forbidden, name=task.target):
         found.setdefault(use.where, []).append(str(use))
-    return _from_scratch(task, [f"your {where} uses {', '.join(uses)}" for where, uses in found.items()])
+    return _from_scratch(task, [_("your {where} uses {uses}").format(where=where, uses=", ".join(uses))
+                                for where, uses in found.items()])
 
 
 def _from_scratch(task: Task, found: list[str]) -> str | None:
     """The note for a task whose code uses forbidden functions (``found``: "your softmax uses …"); None if none."""
     if not found:
         return None
-    return (f"{task.title} must be written from scratch, but {'; '.join(found)}. "
-            f"Every check of this task scores 0 until it is rewritten with elementary tensor "
-            f"operations (arithmetic, torch.exp, sum, matmul, indexing) instead of "
-            f"{in_words(task.forbidden)}")
+    return _("{title} must be written from scratch, but {found}. Every check of this task scores 0 until it is "
+             "rewritten with elementary tensor operations (arithmetic, torch.exp, sum, matmul, indexing) instead of "
+             "{forbidden}").format(title=_(task.title), found="; ".join(found), forbidden=in_words(task.forbidden))
 
 
 def grade_in_process(task: Task, obj: Any, *, hidden: bool,
@@ -165,7 +180,7 @@ def grade_in_process(task: Task, obj: Any, *, hidden: bool,
     if note is not None:
         return zero_result(task, note, hidden=hidden)
     checks = task.checks if hidden else task.visible_checks()
-    return TaskResult(task=task.id, title=task.title, checks=tuple(
+    return TaskResult(task=task.id, title=_(task.title), checks=tuple(
         judge(task, check, run(check, obj)) for check in checks))
 
 
@@ -202,14 +217,17 @@ def _failure(exc: BaseException, timeout: float) -> str:
     where = student_line(exc.__traceback__)
     at = f" ({where})" if where else ""
     if isinstance(exc, ProbeTimeout):
-        stopped = f", stopped at {where}" if where else ""
-        return (f"ran longer than the {timeout:g} s time limit{stopped}: look for a loop that "
-                f"never ends, or work on far more data than the input needs")
+        if where:
+            return _("ran longer than the {limit:g} s time limit, stopped at {where}: look for a loop that never "
+                     "ends, or work on far more data than the input needs").format(limit=timeout, where=where)
+        return _("ran longer than the {limit:g} s time limit: look for a loop that never ends, or work on far more "
+                 "data than the input needs").format(limit=timeout)
     if isinstance(exc, SystemExit):
-        return f"called exit() (SystemExit: {exc.code}){at}: return a value instead of exiting"
+        return _("called exit() (SystemExit: {code}){at}: return a value instead of exiting").format(code=exc.code,
+                                                                                                    at=at)
     if isinstance(exc, NotImplementedError):
-        return f"is not implemented yet: NotImplementedError: {_clip(str(exc))}{at}"
-    return f"raised {type(exc).__name__}: {_clip(str(exc))}{at}"
+        return _(STUB_TEMPLATE).format(error=_clip(str(exc)), at=at)
+    return _("raised {error}{at}").format(error=f"{type(exc).__name__}: {_clip(str(exc))}", at=at)
 
 
 def student_line(tb: types.TracebackType | None) -> str:
@@ -225,10 +243,11 @@ def student_line(tb: types.TracebackType | None) -> str:
             line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
             text = f": `{_clip(line, 80)}`" if line else ""
             if code.co_name == "<module>":
-                where = f"line {tb.tb_lineno} of your code{text}"
+                where = _("line {line} of your code{text}").format(line=tb.tb_lineno, text=text)
             else:  # count from the def line, as the student sees the function
                 name = _readable(getattr(code, "co_qualname", code.co_name))
-                where = f"line {tb.tb_lineno - code.co_firstlineno + 1} of your {name}{text}"
+                where = _("line {line} of your {name}{text}").format(line=tb.tb_lineno - code.co_firstlineno + 1,
+                                                                    name=name, text=text)
         tb = tb.tb_next
     return where
 

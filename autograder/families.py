@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from autograder.i18n import N_, _, ngettext
+
 __all__ = ["SOFTMAX", "CROSS_ENTROPY", "LINEAR_LAYER", "SQUARED_LOSS", "SGD", "BOOK_MODELS",
            "MINIBATCH_LOADER", "PERMUTATION_TABLE", "BOOK_FASHION_LOADER", "BOOK_ACCURACY",
            "BOOK_SHOW_IMAGES", "BOOK_TEXT_LABELS", "ONE_HOT", "ENTROPY", "AUTOGRAD", "FAMILIES", "in_words",
@@ -125,13 +127,14 @@ AUTOGRAD = ("torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.back
 """Automatic differentiation: a gradient derived by hand must not be computed by autograd."""
 
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "softmax": SOFTMAX, "cross-entropy": CROSS_ENTROPY, "linear layer": LINEAR_LAYER,
-    "squared loss": SQUARED_LOSS, "SGD": SGD, "models": BOOK_MODELS, "minibatch loaders": MINIBATCH_LOADER,
-    "permutations": PERMUTATION_TABLE, "Fashion-MNIST loaders": BOOK_FASHION_LOADER,
-    "accuracy": BOOK_ACCURACY, "image grid": BOOK_SHOW_IMAGES, "text labels": BOOK_TEXT_LABELS,
-    "one-hot encoding": ONE_HOT, "entropy": ENTROPY, "automatic differentiation": AUTOGRAD,
+    N_("softmax"): SOFTMAX, N_("cross-entropy"): CROSS_ENTROPY, N_("linear layer"): LINEAR_LAYER,
+    N_("squared loss"): SQUARED_LOSS, N_("SGD"): SGD, N_("models"): BOOK_MODELS,
+    N_("minibatch loaders"): MINIBATCH_LOADER, N_("permutations"): PERMUTATION_TABLE,
+    N_("Fashion-MNIST loaders"): BOOK_FASHION_LOADER, N_("accuracy"): BOOK_ACCURACY, N_("image grid"): BOOK_SHOW_IMAGES,
+    N_("text labels"): BOOK_TEXT_LABELS, N_("one-hot encoding"): ONE_HOT, N_("entropy"): ENTROPY,
+    N_("automatic differentiation"): AUTOGRAD,
 }
-"""Each family by the words feedback uses for it."""
+"""Each family by the words feedback uses for it (English, translated where it is shown)."""
 
 _SHORT = (("torch.nn.functional.", "F."), ("torch.nn.", "nn."), ("d2lmini.", "d2l."))
 _SHOWN = 4
@@ -159,7 +162,10 @@ def in_words(names: Sequence[str]) -> str:
         if set(family) <= given and not set(family) <= covered:
             more = len(set(family)) - _SHOWN
             shown = ", ".join(short_name(name) for name in family[:_SHOWN])
-            parts.append(f"the library's {words} ({shown}" + (f" and {more} more forms)" if more > 0 else ")"))
+            parts.append(ngettext("the library's {family} ({names} and {more} more form)",
+                                  "the library's {family} ({names} and {more} more forms)", more).format(
+                family=_(words), names=shown, more=more) if more > 0 else
+                _("the library's {family} ({names})").format(family=_(words), names=shown))
             covered |= set(family)
     rest = [short_name(name) for name in dict.fromkeys(names) if name not in covered]
     return ", ".join(parts + rest)

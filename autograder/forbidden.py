@@ -17,6 +17,7 @@ import textwrap
 import types
 from typing import Any, Iterable
 
+from autograder.i18n import _
 from autograder.syntax import parse
 
 __all__ = ["forbidden_calls", "dotted_name", "imported_aliases", "library_object", "static_attribute",
@@ -69,7 +70,7 @@ def forbidden_calls(source: str, names: Iterable[str]) -> list[str]:
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and node.func.attr in methods and _is_value(node.func.value, aliases)):
             found.add((node.lineno, f"{ast.unparse(node.func)}(…)"))
-    return [f"{chain} on line {line}" for line, chain in sorted(found)]
+    return [_("{name} on line {line}").format(name=chain, line=line) for line, chain in sorted(found)]
 
 
 def dotted_name(node: ast.AST) -> str | None:
@@ -103,14 +104,14 @@ def imported_aliases(tree: ast.AST) -> dict[str, str]:
 
 def _canonical(chain: str, aliases: dict[str, str]) -> str:
     """The chain with its first name replaced by the full dotted name it stands for."""
-    root, _, rest = chain.partition(".")
+    root, _dot, rest = chain.partition(".")
     full = aliases[root] if root in aliases else _CONVENTIONAL.get(root, root)
     return f"{full}.{rest}" if rest else full
 
 
 def is_tensor_method(dotted: str) -> bool:
     """Whether a forbidden ``torch.<name>`` also exists as a Tensor method (``X.<name>(...)``)."""
-    module, _, attr = dotted.rpartition(".")
+    module, _dot, attr = dotted.rpartition(".")
     if module not in ("torch", "torch.Tensor"):
         return False
     import torch

@@ -1,6 +1,7 @@
 """Student stubs that name their task: nbgrader's ClearSolutions with a named code stub."""
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -9,9 +10,13 @@ from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import ClearSolutions
 from traitlets import Dict
 
-__all__ = ["NamedStubs", "STUB", "generate_assignment_preprocessors"]
+from autograder.i18n import N_, _
 
-STUB = 'raise NotImplementedError("{task}: replace this line with your code")'
+__all__ = ["NamedStubs", "STUB", "STUB_MESSAGE", "stub", "generate_assignment_preprocessors"]
+
+STUB_MESSAGE = N_("{task}: replace this line with your code")
+"""What a stub tells the student; a translation keeps "{task}: " at its start (dropped at top level)."""
+STUB = f'raise NotImplementedError("{STUB_MESSAGE}")'
 """The code a solution region becomes; {task} is the enclosing def/class ("{task}: " goes at top level: a
 grade_id is an internal id a student should never read)."""
 
@@ -32,6 +37,11 @@ class NamedStubs(ClearSolutions):
         if cell.cell_type == "code":
             cell.source = name_stubs(cell.source)
         return cell, resources
+
+
+def stub() -> str:
+    """STUB in the current language (a release in Korean gives ``NamedStubs.code_stub`` this)."""
+    return f"raise NotImplementedError({json.dumps(_(STUB_MESSAGE), ensure_ascii=False)})"
 
 
 def name_stubs(source: str) -> str:

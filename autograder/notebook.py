@@ -7,6 +7,7 @@ import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from autograder.i18n import _, ngettext
 from autograder.points import Points, task_points
 from autograder.spec import Check, TaskResult
 
@@ -40,8 +41,10 @@ def check(task_id: str, obj: Any, *, hidden: bool = False) -> Points:
     hidden_left = [c for c in task.checks if c.hidden] if not hidden else []
     if hidden_left:
         points = sum(c.points for c in hidden_left)
-        print(f"(the grader also runs {_count(len(hidden_left), 'hidden check')} "
-              f"worth {_count(points, 'more point')})")
+        checks = ngettext("{n} hidden check", "{n} hidden checks", len(hidden_left)).format(n=len(hidden_left))
+        worth = ngettext("{points} more point", "{points} more points", 1 if points == 1 else 2).format(
+            points=_points(points))
+        print(_("(the grader also runs {checks} worth {points})").format(checks=checks, points=worth))
     return task_points(result, task.points, hidden=hidden)
 
 
@@ -75,16 +78,16 @@ def _probe_once_per_cell(check: Check, obj: Any) -> "ProbeOutcome":
 
 def report_lines(result: TaskResult) -> list[str]:
     """The lines shown for one task: its notes, one line per check (its hint before its numbers), then the total."""
-    from autograder.compare import hint_first  # imports torch: only once a check has run
-    lines = [f"{result.title} [{result.task}]"]
+    from autograder.diagnostic import hint_first
+    lines = [f"{_(result.title)} [{result.task}]"]
     lines += [f"! {note}" for note in result.notes]
     for c in result.checks:
         mark = "✓" if c.passed else "✗"
-        line = f"{mark} {c.name} ({_points(c.score)}/{_points(c.points)})"
+        line = f"{mark} {_(c.name)} ({_points(c.score)}/{_points(c.points)})"
         if c.message and c.message not in result.notes:
-            line += f": {hint_first(c.message)}"
+            line = _("{check}: {message}").format(check=line, message=hint_first(c.message))
         lines.append(line)
-    lines.append(f"Total: {_points(result.score)}/{_points(result.points)}")
+    lines.append(_("Total: {score}/{points}").format(score=_points(result.score), points=_points(result.points)))
     return lines
 
 
@@ -92,7 +95,3 @@ def _points(value: float) -> str:
     """Points without trailing zeros: 1, 0.5, 2.25."""
     return f"{round(value, 2):g}"
 
-
-def _count(n: float, noun: str) -> str:
-    """"1 hidden check", "3 hidden checks", "2.5 more points"."""
-    return f"{_points(n)} {noun}{'' if n == 1 else 's'}"

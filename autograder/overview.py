@@ -10,6 +10,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from autograder.i18n import N_, _
+
 __all__ = ["Row", "Overview", "overview", "check_all"]
 
 
@@ -38,13 +40,14 @@ class Overview:
 
     def text(self) -> str:
         """The table as text: task, points earned / visible points, first problem."""
-        lines = [f"{self.assignment}: the checks you can run, task by task "
-                 f"({_pts(sum(r.earned for r in self.rows))} / {_pts(sum(r.possible for r in self.rows))} points)"]
+        lines = [_("{assignment}: the checks you can run, task by task ({earned} / {possible} points)").format(
+            assignment=self.assignment, earned=_pts(sum(r.earned for r in self.rows)),
+            possible=_pts(sum(r.possible for r in self.rows)))]
         width = max((len(r.task) for r in self.rows), default=0)
         for r in self.rows:
             mark = "✓" if r.earned >= r.possible else "✗"
             points = f"{_pts(r.earned)}/{_pts(r.possible)}"
-            lines.append(f"{mark} {r.task:<{width}}  {points:>7}  {r.problem or 'all visible checks pass'}")
+            lines.append(f"{mark} {r.task:<{width}}  {points:>7}  {r.problem or _(_ALL_PASS)}")
         return "\n".join(lines)
 
     def html(self) -> str:
@@ -52,9 +55,10 @@ class Overview:
         cells = "".join(
             f"<tr><td>{'✓' if r.earned >= r.possible else '✗'}</td><td><code>{html.escape(r.task)}</code><br>"
             f"{html.escape(r.title)}</td><td>{_pts(r.earned)} / {_pts(r.possible)}</td>"
-            f"<td>{html.escape(r.problem) or 'all visible checks pass'}</td></tr>" for r in self.rows)
-        return (f"<table><caption>{html.escape(self.assignment)}: the checks you can run, task by task"
-                f"</caption><thead><tr><th></th><th>task</th><th>points</th><th>first problem</th></tr>"
+            f"<td>{html.escape(r.problem) or html.escape(_(_ALL_PASS))}</td></tr>" for r in self.rows)
+        caption = _("{assignment}: the checks you can run, task by task").format(assignment=self.assignment)
+        heads = "".join(f"<th>{html.escape(head)}</th>" for head in ("", _("task"), _("points"), _("first problem")))
+        return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{heads}</tr>"
                 f"</thead><tbody>{cells}</tbody></table>")
 
 
@@ -64,7 +68,7 @@ def overview(assignment: str, namespace: Mapping[str, Any]) -> Overview:
     A task whose target the namespace lacks scores 0 and says what to define. Nothing the student's
     code prints or warns comes through.
     """
-    from autograder.compare import hint_first
+    from autograder.diagnostic import hint_first
     from autograder.engine import grade_in_process, missing_target_note, zero_result
     from autograder.tasks import tasks_for
 
@@ -76,10 +80,10 @@ def overview(assignment: str, namespace: Mapping[str, Any]) -> Overview:
                       if task.target in namespace else
                       zero_result(task, missing_target_note(task), hidden=False))
         first = next((c.message for c in result.checks if not c.passed), "")
-        rows.append(Row(task.id, task.title, result.score, result.points, hint_first(first)))
+        rows.append(Row(task.id, _(task.title), result.score, result.points, hint_first(first)))
     if not rows:
-        raise ValueError(f"no task belongs to the assignment {assignment!r}: write its name as in "
-                         f"autograder/tasks, e.g. 'hw3'")
+        raise ValueError(_("no task belongs to the assignment {assignment!r}: write its name as in autograder/tasks, "
+                           "e.g. 'hw3'").format(assignment=assignment))
     return Overview(assignment, tuple(rows))
 
 
@@ -94,11 +98,13 @@ def check_all(assignment: str, *, namespace: Mapping[str, Any] | None = None) ->
     if namespace is None:
         namespace = sys._getframe(1).f_globals
     if _grading():
-        print(f"(the table of {assignment}'s checks is shown when you run this cell yourself)")
+        print(_("(the table of {assignment}'s checks is shown when you run this cell yourself)").format(
+            assignment=assignment))
         return
     if assignment in _task_ids():
-        raise TypeError(f"check_all takes an assignment's name ('{assignment.split('_')[0]}'), not a task's: "
-                        f"check one task with check({assignment!r}, <your function or class>)")
+        raise TypeError(_("check_all takes an assignment's name ('{name}'), not a task's: check one task with "
+                          "check({task!r}, <your function or class>)").format(name=assignment.split("_")[0],
+                                                                             task=assignment))
     table = overview(assignment, namespace)
     shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
     if shell is None:
@@ -114,6 +120,9 @@ def _grading() -> bool:
     main = getattr(sys.modules.get("__main__"), "__spec__", None)
     return bool(os.environ.get("NBGRADER_EXECUTION")) or getattr(main, "name", "") == _WORKER
 
+
+_ALL_PASS = N_("all visible checks pass")
+"""What the table says of a task without a problem."""
 
 _WORKER = "autograder.runner.worker"
 """The module the kit's grader runs a notebook's cells in (``python -m autograder.runner.worker``)."""

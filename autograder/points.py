@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 
+from autograder.i18n import _
 from autograder.spec import TaskResult
 
 __all__ = ["Points", "task_points"]
@@ -17,7 +18,7 @@ class Points(float):
     """
 
     summary: str
-    """What the number means, for the student."""
+    """What the number means, for the student (in the language of the check that made it)."""
 
     def __new__(cls, value: float, summary: str) -> "Points":
         points = super().__new__(cls, value)
@@ -45,16 +46,18 @@ def task_points(result: TaskResult, total: float, *, hidden: bool) -> Points:
     earned, possible = result.score, result.points
     if hidden:
         mark = "✓" if earned >= total else "✗"
-        return Points(round(earned, 4), f"{mark} {_pts(earned)} / {_pts(total)} points")
+        return Points(round(earned, 4), _("{mark} {earned} / {total} points").format(
+            mark=mark, earned=_pts(earned), total=_pts(total)))
     share = earned / possible if possible else 1.0
     value = total if share >= 1.0 else min(round(total * share, 4), total)
     rest = total - possible
-    later = f"; the grader also runs {_pts(rest)} more points of hidden checks" if rest > 0 else ""
+    later = _("; the grader also runs {rest} more points of hidden checks").format(rest=_pts(rest)) if rest > 0 else ""
     if share >= 1.0:
-        return Points(value, f"✓ {_pts(earned)} / {_pts(possible)} points in the checks you can run{later}")
-    return Points(value, f"✗ {_pts(earned)} / {_pts(possible)} points in the checks you can run: fix what the "
-                         f"✗ lines above say{later} (nbgrader's Validate counts this cell as "
-                         f"{_pts(value)} / {_pts(total)})")
+        return Points(value, _("✓ {earned} / {possible} points in the checks you can run{later}").format(
+            earned=_pts(earned), possible=_pts(possible), later=later))
+    return Points(value, _("✗ {earned} / {possible} points in the checks you can run: fix what the ✗ lines above "
+                           "say{later} (nbgrader's Validate counts this cell as {value} / {total})").format(
+        earned=_pts(earned), possible=_pts(possible), later=later, value=_pts(value), total=_pts(total)))
 
 
 def _pts(value: float) -> str:

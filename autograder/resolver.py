@@ -35,6 +35,7 @@ from typing import Any, Iterable, Iterator
 from autograder.families import short_name
 from autograder.forbidden import UNKNOWN as _UNKNOWN
 from autograder.forbidden import OWN_RECEIVERS, is_tensor_method, library_object, static_attribute
+from autograder.i18n import _
 
 __all__ = ["forbidden_uses", "Use", "LIBRARY_DIRS"]
 
@@ -132,7 +133,7 @@ class _Forbidden:
                 self.by_id.setdefault(id(form), (form, name))
             if _isa(obj, type):
                 self.classes.append((obj, name))
-            parent, _, attr = name.rpartition(".")
+            parent, _dot, attr = name.rpartition(".")
             if is_tensor_method(name) or _isa(library_object(parent), type) or _bound_to_instance(obj):
                 self.methods[attr] = name
 
@@ -154,7 +155,7 @@ class _Forbidden:
         graph = _script_graph(value)
         for operator_name, name in self.operators.items() if graph else ():
             if f"aten::{operator_name}(" in graph:
-                return f"TorchScript that calls {name}"
+                return _("TorchScript that calls {name}").format(name=name)
         forms = list(_forms(value))
         for form in forms:
             hit = self.by_id.get(id(form))
@@ -164,17 +165,17 @@ class _Forbidden:
             if _isa(form, type):
                 for cls, name in self.classes if subclass else ():
                     if form is not cls and _subclass(form, cls):
-                        return f"a subclass of {name}"
+                        return _("a subclass of {name}").format(name=name)
                 continue
             if callable(form) and not _is_routine(form):
                 for cls, name in self.classes:
                     if _isa(form, cls):
-                        return f"an instance of {name}"
+                        return _("an instance of {name}").format(name=name)
             owner = _owner(form) if _is_routine(form) else _UNKNOWN
             if owner is not _UNKNOWN:
                 for cls, name in self.classes:
                     if owner is cls:
-                        return f"a method of {name}"
+                        return _("a method of {name}").format(name=name)
         return None
 
 
@@ -222,7 +223,7 @@ class Use:
     helper"."""
 
     def __str__(self) -> str:
-        return f"{self.what} {self.how}"
+        return _("{what} {how}").format(what=self.what, how=self.how)
 
 
 def forbidden_uses(obj: Any, names: Iterable[str], *, name: str | None = None) -> list[Use]:
@@ -243,8 +244,9 @@ def forbidden_uses(obj: Any, names: Iterable[str], *, name: str | None = None) -
         pass
     if walk.unread:
         where = name or _readable(_module_name_of(obj, "__qualname__") or type(obj).__name__)
-        walk.uses.append(Use(where, "more code than the grader reads", f"(over {_BUDGET:,} instructions, or helpers "
-                                                                      f"nested over {_DEPTH} deep): make it simpler"))
+        walk.uses.append(Use(where, _("more code than the grader reads"), _(
+            "(over {budget:,} instructions, or helpers nested over {depth} deep): make it simpler").format(
+            budget=_BUDGET, depth=_DEPTH)))
     return list(dict.fromkeys(walk.uses))
 
 
@@ -286,26 +288,25 @@ class _Place:
     def line(self, number: int) -> str:
         """"on line 3", "on line 1 of your helper", "in the string it runs on line 4"."""
         if self.text_line:
-            return f"in the string it runs on line {self.text_line}" + self._of()
-        return f"on line {number}" + self._of()
+            return (_("in the string it runs on line {line} of your {helper}") if self.helper else
+                    _("in the string it runs on line {line}")).format(line=self.text_line, helper=self.helper)
+        return (_("on line {line} of your {helper}") if self.helper else _("on line {line}")).format(
+            line=number, helper=self.helper)
 
     def default(self, name: str) -> str:
         """Through a default argument."""
-        return (f"through the default argument {name} of your {self.helper}" if self.helper
-                else f"through its default argument {name}")
+        return (_("through the default argument {name} of your {helper}") if self.helper
+                else _("through its default argument {name}")).format(name=name, helper=self.helper)
 
     def closure(self, name: str) -> str:
         """Through a closure cell."""
-        return (f"through the variable {name} your {self.helper} closes over" if self.helper
-                else f"through the variable {name} it closes over")
+        return (_("through the variable {name} your {helper} closes over") if self.helper
+                else _("through the variable {name} it closes over")).format(name=name, helper=self.helper)
 
     def attribute(self, name: str) -> str:
         """As a class attribute that is no function of the student's."""
-        return f"as the attribute {name} of your {self.helper}" if self.helper else f"as its attribute {name}"
-
-    def _of(self) -> str:
-        """" of your helper" for a helper's code; "" for the target's own."""
-        return f" of your {self.helper}" if self.helper else ""
+        return (_("as the attribute {name} of your {helper}") if self.helper else
+                _("as its attribute {name}")).format(name=name, helper=self.helper)
 
 
 @dataclass
@@ -386,7 +387,7 @@ class _Walk:
         name = _readable(_module_name_of(obj, "__qualname__") or given or type(obj).__name__)
         hit = self.forbidden.match(obj, subclass=False)  # a class derived from the library's is graded by its checks
         if hit is not None:
-            self.uses.append(Use(given or name, hit, "directly: it is that object, or wraps it"))
+            self.uses.append(Use(given or name, hit, _("directly: it is that object, or wraps it")))
             return
         for form in _forms(obj):
             if _isa(form, type):
@@ -630,7 +631,8 @@ class _Walk:
                         value = _attribute(value, attr) if value is not _UNKNOWN else _UNKNOWN
                     hit = self.forbidden.match(value) if value is not ref.value else None
                     if hit is not None and (r.where, how, hit) not in self.reported:
-                        self.report(r.where, _named(f"{ref.spelled}.{text}", hit) + ", looked up by name,", how, hit)
+                        self.report(r.where, _("{name}, looked up by name,").format(
+                            name=_named(f"{ref.spelled}.{text}", hit)), how, hit)
         if "import" in r.dynamic:
             how = r.place.line(r.dynamic["import"] - r.base + 1)
             for text in r.strings:
@@ -638,7 +640,8 @@ class _Walk:
                 for attr in r.unknown_attributes if module is not None else ():
                     hit = self.forbidden.match(_attribute(module, attr))
                     if hit is not None and (r.where, how, hit) not in self.reported:
-                        self.report(r.where, _named(f"{text}.{attr}", hit) + ", imported by name,", how, hit)
+                        self.report(r.where, _("{name}, imported by name,").format(name=_named(f"{text}.{attr}", hit)),
+                                    how, hit)
         if "text" in r.dynamic:
             place = _Place(helper=r.place.helper, text_line=r.dynamic["text"] - r.base + 1)
             for text in r.strings:

@@ -37,7 +37,8 @@ class Check:
     """One graded probe of a task: run in the student's process, judged in the grader's."""
 
     name: str
-    """Short phrase shown in feedback, e.g. "rows sum to 1"."""
+    """Short phrase shown in feedback, e.g. "rows sum to 1" (English marked with ``N_``; the engine translates it
+    into its CheckResult)."""
     points: float
     """Points this check is worth."""
     probe: Callable[[Any], Any]
@@ -61,7 +62,8 @@ class Task:
     assignment: str
     """Assignment name, e.g. "hw3"."""
     title: str
-    """What the student implements, as shown in feedback ("softmax (Book §4.4.1)")."""
+    """What the student implements, as shown in feedback ("softmax (Book §4.4.1)"; English marked with ``N_``, the
+    engine translates it into its TaskResult)."""
     target: str
     """Name of the notebook global this task grades, e.g. "softmax"."""
     checks: tuple[Check, ...]
@@ -86,7 +88,7 @@ class CheckResult:
     task: str
     """Task id."""
     name: str
-    """Check name."""
+    """Check name, in the language of the run that graded it."""
     points: float
     """Points possible."""
     score: float
@@ -109,7 +111,7 @@ class TaskResult:
     task: str
     """Task id."""
     title: str
-    """Task title."""
+    """Task title, in the language of the run that graded it."""
     checks: tuple[CheckResult, ...]
     """One result per check, in declaration order."""
     notes: tuple[str, ...] = field(default=())

@@ -13,6 +13,8 @@ import importlib.util
 import subprocess
 import sys
 
+from autograder.i18n import _
+
 __all__ = ["REQUIRED", "missing_and_present", "install_missing", "main"]
 
 REQUIRED = {"torch": "torch", "torchvision": "torchvision", "matplotlib": "matplotlib"}
@@ -38,18 +40,22 @@ def install_missing() -> list[str]:
     missing, present = missing_and_present()
     if missing:
         pins = [f"{name}=={version}" for name, version in present.items()]
-        print(f"installing {', '.join(missing)} (keeping {', '.join(pins) or 'nothing else'})", flush=True)
+        kept = ", ".join(pins) or _("nothing else")
+        print(_("installing {missing} (keeping {kept})").format(missing=", ".join(missing), kept=kept), flush=True)
         command = [sys.executable, "-m", "pip", "install", "--quiet", *missing, *pins]
         if subprocess.run(command).returncode:
-            raise RuntimeError(f"`{' '.join(command[2:])}` failed (see pip's message above): install "
-                               f"{', '.join(missing)} yourself, then run the setup cell again")
+            raise RuntimeError(_("`{command}` failed (see pip's message above): install {missing} yourself, then run "
+                                 "the setup cell again").format(command=" ".join(command[2:]),
+                                                                missing=", ".join(missing)))
     return missing
 
 
 def main(argv: list[str] | None = None) -> int:
     """Install what is missing; with ``--fashion-mnist``, find or download the data set."""
-    parser = argparse.ArgumentParser(prog="python -m autograder.student_setup", description=__doc__.splitlines()[0])
-    parser.add_argument("--fashion-mnist", action="store_true", help="also find or download Fashion-MNIST")
+    parser = argparse.ArgumentParser(prog="python -m autograder.student_setup",
+                                     description=_("The second half of a released notebook's setup cell, run "
+                                                   "once the student package is installed."))
+    parser.add_argument("--fashion-mnist", action="store_true", help=_("also find or download Fashion-MNIST"))
     args = parser.parse_args(argv)
     try:
         install_missing()
@@ -60,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         from d2lmini.datasets import DataNotFoundError, locate_fashion_mnist
 
         try:
-            print(f"Fashion-MNIST is in {locate_fashion_mnist(download=True)}")
+            print(_("Fashion-MNIST is in {folder}").format(folder=locate_fashion_mnist(download=True)))
         except DataNotFoundError as error:
             print(error, file=sys.stderr)
             return 1

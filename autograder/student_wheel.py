@@ -6,6 +6,9 @@ also carries the grading runner, its reports and the course tools (nbgrader, jup
 rich), whose pins clash with Colab's. The student package is a second distribution built from the
 same source tree: the files below are copied into a staging folder beside a generated
 ``pyproject.toml`` and built with setuptools (``pip wheel``, no build isolation, so it works offline).
+The package speaks every language of the kit: it carries the message catalogues compiled to ``.mo``
+files, which the standard library's :mod:`gettext` reads, and none of the authoring tools that keep
+the ``.po`` files (``autograder/catalogues.py`` needs Babel).
 """
 from __future__ import annotations
 
@@ -17,8 +20,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from autograder.catalogues import compile_catalogue
+from autograder.i18n import _
+
 __all__ = ["DISTRIBUTION", "VERSION", "DEPENDENCIES", "ENTRY_MODULES", "GRADER_ONLY", "ROOT", "StudentWheelError",
-           "check_side", "student_files", "build_wheel", "main"]
+           "check_side", "student_files", "catalogues", "build_wheel", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "d2l-coursework-student"
@@ -30,8 +36,12 @@ ENTRY_MODULES = ("autograder", "autograder.student_setup", "autograder.tasks")
 """Where a student's code enters the autograder: ``from autograder import check`` (and what the package
 exports), the setup cell's helper, and the task registry (which loads every ``tasks/hwN`` package)."""
 GRADER_ONLY = ("autograder.runner", "autograder.report", "autograder.deploy", "autograder.cli",
-               "autograder.release", "autograder.demo", "autograder.nbgrader_stub", "autograder.student_wheel")
-"""What a student package must never hold; an import of one of these from the check side stops the build."""
+               "autograder.release", "autograder.demo", "autograder.nbgrader_stub", "autograder.student_wheel",
+               "autograder.catalogues")
+"""What a student package must never hold; an import of one of these from the check side stops the build,
+unless it is optional: inside a ``try`` that catches ImportError (``autograder/i18n.py`` compiles a stale
+catalogue with ``autograder.catalogues`` where the authoring tools are there; a student's package has ``.mo``
+files instead). An optional import is not followed."""
 
 
 class StudentWheelError(RuntimeError):
@@ -44,11 +54,32 @@ def _module_file(root: Path, module: str) -> Path | None:
     return next((p for p in (base / "__init__.py", base.with_suffix(".py")) if p.is_file()), None)
 
 
+def _optional(tree: ast.AST) -> set[int]:
+    """The ids of the import statements inside a ``try`` that catches ImportError (or ModuleNotFoundError)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(_catches_import_error(handler) for handler in node.handlers):
+            found |= {id(inner) for statement in node.body for inner in ast.walk(statement)
+                      if isinstance(inner, (ast.Import, ast.ImportFrom))}
+    return found
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    """Whether an ``except`` clause names ImportError or ModuleNotFoundError."""
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(t, ast.Name) and t.id in ("ImportError", "ModuleNotFoundError") for t in types)
+
+
 def _imports(path: Path, module: str) -> set[str]:
-    """The autograder modules one file imports anywhere in it (in functions too), relative imports resolved."""
+    """The autograder modules one file imports anywhere in it (in functions too), relative imports resolved;
+    optional imports (see GRADER_ONLY) left out."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    optional = _optional(tree)
+    for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
@@ -74,8 +105,9 @@ def check_side(root: Path = ROOT) -> list[str]:
         seen[module] = path
         for imported in _imports(path, module):
             if any(imported == g or imported.startswith(g + ".") for g in GRADER_ONLY):
-                raise StudentWheelError(f"{path.relative_to(root)} imports {imported}, which is the grader's: the "
-                                        f"student package cannot hold it; move what the check side needs out of it")
+                raise StudentWheelError(
+                    _("{path} imports {module}, which is the grader's: the student package cannot hold it; move what "
+                      "the check side needs out of it").format(path=path.relative_to(root), module=imported))
             todo.append(imported)
     return sorted(seen)
 
@@ -86,6 +118,11 @@ def student_files(root: Path = ROOT) -> list[Path]:
     return sorted({p.relative_to(root) for p in files if "__pycache__" not in p.parts})
 
 
+def catalogues(root: Path = ROOT) -> list[Path]:
+    """The message catalogues (``.po``, relative to ``root``) whose compiled ``.mo`` the student package holds."""
+    return sorted(p.relative_to(root) for p in (root / "autograder" / "locale").glob("*/LC_MESSAGES/*.po"))
+
+
 def _pyproject() -> str:
     """The student distribution's pyproject.toml."""
     dependencies = "".join(f'    "{d}",\n' for d in DEPENDENCIES)
@@ -94,17 +131,25 @@ def _pyproject() -> str:
         f'[project]\nname = "{DISTRIBUTION}"\nversion = "{VERSION}"\n'
         'description = "What a student of the D2L coursework kit installs: d2lmini and check()."\n'
         f'requires-python = ">=3.10"\ndependencies = [\n{dependencies}]\n\n'
-        '[tool.setuptools.packages.find]\ninclude = ["d2lmini*", "autograder*"]\n')
+        '[tool.setuptools.packages.find]\ninclude = ["d2lmini*", "autograder*"]\n\n'
+        '[tool.setuptools.package-data]\nautograder = ["locale/*/LC_MESSAGES/*.mo"]\n')
 
 
 def build_wheel(*, out: Path = ROOT / "dist", root: Path = ROOT) -> Path:
-    """Build the student wheel into ``out``; return its path. Raises StudentWheelError with pip's output."""
+    """Build the student wheel into ``out``; return its path. Raises StudentWheelError with pip's output.
+
+    The catalogues are compiled in the staging folder, from the ``.po`` files as they are now."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kit-student-") as tmp:
         stage = Path(tmp) / "src"
         for relative in student_files(root):
             (stage / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / relative, stage / relative)
+        for relative in catalogues(root):
+            (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / relative, stage / relative)
+            compile_catalogue(stage / relative)
+            (stage / relative).unlink()
         (stage / "pyproject.toml").write_text(_pyproject(), encoding="utf-8")
         built = Path(tmp) / "wheel"
         result = subprocess.run(
@@ -112,8 +157,10 @@ def build_wheel(*, out: Path = ROOT / "dist", root: Path = ROOT) -> Path:
              "--wheel-dir", str(built), str(stage)], capture_output=True, text=True)
         wheels = sorted(built.glob("*.whl"))
         if result.returncode or len(wheels) != 1:
-            raise StudentWheelError(f"pip wheel could not build {DISTRIBUTION} (exit {result.returncode}): "
-                                    f"is setuptools installed in {sys.prefix}?\n{result.stdout}{result.stderr}")
+            raise StudentWheelError(
+                _("pip wheel could not build {distribution} (exit {code}): is setuptools installed in {prefix}?")
+                .format(distribution=DISTRIBUTION, code=result.returncode, prefix=sys.prefix)
+                + f"\n{result.stdout}{result.stderr}")
         target = out / wheels[0].name
         shutil.copyfile(wheels[0], target)
     return target
@@ -121,8 +168,11 @@ def build_wheel(*, out: Path = ROOT / "dist", root: Path = ROOT) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``--out`` and build the wheel; print where it is."""
-    parser = argparse.ArgumentParser(prog="python -m autograder.student_wheel", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "dist", help="folder for the wheel (default: dist/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.student_wheel",
+        description=_("Build the student package: d2lmini and the ``check`` side of the autograder, nothing of the "
+                      "grader."))
+    parser.add_argument("--out", type=Path, default=ROOT / "dist", help=_("folder for the wheel (default: dist/)"))
     args = parser.parse_args(argv)
     try:
         wheel = build_wheel(out=args.out)

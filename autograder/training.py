@@ -9,6 +9,7 @@ import torch
 
 import d2lmini as d2l
 from autograder.compare import describe
+from autograder.i18n import _
 from autograder.spec import Verdict
 
 __all__ = ["TrainingProbeError", "train_probe", "accuracy_judge", "validation_labels", "validation_accuracy"]
@@ -44,13 +45,13 @@ def _predict(model: Any, data: Any) -> torch.Tensor:
     model.eval()
     predictions = []
     with torch.no_grad():
-        for X, _ in data.val_dataloader():
+        for X, _labels in data.val_dataloader():
             scores = model(X)
             if not isinstance(scores, torch.Tensor) or tuple(scores.shape) != (len(X), NUM_CLASSES):
                 raise TrainingProbeError(
-                    f"for a batch of {len(X)} images the model's forward returned "
-                    f"{describe(scores)}; expected a tensor of shape ({len(X)}, {NUM_CLASSES}), "
-                    f"one row of class scores per image")
+                    _("for a batch of {n} images the model's forward returned {got}; expected a tensor of shape "
+                      "({n}, {classes}), one row of class scores per image").format(
+                        n=len(X), got=describe(scores), classes=NUM_CLASSES))
             predictions.append(scores.argmax(dim=1).to(torch.int64).cpu())
     return torch.cat(predictions)
 
@@ -74,10 +75,11 @@ def accuracy_judge(floor: float, target: float) -> Callable[[Any], Verdict]:
         fraction = min(max((accuracy - floor) / (target - floor), 0.0), 1.0)
         if fraction >= 1.0:
             return Verdict.ok()
-        message = (f"validation accuracy after training is {accuracy:.3f}: full marks from "
-                   f"{target:.2f}, none at {floor:.2f} or below")
+        message = _("validation accuracy after training is {accuracy:.3f}: full marks from {target:.2f}, none at "
+                    "{floor:.2f} or below").format(accuracy=accuracy, target=target, floor=floor)
         diagnosis = _diagnose(output.get("history"), accuracy)
-        return Verdict(fraction, f"{message}. {diagnosis}" if diagnosis else message)
+        return Verdict(fraction, _("{shortfall}. {cause}").format(shortfall=message, cause=diagnosis)
+                       if diagnosis else message)
 
     judge.target = target  # the feedback's plot draws it as the pass line
     return judge
@@ -96,15 +98,16 @@ def validation_accuracy(output: Any) -> float | None:
 def _prediction_problem(output: Any, n: int) -> str:
     """Why the probe's output is not n int64 class predictions; "" when it is."""
     if not isinstance(output, dict) or "predictions" not in output:
-        return f"training produced {describe(output)}, not the predictions on the validation images"
+        return _("training produced {got}, not the predictions on the validation images").format(got=describe(output))
     predictions = output["predictions"]
     if not isinstance(predictions, torch.Tensor) or predictions.shape != (n,):
-        return (f"the predictions on the validation images are {describe(predictions)}; "
-                f"expected a tensor of shape ({n},), one class per image")
+        return _("the predictions on the validation images are {got}; expected a tensor of shape ({n},), one class "
+                 "per image").format(got=describe(predictions), n=n)
     if predictions.dtype != torch.int64:
-        return f"the predictions have dtype {predictions.dtype}; expected torch.int64 class indices"
+        return _("the predictions have dtype {dtype}; expected torch.int64 class indices").format(
+            dtype=predictions.dtype)
     if predictions.numel() and (predictions.min() < 0 or predictions.max() >= NUM_CLASSES):
-        return f"the predictions hold values outside the classes 0–{NUM_CLASSES - 1}"
+        return _("the predictions hold values outside the classes 0–{last}").format(last=NUM_CLASSES - 1)
     return ""
 
 
@@ -113,12 +116,12 @@ def _diagnose(history: Any, accuracy: float) -> str:
     losses = [row.get("train_loss") for row in history or [] if isinstance(row, dict)]
     for epoch, loss in enumerate(losses, start=1):
         if loss is None or not math.isfinite(loss):
-            return (f"The training loss became {loss} in epoch {epoch}: look for log(0) or exp "
-                    f"overflow in the loss, or lower the learning rate")
+            return _("The training loss became {loss} in epoch {epoch}: look for log(0) or exp overflow in the loss, "
+                     "or lower the learning rate").format(loss=loss, epoch=epoch)
     if len(losses) >= 2 and losses[-1] >= losses[0]:
-        return (f"The training loss did not go down ({losses[0]:.3f} in epoch 1, {losses[-1]:.3f} "
-                f"in epoch {len(losses)}): check that the loss uses the labels and that the "
-                f"optimizer updates the parameters")
+        return _("The training loss did not go down ({first:.3f} in epoch 1, {last:.3f} in epoch {epochs}): check "
+                 "that the loss uses the labels and that the optimizer updates the parameters").format(
+            first=losses[0], last=losses[-1], epochs=len(losses))
     if accuracy < 2 / NUM_CLASSES:
-        return "That is about chance level: check that forward returns one row of scores per image"
+        return _("That is about chance level: check that forward returns one row of scores per image")
     return ""

@@ -197,3 +197,18 @@ def test_does_a_hand_in_reach_the_worker_as_the_sandbox_would_copy_it(tmp_path):
             for p in into.rglob("*"))))
     assert copies[0] == copies[1] and any("big.bin" in note for note in copies[0][0])
     assert Cache.key(there, "code", file_limit=limit) == Cache.key(submission, "code", file_limit=limit)
+
+
+@pytest.mark.slow
+def test_does_a_worker_grade_in_the_language_of_the_run(tmp_path, monkeypatch):
+    """The run's language reaches the worker as an argument (a worker process has neither the client's
+    ``use_language`` nor, on another machine, its environment): fay's hand-in (not JSON) graded in Korean on a
+    local worker has the pipeline's Korean messages, and none of their English."""
+    monkeypatch.delenv("KIT_LANG", raising=False)
+    fake = Path(__file__).parent / "autograder" / "files" / "fake_class"
+    shutil.copytree(fake / "submissions" / "fay", tmp_path / "class" / "fay")
+    run = grade(submissions=tmp_path / "class", out=tmp_path / "out", tasks_module=str(fake / "tasks.py"),
+                solutions=fake / "solutions", cluster="local:1", progress=False, language="ko")
+    messages = [check.message for task in run.records[0].tasks for check in task.checks]
+    assert messages and all("노트북을 실행할 수 없었습니다" in message for message in messages), messages
+    assert not any("could not be run" in message for message in messages)

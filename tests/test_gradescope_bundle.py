@@ -28,6 +28,7 @@ import pytest
 from autograder.demo import STUDENTS
 from autograder.deploy import build_bundle
 from autograder.deploy.run import isolation_note
+from autograder.i18n import LOCALE_DIR, use_language
 from autograder.report import escape
 from autograder.runner.course import DEMO_SUBMISSIONS
 from autograder.runner.grade import main as grade_main
@@ -37,6 +38,7 @@ pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "hw3"
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?")
+HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 @dataclass
@@ -135,3 +137,36 @@ def test_does_run_autograder_grade_each_notebook_as_make_grade_does(deployment, 
     assert [e["name"] for e in got.get("leaderboard", [])] == [e["name"] for e in expected.get("leaderboard", [])]
     assert got["extra_data"] == {**expected["extra_data"], "student_id": gradescope_id}
 
+
+
+def test_does_a_bundle_built_with_lang_ko_write_results_json_in_korean(deployment, tmp_path):
+    """Built with --lang ko: the zip carries every compiled catalogue, its run_autograder bakes the language, and
+    cora's results.json (every task a stub), graded by it in the set-up environment, says in Korean how her tasks
+    did and ends with the isolation note in Korean, with no English one."""
+    bundle = build_bundle(assignment=ASSIGNMENT, out=tmp_path, language="ko")
+    with zipfile.ZipFile(bundle) as archive:
+        names = set(archive.namelist())
+        script = archive.read("run_autograder").decode("utf-8")
+    catalogues = {f"autograder/locale/{po.relative_to(LOCALE_DIR).with_suffix('.mo').as_posix()}"
+                  for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po")}
+    assert catalogues and catalogues <= names
+    assert '--lang "ko"' in script
+    root = deployment.root
+    for folder in ("submission", "results"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    (root / "submission").mkdir()
+    for notebook in (DEMO_SUBMISSIONS / "cora" / ASSIGNMENT).glob("*.ipynb"):
+        shutil.copy2(notebook, root / "submission")
+    (tmp_path / "run_autograder").write_text(script, encoding="utf-8")
+    (tmp_path / "run_autograder").chmod(0o755)
+    done = subprocess.run([str(tmp_path / "run_autograder")], cwd=root, env=deployment.env, capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "점 만점에" in done.stdout
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    output = results["output"]
+    assert any(HANGUL.search(test["output"]) for test in results["tests"])
+    with use_language("ko"):
+        korean = escape.markdown(isolation_note(isolation()))
+    assert output.endswith(korean) and korean.startswith("격리: ")
+    assert "Isolation:" not in output and "your notebook ran" not in output

@@ -25,7 +25,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import capture_log, determine_grade, is_grade, is_solution
 from traitlets.config import PyFileConfigLoader
 
-from autograder.release import assignments_in, build
+from autograder.release import assignments_in, build, main
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = assignments_in(ROOT / "solutions")
@@ -129,6 +129,43 @@ def test_is_the_release_build_deterministic(tmp_path):
     build(release=tmp_path / "a")
     build(release=tmp_path / "b")
     assert not _differs(tmp_path / "a", tmp_path / "b")
+
+
+def test_does_a_korean_release_write_its_setup_cell_and_stubs_in_korean(tmp_path):
+    """`--language ko`: kit.language is ko, the setup block's first statement after its imports sets KIT_LANG to it
+    (a student's own KIT_LANG wins), its comments and errors and the stubs are Korean, its code is the English
+    block's, and it still passes the grader's intrusion scan. One assignment (hw3) stands for all."""
+    import ast
+    import json
+
+    from autograder.runner.intrusion import intrusions
+    from autograder.runner.notebook import load_notebook
+
+    shutil.copytree(ROOT / "solutions" / "hw3", tmp_path / "solutions" / "hw3")
+    english, korean = (build(source=tmp_path / "solutions", release=tmp_path / lang, language=lang)[0]
+                       for lang in ("en", "ko"))
+    assert json.loads(korean.read_text(encoding="utf-8"))["metadata"]["kit"]["language"] == "ko"
+    assert json.loads(english.read_text(encoding="utf-8"))["metadata"]["kit"]["language"] == "en"
+    first = {path: load_notebook(path).cells[0].source.split("\n# --- ")[0]  # the block, up to its last line
+             for path in (english, korean)}
+    statements = ast.parse(first[korean]).body
+    assert ast.unparse(statements[1]) == "os.environ.setdefault('KIT_LANG', 'ko')", ast.unparse(statements[1])
+    assert ast.unparse(statements[0]) == "import os, subprocess, sys"
+    assert first[korean].startswith("# --- 설정: 이 셀을 먼저 실행하세요. 강의 환경에서는")
+    assert "강사가 강의 키트를 받아 올 곳을 설정하지 않았습니다" in first[korean] and "instructor" not in first[korean]
+    code = {path: ast.dump(ast.parse(first[path]).body[2].handlers[0].body[0]) for path in first}  # KIT_INSTALL = ...
+    assert code[english] == code[korean]
+    stubs = [line.strip() for cell in load_notebook(korean).cells for line in cell.source.splitlines()
+             if "NotImplementedError(" in line]
+    assert 'raise NotImplementedError("softmax: 이 줄을 여러분의 코드로 바꾸세요")' in stubs, stubs
+    assert intrusions(load_notebook(korean).cells) == []
+
+
+def test_does_the_release_refuse_a_language_the_kit_does_not_speak(capsys):
+    """`--language fr` stops before building, naming the languages the kit speaks."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["--language", "fr"])
+    assert stopped.value.code == 2 and "the kit does not speak 'fr': choose one of en, ko" in capsys.readouterr().err
 
 
 def _differs(left: Path, right: Path) -> bool:

@@ -6,7 +6,8 @@ ipykernel 6.17.1: Colab's long-standing pins, which install on Python 3.11). Nei
 In each, every released notebook filled with the reference solutions (the demo class's ada,
 ``autograder/demo.py``) runs top to bottom under nbclient, its setup cell pointed at the student
 wheel by ``KIT_INSTALL``: every visible check passes, the kernel's ``autograder`` is the wheel's
-(no runner, no reports), and the only package that changed is the student package.
+(no runner, no reports), and the only package that changed is the student package. With
+``KIT_LANG=ko`` the package's ``check`` speaks Korean, from the compiled catalogues it carries.
 
 torch, torchvision, matplotlib and what they need are not installed again (5.5 GB, minutes):
 both environments see the repository venv's copies through a ``.pth`` file naming a folder of
@@ -61,6 +62,14 @@ for path in sys.argv[3:]:
     nbformat.write(nb, f"{out}/{path.rsplit('/', 1)[1]}")
 '''
 """Run each notebook named on the command line, with a last cell saying where the kit came from."""
+
+KOREAN_CHECK = r'''
+import importlib.util, torch
+from autograder import check, i18n
+print("KIT", i18n.LOCALE_DIR, importlib.util.find_spec("babel") is None)
+check("hw3_softmax", lambda X: torch.exp(X) / torch.exp(X).sum(0, keepdim=True))
+'''
+"""A softmax over the wrong axis checked in the student's venv (run with KIT_LANG=ko)."""
 
 
 def _closure(names: tuple[str, ...]) -> list[importlib.metadata.Distribution]:
@@ -148,7 +157,10 @@ def _student(kind: str, base: Path, wheel: Path) -> dict:
     ran = subprocess.run([_python(venv), "-c", RUN_NOTEBOOKS, str(out), str(work), *notebooks],
                          env=dict(env, KIT_INSTALL=str(wheel)), capture_output=True, text=True, cwd=work)
     assert ran.returncode == 0, f"a notebook failed in the {kind} venv:\n{ran.stdout[-6000:]}{ran.stderr[-6000:]}"
-    return {"kind": kind, "venv": venv, "before": before, "after": _packages(venv, env), "out": out}
+    korean = subprocess.run([_python(venv), "-c", KOREAN_CHECK], env=dict(env, KIT_LANG="ko"), capture_output=True,
+                            text=True, cwd=work)
+    return {"kind": kind, "venv": venv, "before": before, "after": _packages(venv, env), "out": out,
+            "korean": korean.stdout + korean.stderr}
 
 
 def _outputs(cell) -> str:
@@ -190,8 +202,19 @@ def test_did_the_setup_change_nothing_but_add_the_student_package(student):
     assert {"torch", "torchvision", "matplotlib"} <= student["before"].keys()
 
 
+def test_does_check_speak_korean_in_the_student_venv(student):
+    """KIT_LANG=ko: check() reports in Korean, from the wheel's own catalogues, without Babel (stdlib gettext)."""
+    import re
+
+    printed = student["korean"]
+    kit = next(line for line in printed.splitlines() if line.startswith("KIT ")).split()
+    assert Path(kit[1]).is_relative_to(student["venv"]) and kit[2] == "True", printed
+    assert "✗" in printed and re.search("[가-힣]", printed) and "Total: " not in printed, printed
+
+
 def test_does_the_student_wheel_hold_only_d2lmini_and_the_check_side(wheel):
-    """No runner, reports, deployment, CLI or release code; torch, torchvision and matplotlib its only requirements."""
+    """No runner, reports, deployment, CLI, release or catalogue-authoring code; every catalogue compiled (.mo, no
+    .po); torch, torchvision and matplotlib its only requirements."""
     import zipfile
 
     with zipfile.ZipFile(wheel) as archive:
@@ -200,8 +223,11 @@ def test_does_the_student_wheel_hold_only_d2lmini_and_the_check_side(wheel):
     packages = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert packages == {"d2lmini", "autograder"}, packages
     grader = [n for n in names if n.startswith(("autograder/runner/", "autograder/report/", "autograder/deploy/"))
-              or n in ("autograder/cli.py", "autograder/release.py", "autograder/demo.py")]
+              or n in ("autograder/cli.py", "autograder/release.py", "autograder/demo.py", "autograder/catalogues.py")]
     assert grader == [], grader
+    assert {"autograder/i18n.py", "autograder/diagnostic.py"} <= set(names)
+    catalogues = {str(p.relative_to(ROOT).with_suffix(".mo")) for p in (ROOT / "autograder" / "locale").rglob("*.po")}
+    assert catalogues and catalogues == {n for n in names if n.startswith("autograder/locale/")}, names
     requires = sorted(Requirement(line.split(":", 1)[1]).name for line in metadata.splitlines()
                       if line.startswith("Requires-Dist:"))
     assert requires == ["matplotlib", "torch", "torchvision"], requires
@@ -209,7 +235,10 @@ def test_does_the_student_wheel_hold_only_d2lmini_and_the_check_side(wheel):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_does_the_setup_cell_pass_the_graders_intrusion_scan(assignment):
-    """The released notebook starts with the setup block, records kit.install, and reaches into nothing."""
+    """The released notebook starts with the setup block, records kit.install and kit.language, sets KIT_LANG to
+    that language right after its imports, and reaches into nothing."""
+    import ast
+
     from autograder.runner.intrusion import intrusions
     from autograder.runner.notebook import load_notebook
     from autograder.setup_cell import BEGIN, END
@@ -217,12 +246,15 @@ def test_does_the_setup_cell_pass_the_graders_intrusion_scan(assignment):
     path = ROOT / "assignments" / assignment / f"{assignment}.ipynb"
     first = load_notebook(path).cells[0].source
     assert first.startswith(BEGIN) and END in first and "from autograder import check" in first.split(END)[1]
-    assert "install" in json.loads(path.read_text(encoding="utf-8"))["metadata"]["kit"]
+    kit = json.loads(path.read_text(encoding="utf-8"))["metadata"]["kit"]
+    assert "install" in kit and kit["language"] == "en"
+    assert ast.unparse(ast.parse(first.split(END)[0]).body[1]) == "os.environ.setdefault('KIT_LANG', 'en')"
     assert intrusions(load_notebook(path).cells) == []
 
 
 def test_does_the_build_refuse_a_check_side_that_imports_the_grader(tmp_path):
-    """A check-side module that imports the runner, even inside a function, stops the build naming both."""
+    """A check-side module that imports the runner, even inside a function, stops the build naming both; an import
+    guarded by `except ImportError` is optional and left out."""
     from autograder.student_wheel import StudentWheelError, check_side
 
     (tmp_path / "autograder" / "tasks").mkdir(parents=True)
@@ -234,6 +266,15 @@ def test_does_the_build_refuse_a_check_side_that_imports_the_grader(tmp_path):
         check_side(tmp_path)
     (tmp_path / "autograder" / "notebook.py").write_text("def check():\n    from . import spec\n")
     assert check_side(tmp_path) == ["autograder", "autograder.notebook", "autograder.spec", "autograder.tasks"]
+    # an optional import (as autograder/i18n.py compiles a stale catalogue) is not followed; a plain one is refused
+    (tmp_path / "autograder" / "catalogues.py").write_text("import babel\n")
+    (tmp_path / "autograder" / "spec.py").write_text(
+        "def compile():\n    try:\n        from autograder.catalogues import compile_catalogue\n"
+        "    except (ImportError, OSError):\n        return\n")
+    assert check_side(tmp_path) == ["autograder", "autograder.notebook", "autograder.spec", "autograder.tasks"]
+    (tmp_path / "autograder" / "spec.py").write_text("from autograder.catalogues import compile_catalogue\n")
+    with pytest.raises(StudentWheelError, match=r"autograder/spec\.py imports autograder\.catalogues"):
+        check_side(tmp_path)
 
 
 @pytest.mark.parametrize("url, says", [
@@ -251,3 +292,21 @@ def test_does_the_setup_block_say_what_to_do_when_it_cannot_install(tmp_path, ur
                          capture_output=True, text=True)
     assert ran.returncode == 1 and "RuntimeError" in ran.stderr and says in ran.stderr, ran.stderr[-2000:]
     assert "KIT_INSTALL" in ran.stderr.splitlines()[-1]
+
+
+def test_does_a_korean_setup_block_set_kit_lang_and_say_in_korean_what_to_do(tmp_path):
+    """The block of a Korean release sets KIT_LANG=ko unless the student set one, and stops in Korean without a URL
+    (run with ``python -S``: no site-packages, so the kit is not importable, as outside the course)."""
+    from autograder.setup_cell import setup_block
+
+    block = setup_block("", fashion_mnist=True, language="ko")
+    env = {k: v for k, v in os.environ.items() if k not in ("KIT_INSTALL", "KIT_LANG", "PYTHONPATH")}
+    first = block.split("\ntry:")[0] + "\nprint(os.environ['KIT_LANG'])\n"
+    chosen = [subprocess.run([sys.executable, "-S", "-c", first], env=dict(env, **extra), capture_output=True,
+                             text=True, check=True).stdout.strip() for extra in ({}, {"KIT_LANG": "en"})]
+    assert chosen == ["ko", "en"]
+    (tmp_path / "first_cell.py").write_text(block, encoding="utf-8")
+    ran = subprocess.run([sys.executable, "-S", "first_cell.py"], env=env, cwd=tmp_path, capture_output=True, text=True)
+    last = ran.stderr.splitlines()[-1]
+    assert ran.returncode == 1 and last.startswith("RuntimeError: 강사가 강의 키트를 받아 올 곳을 설정하지 않았습니다"), ran.stderr
+    assert "`%env KIT_INSTALL=<that URL>`" in last

@@ -11,6 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from autograder.i18n import _
 from d2lmini.datasets import DataNotFoundError, locate_fashion_mnist
 
 __all__ = ["prepare"]
@@ -32,8 +33,8 @@ def prepare(folder: Path) -> Path:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: python -m autograder.deploy.data FOLDER")
+        sys.exit(_("usage: python -m autograder.deploy.data FOLDER"))
     try:
-        print(f"Fashion-MNIST is ready in {prepare(Path(sys.argv[1]))}")
+        print(_("Fashion-MNIST is ready in {folder}").format(folder=prepare(Path(sys.argv[1]))))
     except DataNotFoundError as error:
         sys.exit(str(error))

@@ -11,6 +11,11 @@ Layout of the zip (Gradescope unpacks it into /autograder/source)::
     solutions/<assignment>/<notebook>.ipynb
                         the release notebook's metadata and name only (which release is current):
                         no solution travels to a machine where student code may run unsandboxed
+
+The language of every message a student reads on Gradescope is chosen when the bundle is built and baked
+into ``run_autograder`` (``--lang``); the compiled catalogues (``autograder/locale/*/LC_MESSAGES/*.mo``)
+travel with the kit, compiled here first when a catalogue is newer than its ``.mo``, since the bundle's
+environment has no Babel to compile them.
 """
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ import zipfile
 from pathlib import Path
 
 from autograder.deploy.pins import MissingDistribution, pinned_versions, pip_version, python_version
-from autograder.runner.course import REPO, SOLUTIONS, release_notebook
+from autograder.i18n import LOCALE_DIR, _, use_language
+from autograder.runner.course import REPO, SOLUTIONS, choose_language, release_notebook
+from autograder.runner.errors import GradingError
 from autograder.runner.registry import DEFAULT_TASKS, assignments_of
 
 __all__ = ["BundleError", "build_bundle", "bundle_name"]
@@ -49,37 +56,32 @@ def bundle_name(assignment: str) -> str:
     return f"gradescope-{assignment}.zip"
 
 
-def build_bundle(*, assignment: str, out: Path) -> Path:
+def build_bundle(*, assignment: str, out: Path, language: str | None = None) -> Path:
     """Write ``out/gradescope-<assignment>.zip``, the autograder to upload to Gradescope.
 
     Args:
         assignment: the assignment the bundle grades ("hw3").
         out: the folder for the zip (made if missing).
+        language: the language of what the bundle writes for students ("en", "ko"); None chooses as ``grade``
+            does (KIT_LANG, the release notebook's ``kit.language``, English).
 
     Returns:
         The zip's path. The same checkout and environment give the same bytes.
 
     Raises:
         BundleError: the assignment is unknown or has no release notebook in solutions/, ``out`` is a
-            file, or a dependency of the grader is not installed in this interpreter.
+            file, the language is not one the kit speaks, or a dependency of the grader (Babel too, when a
+            catalogue must be compiled) is not installed in this interpreter.
     """
-    known = assignments_of(DEFAULT_TASKS)
-    if assignment not in known:
-        close = difflib.get_close_matches(assignment, known, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise BundleError(f"unknown assignment {assignment!r}{hint}: the kit grades {', '.join(known)}")
-    release = release_notebook(assignment)
-    if release is None:
-        raise BundleError(f"{SOLUTIONS / assignment} holds no release notebook of {assignment}: "
-                          f"restore solutions/{assignment}/{assignment}.ipynb from git")
-    if out.exists() and not out.is_dir():
-        raise BundleError(f"--out {out} is a file: give a folder for the zip")
     try:
-        pins = pinned_versions()
-    except MissingDistribution as error:
+        chosen = choose_language(lang=language, assignments=[assignment])
+    except GradingError as error:
         raise BundleError(str(error)) from None
+    with use_language(chosen):
+        release, pins = _checked(assignment, out)
+        _compile_catalogues()
     values = {"ASSIGNMENT": assignment, "PYTHON_VERSION": python_version(), "PIP_VERSION": pip_version(),
-              "TORCH_PINS": " ".join(f"{name}=={pins[name]}" for name in _TORCH)}
+              "TORCH_PINS": " ".join(f"{name}=={pins[name]}" for name in _TORCH), "LANGUAGE": chosen}
     entries: dict[str, tuple[bytes, int]] = {
         "setup.sh": (_filled("setup.sh", values), _EXECUTABLE),
         "run_autograder": (_filled("run_autograder", values), _EXECUTABLE),
@@ -104,6 +106,43 @@ def build_bundle(*, assignment: str, out: Path) -> Path:
             archive.writestr(info, data)
     partial.replace(target)
     return target
+
+
+def _checked(assignment: str, out: Path) -> tuple[Path, dict[str, str]]:
+    """The assignment's release notebook and the grader's pinned versions; BundleError for what stops the build."""
+    known = assignments_of(DEFAULT_TASKS)
+    if assignment not in known:
+        close = difflib.get_close_matches(assignment, known, n=1)
+        hint = _(" (did you mean {name}?)").format(name=close[0]) if close else ""
+        raise BundleError(_("unknown assignment {name!r}{hint}: the kit grades {known}").format(
+            name=assignment, hint=hint, known=", ".join(known)))
+    release = release_notebook(assignment)
+    if release is None:
+        raise BundleError(_("{folder} holds no release notebook of {assignment}: restore {notebook} from git").format(
+            folder=SOLUTIONS / assignment, assignment=assignment,
+            notebook=f"solutions/{assignment}/{assignment}.ipynb"))
+    if out.exists() and not out.is_dir():
+        raise BundleError(_("--out {out} is a file: give a folder for the zip").format(out=out))
+    try:
+        return release, pinned_versions()
+    except MissingDistribution as error:
+        raise BundleError(str(error)) from None
+
+
+def _compile_catalogues() -> None:
+    """Compile every catalogue whose ``.mo`` is missing or older than it, so that the bundle carries them current."""
+    stale = [po for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+             if not po.with_suffix(".mo").is_file() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if not stale:
+        return
+    try:
+        from autograder.catalogues import compile_catalogue
+    except ImportError as error:
+        raise BundleError(_("{catalogue} must be compiled for the bundle, and Babel is missing here ({error}): build "
+                            "the bundle with the kit's environment (.venv/bin/python -m autograder gradescope …)")
+                          .format(catalogue=stale[0], error=error)) from None
+    for po in stale:
+        compile_catalogue(po)
 
 
 def _filled(template: str, values: dict[str, str]) -> bytes:

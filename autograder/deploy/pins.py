@@ -12,6 +12,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from autograder.i18n import _
+
 __all__ = ["GRADING_ROOTS", "MissingDistribution", "pinned_versions", "python_version", "pip_version"]
 
 GRADING_ROOTS = ("torch", "torchvision", "matplotlib", "ipython", "rich", "python-dateutil")
@@ -45,9 +47,10 @@ def pinned_versions(roots: tuple[str, ...] = GRADING_ROOTS) -> dict[str, str]:
         try:
             distribution = metadata.distribution(name)
         except metadata.PackageNotFoundError:
-            raise MissingDistribution(
-                f"{name} is not installed in {sys.executable}, so the bundle cannot pin its version: build "
-                f"the bundle with the kit's environment (.venv/bin/python -m autograder gradescope …)") from None
+            raise MissingDistribution(_(
+                "{name} is not installed in {python}, so the bundle cannot pin its version: build the bundle with "
+                "the kit's environment (.venv/bin/python -m autograder gradescope …)").format(
+                name=name, python=sys.executable)) from None
         pins[name] = Version(distribution.version).public
         for text in distribution.requires or ():
             requirement = Requirement(text)

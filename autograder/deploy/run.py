@@ -6,7 +6,8 @@ Gradescope puts the student's files in ``/autograder/submission`` and reads
 ``autograder.runner.grade.main`` (the same steps, limits and sandbox as ``make grade``), and only
 then, with every process of the submission ended, writes results.json, adding which isolation
 was in force. Nothing is written where the notebook's code could reach while it runs: in the
-sandbox it sees only its own copy of the hand-in, the kit and the data.
+sandbox it sees only its own copy of the hand-in, the kit and the data. Every message is in the
+language ``run_autograder`` gives (``--lang``, chosen when the bundle was built).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from autograder.i18n import LANGUAGES, _, check_language, use_language
 from autograder.report.gradescope import write_results
 from autograder.runner.grade import main as grade_main
 from autograder.runner.limits import Limits
@@ -33,25 +35,28 @@ _ANONYMOUS = "student"
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 
 
-def main(*, root: Path = DEFAULT_ROOT, assignment: str) -> Path:
+def main(*, root: Path = DEFAULT_ROOT, assignment: str, language: str = "en") -> Path:
     """Grade ``root/submission`` as ``assignment`` and write ``root/results/results.json``; returns its path.
 
     Args:
         root: Gradescope's /autograder (tests give another folder).
         assignment: the assignment the bundle grades ("hw3").
+        language: the language of results.json's text ("en", "ko").
 
     Raises:
         GradingError: the assignment is unknown to this kit (the bundle is broken).
     """
-    with tempfile.TemporaryDirectory(prefix="autograder-gradescope-") as scratch:
-        submitted = Path(scratch) / "submitted"
-        student = student_id(root / "submission_metadata.json")
-        _copy_hand_in(root / "submission", submitted / student / assignment)
-        run = grade_main(submissions=submitted, assignment=assignment, jobs=1, out=Path(scratch) / "out",
-                         force=True, limits=Limits(), progress=False)
-        record = run.records[0]
-    path = write_results(record, root / "results" / "results.json", notes=(isolation_note(isolation()),))
-    print(f"{assignment}: {record.score:.4g} of {record.max_score:g} points; {path} written")
+    with use_language(language):
+        with tempfile.TemporaryDirectory(prefix="autograder-gradescope-") as scratch:
+            submitted = Path(scratch) / "submitted"
+            student = student_id(root / "submission_metadata.json")
+            _copy_hand_in(root / "submission", submitted / student / assignment)
+            run = grade_main(submissions=submitted, assignment=assignment, jobs=1, out=Path(scratch) / "out",
+                             force=True, limits=Limits(), progress=False, language=language)
+            record = run.records[0]
+        path = write_results(record, root / "results" / "results.json", notes=(isolation_note(isolation()),))
+        print(_("{assignment}: {score:.4g} of {points:g} points; {path} written").format(
+            assignment=assignment, score=record.score, points=record.max_score, path=path))
     return path
 
 
@@ -69,12 +74,17 @@ def student_id(metadata: Path) -> str:
 def isolation_note(found: Isolation) -> str:
     """One sentence for the student and the instructor: how this submission's code was isolated."""
     if found.no_bubblewrap:
-        return (f"Isolation: none: {found.no_bubblewrap}, so your notebook ran in the grader's own container "
-                f"without a sandbox (limits on time and memory per process still held).")
-    who = "a user of its own" if found.own_user else "the grader's user"
-    groups = ("control groups limiting its memory, CPU and processes" if not found.no_cgroups
-              else f"no control groups ({found.no_cgroups}): memory limited per process")
-    return f"Isolation: your notebook ran in a bubblewrap sandbox as {who}, with {groups}."
+        return _("Isolation: none: {reason}, so your notebook ran in the grader's own container without a sandbox "
+                 "(limits on time and memory per process still held).").format(reason=found.no_bubblewrap)
+    if found.no_cgroups:
+        groups = _("no control groups ({reason}): memory limited per process").format(reason=found.no_cgroups)
+    else:
+        groups = _("control groups limiting its memory, CPU and processes")
+    if found.own_user:
+        return _("Isolation: your notebook ran in a bubblewrap sandbox as a user of its own, with {groups}.").format(
+            groups=groups)
+    return _("Isolation: your notebook ran in a bubblewrap sandbox as the grader's user, with {groups}.").format(
+        groups=groups)
 
 
 def _copy_hand_in(source: Path, target: Path) -> None:
@@ -92,14 +102,17 @@ def _copy_hand_in(source: Path, target: Path) -> None:
 
 
 def _cli(argv: list[str] | None = None) -> int:
-    """``python -m autograder.deploy.run --assignment hw3 [--root DIR]``."""
+    """``python -m autograder.deploy.run --assignment hw3 [--root DIR] [--lang ko]``: run_autograder's command, whose
+    arguments the bundle wrote (its messages are for the bundle's builder: English)."""
     parser = argparse.ArgumentParser(prog="python -m autograder.deploy.run",
                                      description="Grade the submission Gradescope placed under ROOT/submission.")
     parser.add_argument("--assignment", required=True, metavar="NAME")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, metavar="ROOT",
                         help=f"Gradescope's autograder folder (default: {DEFAULT_ROOT})")
+    parser.add_argument("--lang", type=check_language, default="en", metavar="LANG",
+                        help=f"the language of results.json's text: {', '.join(LANGUAGES)} (default: en)")
     args = parser.parse_args(argv)
-    main(root=args.root, assignment=args.assignment)
+    main(root=args.root, assignment=args.assignment, language=args.lang)
     return 0
 
 

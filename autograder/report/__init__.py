@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
+from autograder.i18n import N_
 from autograder.report.feedback import write_feedback
 from autograder.report.gradebook import write_gradebook, write_wide
 from autograder.report.gradescope import write_results
@@ -69,7 +70,7 @@ def write_reports(records: Sequence[Graded], out: Path, *, students: Sequence[St
     return Reports(
         gradebook=gradebook, summary=summary, histograms=tuple(histograms), wide=wide,
         summary_html=out / "summary.html",
-        feedback=_each(records, "feedback page", lambda r: write_feedback(r, feedback_path(out, r)), problems),
+        feedback=_each(records, N_("feedback page"), lambda r: write_feedback(r, feedback_path(out, r)), problems),
         results=_each(records, "results.json", lambda r: write_results(r, results_path(out, r)), problems),
         problems=tuple(problems))
 
@@ -78,7 +79,8 @@ _T = TypeVar("_T")
 
 
 def _each(records: Sequence[Graded], what: str, write: Callable[[Graded], _T], problems: list[str]) -> tuple[_T, ...]:
-    """``write(record)`` for every record; a record it fails on is named in ``problems`` and passed over."""
+    """``write(record)`` for every record; a record it fails on is named in ``problems`` (``what``: an ``N_`` name
+    or a file name) and passed over."""
     written = []
     for record in records:
         try:

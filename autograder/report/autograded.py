@@ -19,6 +19,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
+from autograder.i18n import _
 from autograder.notebook import report_lines
 from autograder.report import escape
 from autograder.report.record import CellOutput, Graded
@@ -46,8 +47,8 @@ def autograded_notebook(data: bytes | None, record: Graded) -> NotebookNode:
     notes = [*record.notes, *(sentence for task in record.tasks for sentence in task.notes)]
     if notes:
         lines = "\n".join(f"- {escape.markdown(note)}" for note in dict.fromkeys(notes))
-        notebook.cells.insert(0, new_markdown_cell(f"**The grader's notes on this submission** (`make grade`):\n\n"
-                                                   f"{lines}"))
+        heading = _("**The grader's notes on this submission** (`make grade`):")
+        notebook.cells.insert(0, new_markdown_cell(f"{heading}\n\n{lines}"))
     return notebook
 
 
@@ -69,7 +70,7 @@ class SandboxResults(NbGraderPreprocessor):
         record: Graded = resources["autograder"]
         result = next((task for task in record.tasks if task.task == cell.metadata.nbgrader["grade_id"]), None)
         cell.outputs = test_cell_outputs(result) if result is not None else [new_output(
-            "error", ename="NotGraded", evalue="the kit grades no task of this id: grade this cell by hand",
+            "error", ename="NotGraded", evalue=_("the kit grades no task of this id: grade this cell by hand"),
             traceback=[])]
         return cell, resources
 

@@ -8,6 +8,9 @@ one, whatever the probe's input and the numbers it quotes; the error ("raised At
 whatever the input it was raised on; or else the whole message. Numbers and quoted code are masked,
 so "got 3, expected 0.25" and "got 4, expected 0.25" are one misconception. Each group counts
 students (never checks), and shows the first wording seen.
+
+A message is read in the language it was written in: its hint and count of cases through
+:mod:`autograder.diagnostic`, the stub and the probe never run in any language the kit speaks.
 """
 from __future__ import annotations
 
@@ -16,19 +19,19 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from autograder.report.record import NOT_GRADED, Graded
+from autograder import diagnostic
+from autograder.engine import is_stub_message
+from autograder.i18n import _, ngettext
+from autograder.report.record import Graded, is_not_graded
 from autograder.spec import TaskResult
 
-__all__ = ["STUB", "Cluster", "is_stub", "not_attempted", "shape", "gist", "clusters", "common_diagnostic", "plural"]
+__all__ = ["Cluster", "is_stub", "not_attempted", "shape", "gist", "clusters", "common_diagnostic", "student_count"]
 
-STUB = "is not implemented yet"
-"""How the engine's message for the untouched stub's NotImplementedError reads (engine._failure)."""
 _CODE = re.compile(r"`[^`]*`|'[^'\s]*'")
 """Quoted code: `return X.sum(0)`, 'logg'."""
-_HINT = re.compile(r"\bHint:\s*")
-_TALLY = re.compile(r"\s*\(\d+ of \d+ [^()]*\)\s*$")
-"""A count after a hint, "(2 of 3 cases fail)": how often, not what."""
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
+_EXCEPTION = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)(?=: )")
+"""Where an error's text starts: the exception's name, "AttributeError: …" (Python's, in every language)."""
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,14 @@ class Cluster:
         return self.message[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def plural(count: int, noun: str) -> str:
+def student_count(count: int) -> str:
     """"1 student", "3 students": the unit every count of the summary names."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return ngettext("{count} student", "{count} students", count).format(count=count)
 
 
 def is_stub(message: str) -> bool:
-    """Whether a check's message says the function still raises the release stub."""
-    return STUB in message
+    """Whether a check's message says the function still raises the release stub (in any language)."""
+    return is_stub_message(message)
 
 
 def not_attempted(task: TaskResult) -> bool:
@@ -63,15 +66,26 @@ def not_attempted(task: TaskResult) -> bool:
 
 
 def gist(message: str) -> str:
-    """What a diagnostic says the misconception is: the text after its "Hint:"; for an error, "raised …"
-    without the input it was called with; or else the whole message; a count of cases at its end left out."""
-    parts = _HINT.split(message, maxsplit=1)
-    raised = message.find(" raised ")
-    if len(parts) == 2 and parts[1].strip():
-        text = parts[1]
-    else:
-        text = message[raised + 1:] if raised > 0 else message
-    return _TALLY.sub("", text).strip() or message
+    """What a diagnostic says the misconception is: the hint of its first part that gives one; for an error,
+    "raised …" without the input it was called with; or else the whole message; a count of cases left out."""
+    parts = [diagnostic.parse(part) for part in diagnostic.split(message)]
+    hint = next((part.hint.strip() for part in parts if part.hint and part.hint.strip()), None)
+    if hint is not None:
+        return hint
+    error = _raised(message)
+    if error is not None:
+        return diagnostic.parse(error).found.strip() or message
+    return diagnostic.parse(message).found.strip() or message
+
+
+def _raised(message: str) -> str | None:
+    """The error a message reports, from the words the engine writes before it ("raised ", in the run's language)
+    or, where its language writes none before it, from the exception's name; None when it reports none."""
+    lead = _("raised {error}{at}").split("{", 1)[0]
+    for found in _EXCEPTION.finditer(message):
+        if not lead or message[:found.start()].endswith(lead):
+            return message[found.start() - len(lead):]
+    return None
 
 
 def shape(message: str) -> str:
@@ -93,7 +107,7 @@ def clusters(records: Sequence[Graded], task: str, *, top: int = 3) -> tuple[Clu
                 continue
             for check in result.checks:
                 message = check.message
-                if check.passed or not message or message.startswith(NOT_GRADED) or is_stub(message):
+                if check.passed or not message or is_not_graded(message) or is_stub(message):
                     continue
                 key = shape(gist(message))
                 students.setdefault(key, set()).add(record.student)

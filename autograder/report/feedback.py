@@ -5,13 +5,18 @@ each check is a block rather than a table row, pictures shrink and stack). What 
 one task say alike is said once, at the task: the same message (a stub not written yet, a probe
 never reached) and the same known-bug hint; each check keeps its own numbers. A cell a message
 names ("cell [7]", as Jupyter numbers code cells) is shown by its first lines.
+
+The page is written in the language of the run (``<html lang>`` says which); a diagnostic's hint is found
+through :mod:`autograder.diagnostic`, in the language the record was graded in. Korean breaks lines between
+words, as English does (``word-break: keep-all``), and the fonts named first have Hangul on common systems.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
+from autograder import diagnostic
+from autograder.i18n import _, language
 from autograder.report import escape
 from autograder.report.record import Graded
 from autograder.report.written import written_html
@@ -22,8 +27,8 @@ __all__ = ["feedback_html", "write_feedback"]
 
 _CSS = """
 *{box-sizing:border-box}html{-webkit-text-size-adjust:100%}
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;
-color:#1d232a;overflow-wrap:anywhere}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI","Apple SD Gothic Neo","Malgun Gothic","Noto Sans KR",sans-serif;
+max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#1d232a;overflow-wrap:anywhere;word-break:keep-all}
 h1{font-size:1.5rem;margin:0}h2{font-size:1.15rem;margin:0 0 .4rem}
 .meta{color:#5b6672;margin:.2rem 0 1rem}.total{font-size:1.25rem;margin:.6rem 0 0}
 section{border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem;margin:1rem 0}
@@ -49,33 +54,32 @@ margin:.3rem 0;max-width:100%}
 pre.cell{border-left:3px solid #d8dee4;padding:.3rem .5rem;line-height:1.35}
 @media (max-width:30rem){body{padding:0 .5rem;margin-top:1rem}section{padding:.6rem .6rem}.msg{margin-left:0}}
 """
-_HINT = re.compile(r"\. Hint: (.+?)(?= \(\d+ of \d+ cases fail\)$| Also: |$)")
-"""A known-bug hint as ``compare.with_hint`` appends it to a diagnostic."""
 
 
 def feedback_html(record: Graded) -> str:
     """The page: total, messages about the notebook, then every task with every check and its pictures."""
-    title = f"{record.assignment} — feedback for {record.student}"
-    meta = [f"notebook {record.notebook}" if record.notebook else "no notebook",
-            f"handed in {record.timestamp}" if record.timestamp else "",
-            f"graded in {record.seconds:.0f} s" if record.seconds else ""]
-    parts = [f"<header><h1>{escape.html(title)}</h1>",
-             f'<p class="total">Score: <b>{_pts(record.score)}</b> / {_pts(record.max_score)}</p>',
+    title = _("{assignment} — feedback for {student}").format(assignment=record.assignment, student=record.student)
+    meta = [_("notebook {notebook}").format(notebook=record.notebook) if record.notebook else _("no notebook"),
+            _("handed in {timestamp}").format(timestamp=record.timestamp) if record.timestamp else "",
+            _("graded in {seconds:.0f} s").format(seconds=record.seconds) if record.seconds else ""]
+    score = _html(_("Score: {score} / {max_score}"), score=f"<b>{_pts(record.score)}</b>",
+                  max_score=_pts(record.max_score))
+    parts = [f"<header><h1>{escape.html(title)}</h1>", f'<p class="total">{score}</p>',
              f'<p class="meta">{escape.html(" · ".join(m for m in meta if m))}</p></header>']
     cells = _Cells(record)
     if record.notes:
-        parts.append(_list_section("About your notebook", record.notes, warn=True, cells=cells))
+        parts.append(_list_section(_("About your notebook"), record.notes, warn=True, cells=cells))
     if record.cell_errors:
         parts.append(_list_section(
-            "Errors while running your notebook", record.cell_errors, warn=True,
-            after="An error costs no points by itself; the grader then checks whatever your "
-                  "functions are after all cells ran.", cells=cells))
+            _("Errors while running your notebook"), record.cell_errors, warn=True,
+            after=_("An error costs no points by itself; the grader then checks whatever your functions are after "
+                    "all cells ran."), cells=cells))
     parts += [_task_section(task, record, cells) for task in record.tasks]
     parts.append(written_html(record))  # the questions graded by hand (written.py); "" when there are none
     if record.output.strip():
-        parts.append("<details><summary>What your notebook printed last</summary>"
-                     f"<pre>{escape.html(record.output[-4000:])}</pre></details>")
-    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        printed = escape.html(_("What your notebook printed last"))
+        parts.append(f"<details><summary>{printed}</summary><pre>{escape.html(record.output[-4000:])}</pre></details>")
+    return (f'<!doctype html>\n<html lang="{language()}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f"<title>{escape.html(title)}</title><style>{_CSS}</style></head>\n<body>\n"
             + "\n".join(parts) + "\n</body></html>\n")
@@ -116,20 +120,47 @@ def _task_section(task: TaskResult, record: Graded, cells: _Cells) -> str:
     """One task: title and points, what its checks say alike (once), a block per check, its pictures."""
     messages = Counter(c.message for c in task.checks if c.message)
     said = list(task.notes) + [m for m, n in messages.items() if n > 1 and m not in task.notes]
-    hints = Counter(h for c in task.checks if c.message not in said for h in set(_HINT.findall(c.message)))
+    hints = Counter(h for c in task.checks if c.message not in said for h in set(_hints(c.message)))
     shared_hints = [h for h, n in hints.items() if n > 1]
     notes = "".join(f"<li>{cells.sentence(note)}</li>" for note in said)
     reached = dict(record.accuracy).get(task.task)
     figures = "".join(_figure(p) for p in record.pictures if p.task == task.task)
-    return (f'<section class="task"><h2><span>{escape.html(task.title)}</span>'
+    return (f'<section class="task"><h2><span>{escape.html(_(task.title))}</span>'
             f"<span>{_pts(task.score)} / {_pts(task.points)}</span></h2>"
             + (f'<ul class="notes">{notes}</ul>' if notes else "")
-            + "".join(f'<p class="hint"><b>Hint</b> (for every check below that fails): {escape.html(h)}</p>'
-                      for h in shared_hints)
-            + (f'<p class="reached">Validation accuracy your model reached: <b>{reached:.3f}</b></p>'
-               if reached is not None else "")
+            + "".join('<p class="hint">' + _html(_("{label} (for every check below that fails): {hint}"),
+                                                label="<b>" + escape.html(_("Hint")) + "</b>", hint=escape.html(h))
+                      + "</p>" for h in shared_hints)
+            + ('<p class="reached">' + _html(_("Validation accuracy your model reached: {accuracy}"),
+                                            accuracy=f"<b>{reached:.3f}</b>") + "</p>" if reached is not None else "")
             + _checks(task, said, shared_hints)
             + (f'<div class="figures">{figures}</div>' if figures else "") + "</section>")
+
+
+def _hints(message: str) -> list[str]:
+    """The known-bug hints of a diagnostic's parts (``compare.with_hint`` appends them)."""
+    return [parts.hint for parts in map(diagnostic.parse, diagnostic.split(message)) if parts.hint]
+
+
+def _without(message: str, hints: list[str]) -> str:
+    """The diagnostic without each hint in ``hints`` (said once above it): "<found>." and its count of cases."""
+    kept = []
+    for part in diagnostic.split(message):
+        parts = diagnostic.parse(part)
+        kept.append(part if parts.hint is None or parts.hint not in hints else
+                    parts.found + _stop() + (parts.tally or ""))
+    return diagnostic.also(kept)
+
+
+def _stop() -> str:
+    """The punctuation that ends a finding before its hint, in the run's language ("." in English)."""
+    between = _("{found}. Hint: {hint}").split("{found}", 1)[-1]
+    return between[:1] if between[:1] in ".。" else ""
+
+
+def _html(template: str, **values: str) -> str:
+    """A translated sentence for the page: its words escaped, ``values`` (HTML already) put in its placeholders."""
+    return escape.html(template).format(**values)
 
 
 def _figure(picture) -> str:
@@ -143,20 +174,20 @@ def _checks(task: TaskResult, said: list[str], hints: list[str]) -> str:
     """A block per check; one line naming them all when every check failed for a reason said above (a stub not
     written yet, a cell that never ran), where a block each would repeat the same cross and 0."""
     if task.score == 0 and all(c.message in said for c in task.checks):
-        names = ", ".join(f"{escape.html(c.name)} ({_pts(c.points)}{', hidden' if c.hidden else ''})"
-                          for c in task.checks)
-        return f'<p class="none"><span class="mark">✗</span> no check passed: {names}</p>'
+        names = ", ".join(_("{name} ({points}, hidden)").format(name=_(c.name), points=_pts(c.points)) if c.hidden
+                          else f"{_(c.name)} ({_pts(c.points)})" for c in task.checks)
+        return '<p class="none"><span class="mark">✗</span> ' + escape.html(_("no check passed: {names}").format(
+            names=names)) + "</p>"
     return '<ul class="checks">' + "".join(_check(c, said, hints) for c in task.checks) + "</ul>"
 
 
 def _check(check: CheckResult, said: list[str], hints: list[str]) -> str:
     """One check: mark, name (with a badge for hidden checks), points, and what it alone says."""
     kind, mark = ("pass", "✓") if check.passed else ("part", "◐") if check.score > 0 else ("fail", "✗")
-    badge = '<span class="badge">hidden</span>' if check.hidden else ""
-    message = "" if check.message in said else _HINT.sub(lambda m: "." if m.group(1) in hints else m.group(0),
-                                                          check.message)
+    badge = '<span class="badge">' + escape.html(_("hidden")) + "</span>" if check.hidden else ""
+    message = "" if check.message in said else _without(check.message, hints)
     return (f'<li class="{kind}"><div class="check"><span class="mark">{mark}</span>'
-            f'<span class="name">{escape.html(check.name)}{badge}</span>'
+            f'<span class="name">{escape.html(_(check.name))}{badge}</span>'
             f'<span class="pts">{_pts(check.score)} / {_pts(check.points)}</span></div>'
             + (f'<div class="msg">{escape.html(message)}</div>' if message else "") + "</li>")
 

@@ -14,19 +14,32 @@ A probe output is a claim from the student's process: a record of a few KB can d
 So the search looks at MAX_VALUES values at most, and an image larger than MAX_SIDE along a side or a
 history longer than MAX_EPOCHS is measured by its shape before anything is copied and drawn as a
 sentence saying so instead.
+
+Every word on a picture is in the language of the run. matplotlib's own font has no Hangul: a Korean picture
+draws with a font that has (:func:`hangul_font`: one matplotlib knows, or one fontconfig lists, such as
+Debian's fonts-nanum that ``make data`` installs); on a machine with none, a plot keeps its words as SVG text
+for the browser to draw with its own fonts.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import itertools
+import logging
 import math
+import subprocess
 import textwrap
-from typing import Any, Callable, Sequence
+import threading
+import unicodedata
+from typing import Any, Callable, Iterator, Sequence
 
 import torch
 
-__all__ = ["history_of", "image_of", "curves_svg", "loss_top", "image_png", "histogram_png", "MAX_SIDE",
-           "MAX_EPOCHS", "MAX_VALUES", "LOSS_COLOUR", "ACCURACY_COLOUR"]
+from autograder.i18n import N_, _, language
+
+__all__ = ["history_of", "image_of", "curves_svg", "loss_top", "image_png", "histogram_png", "hangul_font", "MAX_SIDE",
+           "MAX_EPOCHS", "MAX_VALUES", "LOSS_COLOUR", "ACCURACY_COLOUR", "HANGUL_FONTS"]
 
 MAX_SIDE = 4096
 """Pixels an image may have along each side to be shown."""
@@ -39,9 +52,12 @@ LOSS_COLOUR = "#1f5fa8"
 """Every loss curve's colour, in every panel (train solid, validation dashed)."""
 ACCURACY_COLOUR = "#c2410c"
 """Every accuracy curve's colour, and the pass threshold's."""
-_METRICS = (("train_loss", "train loss", "-", LOSS_COLOUR), ("val_loss", "validation loss", "--", LOSS_COLOUR),
-            ("val_acc", "validation accuracy", "-.", ACCURACY_COLOUR))
+_METRICS = (("train_loss", N_("train loss"), "-", LOSS_COLOUR), ("val_loss", N_("validation loss"), "--", LOSS_COLOUR),
+            ("val_acc", N_("validation accuracy"), "-.", ACCURACY_COLOUR))
 """(key, label, line style, colour); accuracy is drawn against its own axis, from 0 to 1."""
+HANGUL_FONTS = ("Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans CJK KR", "Noto Sans KR", "NanumGothic",
+                "NanumBarunGothic", "UnDotum")
+"""Fonts with Hangul, the first a machine has chosen: macOS's, Windows', Noto's, Debian's fonts-nanum and fonts-unfonts."""
 
 
 def history_of(output: Any) -> list[dict[str, float]] | None:
@@ -84,10 +100,10 @@ def _as_history(value: Any) -> list[dict[str, float]] | None:
     for row in itertools.islice(value, MAX_EPOCHS + 1):
         if not isinstance(row, dict) or _finite(row.get("epoch")) is None:
             return None
-        metrics = {key: math.nan if number is None else number for key, *_ in _METRICS
+        metrics = {key: math.nan if number is None else number for key, *_rest in _METRICS
                    if isinstance(row.get(key), (int, float)) for number in [_finite(row[key])]}
         rows.append({"epoch": _finite(row["epoch"]), **metrics})
-    return rows if any(key in rows[0] for key, *_ in _METRICS) else None
+    return rows if any(key in rows[0] for key, *_rest in _METRICS) else None
 
 
 def _finite(value: Any) -> float | None:
@@ -122,11 +138,17 @@ def curves_svg(history: Sequence[dict[str, float]], *, label: str, top: float,
     """One run's training curves as SVG: loss (left axis, 0 to ``top``) and validation accuracy (right axis,
     0 to 1) against the epoch, the pass threshold ``target`` as a line, the accuracy reached written at the
     last epoch, a legend; a sentence instead when the history is longer than MAX_EPOCHS."""
+    with _fonts():
+        if len(history) > MAX_EPOCHS:
+            return _svg(_sentence(_("This training history has more than {epochs:,} epochs, more than the feedback "
+                                    "page draws: train for fewer epochs.").format(epochs=MAX_EPOCHS)))
+        return _svg(_curves(history, label=label, top=top, target=target))
+
+
+def _curves(history: Sequence[dict[str, float]], *, label: str, top: float, target: float | None) -> Any:
+    """The figure :func:`curves_svg` draws."""
     from matplotlib.figure import Figure
 
-    if len(history) > MAX_EPOCHS:
-        return _svg(_sentence(f"This training history has more than {MAX_EPOCHS:,} epochs, more than the "
-                              f"feedback page draws: train for fewer epochs."))
     figure = Figure(figsize=(4.2, 3.6), layout="constrained")
     loss = figure.subplots()
     accuracy = loss.twinx()
@@ -134,7 +156,7 @@ def curves_svg(history: Sequence[dict[str, float]], *, label: str, top: float,
         rows = [row for row in history if key in row]
         if rows:
             bad = [row["epoch"] for row in rows if math.isnan(row[key])]
-            shown = f"{name}: NaN from epoch {bad[0]:g}" if bad else name
+            shown = _("{metric}: NaN from epoch {epoch:g}").format(metric=_(name), epoch=bad[0]) if bad else _(name)
             axis = accuracy if key == "val_acc" else loss
             axis.plot([r["epoch"] for r in rows], [r[key] for r in rows], style, color=colour, marker="o",
                       markersize=3, label=shown)
@@ -145,16 +167,21 @@ def curves_svg(history: Sequence[dict[str, float]], *, label: str, top: float,
                           xytext=(-4, 6), ha="right", color=ACCURACY_COLOUR, fontsize=11, fontweight="bold")
     if target is not None:
         accuracy.axhline(target, color=ACCURACY_COLOUR, linestyle=":", linewidth=1.2,
-                         label=f"full marks from {target:g}")
-    loss.set(xlabel="epoch", ylim=(0, top), title=label)
-    loss.set_ylabel("loss", color=LOSS_COLOUR)
+                         label=_("full marks from {target:g}").format(target=target))
+    loss.set(xlabel=_("epoch"), ylim=(0, top), title=label)
+    loss.set_ylabel(_("loss"), color=LOSS_COLOUR)
     accuracy.set_ylim(0, 1)
-    accuracy.set_ylabel("validation accuracy", color=ACCURACY_COLOUR)
+    accuracy.set_ylabel(_("validation accuracy"), color=ACCURACY_COLOUR)
     loss.grid(alpha=0.3)
     handles = loss.get_legend_handles_labels()[0] + accuracy.get_legend_handles_labels()[0]
-    narrow = all(len(handle.get_label()) <= 22 for handle in handles)  # two columns only while they fit the width
+    narrow = all(_columns(handle.get_label()) <= 22 for handle in handles)  # two columns only while they fit
     figure.legend(handles=handles, loc="outside lower center", ncols=2 if narrow else 1, fontsize=9, frameon=False)
-    return _svg(figure)
+    return figure
+
+
+def _columns(text: str) -> int:
+    """How wide a label is, in Latin letters: a Hangul or other wide character counts two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def image_png(image: torch.Tensor) -> bytes:
@@ -164,8 +191,10 @@ def image_png(image: torch.Tensor) -> bytes:
 
     height, width = image.shape[:2]
     if max(height, width) > MAX_SIDE:
-        return _png(_sentence(f"This picture is {height:,} × {width:,} pixels, larger than the {MAX_SIDE:,} × "
-                             f"{MAX_SIDE:,} the feedback page shows: draw a smaller one."))
+        with _fonts():
+            return _png(_sentence(_("This picture is {height:,} × {width:,} pixels, larger than the {side:,} × "
+                                    "{side:,} the feedback page shows: draw a smaller one.").format(
+                height=height, width=width, side=MAX_SIDE)))
     buffer = io.BytesIO()
     Image.fromarray(image.contiguous().numpy()).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
@@ -175,15 +204,80 @@ def histogram_png(scores: Sequence[float], max_score: float, *, title: str) -> b
     """A histogram of total scores from 0 to ``max_score``, as PNG."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(5.0, 3.0), layout="constrained")
-    ax = figure.subplots()
-    top = max(max_score, max(scores, default=0.0), 1e-9)
-    ax.hist(scores, bins=min(20, max(5, len(scores))), range=(0, top), color="#4c72b0", edgecolor="white")
-    ax.set_xlabel(f"score (out of {max_score:g})")
-    ax.set_ylabel("students")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(title, fontsize="medium")
-    return _png(figure)
+    with _fonts():
+        figure = Figure(figsize=(5.0, 3.0), layout="constrained")
+        ax = figure.subplots()
+        top = max(max_score, max(scores, default=0.0), 1e-9)
+        ax.hist(scores, bins=min(20, max(5, len(scores))), range=(0, top), color="#4c72b0", edgecolor="white")
+        ax.set_xlabel(_("score (out of {max_score:g})").format(max_score=max_score))
+        ax.set_ylabel(_("students"))
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title(title, fontsize="medium")
+        return _png(figure)
+
+
+@functools.lru_cache(maxsize=None)
+def hangul_font() -> str | None:
+    """The family of a font with Hangul for matplotlib: the first of HANGUL_FONTS it knows, else one fontconfig
+    lists (its files added to matplotlib's fonts: its font cache predates fonts installed later); None when there
+    is none."""
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    found = next((name for name in HANGUL_FONTS if name in known), None)
+    if found is not None:
+        return found
+    listed = _fontconfig_hangul()
+    name = next((name for name in HANGUL_FONTS if name in listed), next(iter(listed), None))
+    if name is None:
+        return None
+    for path in listed[name]:
+        font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=listed[name][0]).get_name()
+
+
+def _fontconfig_hangul() -> dict[str, list[str]]:
+    """{family: its files, regular first} of the fonts with Hangul that fontconfig lists; none without fontconfig."""
+    try:
+        listed = subprocess.run(["fc-list", ":lang=ko", "-f", "%{family[0]}\t%{style[0]}\t%{file}\n"],
+                                capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    fonts: dict[str, list[str]] = {}
+    for line in sorted(listed.splitlines(), key=lambda line: ("Regular" not in line, line)):
+        family, _style, path = (line.split("\t") + ["", ""])[:3]
+        if family and path.endswith((".ttf", ".otf", ".ttc")):
+            fonts.setdefault(family, []).append(path)
+    return fonts
+
+
+@contextlib.contextmanager
+def _fonts() -> Iterator[None]:
+    """matplotlib's settings for the words of the run's language, one picture at a time (submissions are judged in
+    threads, and matplotlib's settings are the process's): as they are in English; otherwise its own font first,
+    then one with Hangul, or (without one) words kept as SVG text for the browser's fonts."""
+    import matplotlib
+
+    with _DRAWING:
+        if language() == "en":
+            yield
+            return
+        font = hangul_font()
+        settings = ({"font.family": [matplotlib.rcParams["font.family"][0], font]} if font is not None else
+                    {"svg.fonttype": "none", "font.family": ["sans-serif"],
+                     "font.sans-serif": [*matplotlib.rcParams["font.sans-serif"][:1], *HANGUL_FONTS]})
+        fonts_log = logging.getLogger("matplotlib.font_manager")
+        level = fonts_log.level
+        fonts_log.setLevel(logging.ERROR)  # "findfont: Failed to find font weight bold …, now using 600": it is bold
+        try:
+            with matplotlib.rc_context(settings):
+                yield
+        finally:
+            fonts_log.setLevel(level)
+
+
+_DRAWING = threading.RLock()
+"""Held while a picture is drawn: :func:`_fonts` changes matplotlib's settings for the whole process."""
 
 
 def _sentence(sentence: str) -> Any:

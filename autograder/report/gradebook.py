@@ -19,6 +19,7 @@ from typing import Sequence
 import dateutil.parser
 import dateutil.tz
 
+from autograder.i18n import N_
 from autograder.report import escape
 from autograder.report.record import Graded, failure
 from autograder.report.roster import Student
@@ -94,7 +95,7 @@ def write_gradebook(records: Sequence[Graded], path: Path, problems: list[str],
             try:
                 row = _row(assignment, names[student], record, model, tasks, questions)
             except Exception as error:  # one odd record costs only its own scores (and rows modelled on it)
-                problem = failure("gradebook row", model, error)
+                problem = failure(N_("gradebook row"), model, error)
                 problems.extend([problem] if problem not in problems else [])
                 row = [escape.csv_cell(assignment), "", "", escape.csv_cell(student)]
             writer.writerow(row + [""] * (len(header) - len(row)))
@@ -112,7 +113,7 @@ def write_wide(records: Sequence[Graded], path: Path, problems: list[str], stude
         try:
             scores[(record.student, record.assignment)] = _number(record.score)
         except Exception as error:  # one odd record costs only its own cell
-            problems.append(failure("grades_wide.csv cell", record, error))
+            problems.append(failure(N_("grades_wide.csv cell"), record, error))
             scores[(record.student, record.assignment)] = ""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as file:

@@ -15,7 +15,8 @@ graded by hand: there Gradescope's own rubric grades them, and results.json hold
 
 Outputs are Markdown (``output_format`` "md", at the top and on each test), every text from a
 hand-in through :func:`escape.markdown`; test names, which Gradescope shows as plain text, go
-through :func:`escape.plain`.
+through :func:`escape.plain`. Texts are in the language of the run; keys, statuses, visibilities and tags
+are Gradescope's (``HAND_TAG`` is read by tools, never shown as a sentence) and stay as they are.
 """
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
+from autograder.i18n import _
 from autograder.report import escape
 from autograder.report.record import Graded, Written
+from autograder.report.written import shown_title
 
 __all__ = ["results_json", "write_results", "HAND_TAG"]
 
@@ -41,7 +44,7 @@ def results_json(record: Graded, *, notes: Sequence[str] = ()) -> dict[str, Any]
             after the submission's messages.
     """
     tests = [{
-        "name": escape.plain(f"{task.title} — {check.name}"),
+        "name": escape.plain(f"{_(task.title)} — {_(check.name)}"),
         "score": check.score,
         "max_score": check.points,
         "status": "passed" if check.passed else "failed",
@@ -61,22 +64,23 @@ def results_json(record: Graded, *, notes: Sequence[str] = ()) -> dict[str, Any]
         "extra_data": {"student_id": escape.plain(record.student), "assignment": escape.plain(record.assignment),
                        "max_score": record.max_score, "auto_max": record.auto_max, "hand_max": record.hand_max},
     }
-    titles = {task.task: task.title for task in record.tasks}
+    titles = {task.task: _(task.title) for task in record.tasks}
     if record.accuracy:
-        results["leaderboard"] = [{"name": f"validation accuracy, {titles.get(task, task)}", "value": round(value, 4)}
-                                  for task, value in record.accuracy]
+        results["leaderboard"] = [{"name": _("validation accuracy, {title}").format(title=titles.get(task, task)),
+                                   "value": round(value, 4)} for task, value in record.accuracy]
     return results
 
 
 def _written_test(question: Written) -> dict[str, Any]:
     """A question graded by hand as a test: its mark and comment, or no score while it is pending."""
-    test: dict[str, Any] = {"name": escape.plain(f"Written: {question.title}"), "max_score": question.points,
+    test: dict[str, Any] = {"name": escape.plain(_("Written: {title}").format(title=shown_title(question.title))),
+                            "max_score": question.points,
                             "output_format": "md", "visibility": "visible", "tags": [question.grade_id, HAND_TAG]}
     if question.score is None:
-        test["output"] = f"Graded by hand: pending (worth {question.points:g} points)."
+        test["output"] = _("Graded by hand: pending (worth {points:g} points).").format(points=question.points)
     else:
         test.update(score=question.score, status="passed" if question.score >= question.points else "failed",
-                    output=escape.markdown(question.comment) or "Graded by hand.")
+                    output=escape.markdown(question.comment) or _("Graded by hand."))
     return test
 
 
@@ -86,19 +90,22 @@ def _output(record: Graded, notes: Sequence[str]) -> str:
     visible = [check for check in checks if not check.hidden]
     earned, possible = sum(c.score for c in visible), sum(c.points for c in visible)
     if len(visible) < len(checks):
-        summary = (f"**Visible checks: {earned:.4g} of {possible:g} points**, the ones `check()` runs in your "
-                   f"notebook. The hidden checks are graded too; they and your total appear when your "
-                   f"instructor publishes the grades.")
+        summary = _("**Visible checks: {earned:.4g} of {possible:g} points**, the ones `check()` runs in your "
+                    "notebook. The hidden checks are graded too; they and your total appear when your instructor "
+                    "publishes the grades.")
     elif record.written:
-        summary = f"**Auto-graded checks: {earned:.4g} of {possible:g} points.**"
+        summary = _("**Auto-graded checks: {earned:.4g} of {possible:g} points.**")
     else:
-        summary = f"**Score: {earned:.4g} of {possible:g} points.**"
+        summary = _("**Score: {earned:.4g} of {possible:g} points.**")
+    summary = summary.format(earned=earned, possible=possible)
     messages = [*record.notes, *record.cell_errors]
     parts = [summary]
     if record.written:
         pending = len(record.pending)
-        parts.append(f"**Questions graded by hand: {record.hand_score:.4g} of {record.hand_max:g} points**"
-                     + (f"; {pending} of {len(record.written)} not marked yet." if pending else "."))
+        parts.append((_("**Questions graded by hand: {score:.4g} of {max_score:g} points**; {pending} of {total} not "
+                        "marked yet.") if pending else
+                      _("**Questions graded by hand: {score:.4g} of {max_score:g} points**.")).format(
+            score=record.hand_score, max_score=record.hand_max, pending=pending, total=len(record.written)))
     if messages:
         parts.append("\n".join(f"- {escape.markdown(message)}" for message in messages))
     parts += [escape.markdown(note) for note in notes]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from autograder.i18n import _
 from autograder.report import escape
 from autograder.report.record import Graded, Written
 from autograder.runner.errors import GradingError
@@ -60,15 +61,16 @@ def read_manual(path: Path, expected: Expected) -> tuple[Mark, ...]:
         with path.open(newline="", encoding="utf-8-sig") as file:
             rows = list(csv.reader(file))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise GradingError(f"--manual {path} could not be read ({error}): give a CSV file saved as UTF-8 "
-                           f"with the columns {', '.join(COLUMNS)}") from None
+        raise GradingError(_("--manual {path} could not be read ({error}): give a CSV file saved as UTF-8 with the "
+                             "columns {columns}").format(path=path, error=error, columns=", ".join(COLUMNS))) from None
     header = [name.strip().lower() for name in rows[0]] if rows else []
     missing = [name for name in COLUMNS[:4] if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     if missing or unknown or len(set(header)) < len(header):
-        found = ", ".join(header) if header else "nothing"
-        raise GradingError(f"--manual {path}, line 1: the header is {found}; it must name the columns "
-                           f"{', '.join(COLUMNS)} (comment may be left out), each once: fix the first row")
+        found = ", ".join(header) if header else _("nothing")
+        raise GradingError(_("--manual {path}, line 1: the header is {found}; it must name the columns {columns} "
+                             "(comment may be left out), each once: fix the first row").format(
+            path=path, found=found, columns=", ".join(COLUMNS)))
     marks: list[Mark] = []
     problems: list[str] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -79,46 +81,56 @@ def read_manual(path: Path, expected: Expected) -> tuple[Mark, ...]:
         try:
             mark = _mark(cells, len(row) <= len(header), expected)
         except ValueError as error:
-            problems.append(f"line {number}: {error}")
+            problems.append(_line(number, str(error)))
             continue
         if mark is None:
             continue
         key = (mark.student_id, mark.assignment, mark.grade_id)
         if key in seen:
-            problems.append(f"line {number}: {_name(key[0])}'s {key[2]} is marked again (first on line "
-                            f"{seen[key]}): keep one of the two lines")
+            problems.append(_line(number, _("{student}'s {grade_id} is marked again (first on line {first}): keep one "
+                                            "of the two lines").format(student=_name(key[0]), grade_id=key[2],
+                                                                       first=seen[key])))
             continue
         seen[key] = number
         if mark.assignment in expected.handed_in:
             marks.append(mark)
     if problems:
-        more = f" ({len(problems) - 1} more line(s) have problems: {_lines(problems[1:])})" if len(problems) > 1 else ""
-        raise GradingError(f"--manual {path}, {problems[0]}{more}; nothing was graded")
+        more = _(" ({count} more line(s) have problems: {lines})").format(count=len(problems) - 1,
+                                                                          lines=_lines(problems[1:]))
+        raise GradingError(_("--manual {path}, {problem}{more}; nothing was graded").format(
+            path=path, problem=problems[0], more=more if len(problems) > 1 else ""))
     return tuple(marks)
+
+
+def _line(number: int, problem: str) -> str:
+    """A problem of the file's line ``number``; :func:`_lines` reads the line back as the words before its colon."""
+    return _("line {number}: {problem}").format(number=number, problem=problem)
 
 
 def _mark(cells: dict[str, str], complete: bool, expected: Expected) -> Mark | None:
     """One row's mark; None for a question not marked yet (points empty). Raises ValueError saying what to fix."""
     if not complete:
-        raise ValueError("this row has more cells than the header has columns: put a comment with commas in "
-                         "double quotes")
+        raise ValueError(_("this row has more cells than the header has columns: put a comment with commas in "
+                           "double quotes"))
     student, assignment, grade_id = cells["student_id"], cells["assignment"], cells["grade_id"]
     if assignment not in expected.questions:
-        raise ValueError(f"unknown assignment {_name(assignment)}{_close(assignment, expected.questions)}: the kit "
-                         f"grades {', '.join(sorted(expected.questions))}")
+        raise ValueError(_("unknown assignment {assignment}{close}: the kit grades {assignments}").format(
+            assignment=_name(assignment), close=_close(assignment, expected.questions),
+            assignments=", ".join(sorted(expected.questions))))
     questions = {q.grade_id: q for q in expected.questions[assignment]}
     if grade_id not in questions:
         auto = grade_id in expected.tasks.get(assignment, ())
-        why = (" is auto-graded: its points come from its checks" if auto else
-               f" is no question of {assignment} graded by hand{_close(grade_id, questions)}")
-        raise ValueError(f"{_name(grade_id)}{why}; {assignment}'s questions graded by hand are "
-                         f"{', '.join(questions) or 'none'}")
+        why = (_("{grade_id} is auto-graded: its points come from its checks") if auto else
+               _("{grade_id} is no question of {assignment} graded by hand{close}")).format(
+            grade_id=_name(grade_id), assignment=assignment, close=_close(grade_id, questions))
+        raise ValueError(_("{why}; {assignment}'s questions graded by hand are {questions}").format(
+            why=why, assignment=assignment, questions=", ".join(questions) or _("none")))
     if student not in expected.students:
-        raise ValueError(f"unknown student {_name(student)}{_close(student, expected.students)}: no hand-in or "
-                         f"roster line has this id; correct it or remove the line")
+        raise ValueError(_("unknown student {student}{close}: no hand-in or roster line has this id; correct it or "
+                           "remove the line").format(student=_name(student), close=_close(student, expected.students)))
     if assignment in expected.handed_in and student not in expected.handed_in[assignment]:
-        raise ValueError(f"{_name(student)} handed in no {assignment}, so there is no answer to mark: remove "
-                         f"the line (their gradebook row says 'missing')")
+        raise ValueError(_("{student} handed in no {assignment}, so there is no answer to mark: remove the line "
+                           "(their gradebook row says 'missing')").format(student=_name(student), assignment=assignment))
     if not cells["points"]:
         return None
     points = _points(cells["points"], questions[grade_id])
@@ -133,11 +145,11 @@ def _points(text: str, question: Written) -> float:
     except ValueError:
         points = math.nan
     if not math.isfinite(points):
-        raise ValueError(f"points {_name(text)} is not a number: write the points given, e.g. 1.5, or leave "
-                         f"the cell empty while {question.grade_id} is not marked")
+        raise ValueError(_("points {points} is not a number: write the points given, e.g. 1.5, or leave the cell "
+                           "empty while {grade_id} is not marked").format(points=_name(text), grade_id=question.grade_id))
     if not 0 <= points <= question.points:
-        raise ValueError(f"points {text} is outside 0–{question.points:g}, what {question.grade_id} is worth: "
-                         f"correct the points")
+        raise ValueError(_("points {points} is outside 0–{worth:g}, what {grade_id} is worth: correct the points").format(
+            points=text, worth=question.points, grade_id=question.grade_id))
     return points
 
 
@@ -149,11 +161,11 @@ def _name(text: str) -> str:
 def _close(text: str, choices: Iterable[str]) -> str:
     """' (did you mean …?)' when one of ``choices`` is close to ``text``."""
     close = difflib.get_close_matches(text, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {name}?)").format(name=repr(close[0])) if close else ""
 
 
 def _lines(problems: list[str]) -> str:
-    """"line 4, line 9, …": where the other problems are."""
+    """"line 4, line 9, …": where the other problems are (each problem's words before its first colon)."""
     lines = [problem.split(":", 1)[0] for problem in problems]
     return ", ".join(lines[:10]) + (", …" if len(lines) > 10 else "")
 

@@ -40,6 +40,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config, PyFileConfigLoader
 
+from autograder.i18n import _
 from autograder.report import escape
 from autograder.report.autograded import RestoreHiddenTests, SandboxResults, autograded_notebook
 from autograder.report.record import Graded
@@ -101,21 +102,22 @@ def open_course(root: Path, tasks: Mapping[str, Sequence[Task]] | None = None) -
             source folder, or its test cells are not the kit's tasks.
     """
     if not root.is_dir():
-        raise GradingError(f"the nbgrader course {root} is not a folder: give --nbgrader the course's root, "
-                           f"the folder that holds its {_CONFIG}")
+        raise GradingError(_("the nbgrader course {root} is not a folder: give --nbgrader the course's root, the "
+                             "folder that holds its {config}").format(root=root, config=_CONFIG))
     try:
         config = PyFileConfigLoader(_CONFIG, path=str(root)).load_config() if (root / _CONFIG).is_file() else Config()
     except Exception as error:  # the course's own Python: any fault in it
-        raise GradingError(f"{root / _CONFIG} could not be read ({type(error).__name__}: {error}): fix it, "
-                           f"then run again") from None
+        raise GradingError(_("{config} could not be read ({error_type}: {error}): fix it, then run again").format(
+            config=root / _CONFIG, error_type=type(error).__name__, error=error)) from None
     if "root" not in config.CourseDirectory:
         config.CourseDirectory.root = str(root.resolve())
     config.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back, with the kit's points
     course = Course(root, config, CourseDirectory(config=config))
     database = sqlite_file(course.db_url)
     if not (root / _CONFIG).is_file() and database is not None and not database.is_file():
-        raise GradingError(f"{root} is not an nbgrader course: it has neither {_CONFIG} nor a gradebook "
-                           f"({database.name}); give --nbgrader the folder where you run nbgrader's commands")
+        raise GradingError(_("{root} is not an nbgrader course: it has neither {config} nor a gradebook ({database}); "
+                             "give --nbgrader the folder where you run nbgrader's commands").format(
+            root=root, config=_CONFIG, database=database.name))
     for assignment, assignment_tasks in sorted((tasks or {}).items()):
         _ensure_assignment(course, assignment, assignment_tasks)
     return course
@@ -132,8 +134,10 @@ def write_course(root: Path, graded: Sequence[tuple[Path | None, Graded]]) -> li
         try:
             problems += _write_one(course, steps, notebook, record)
         except Exception as error:  # one odd submission costs only its own place in the course
-            problems.append(f"{escape.plain(record.student)}/{record.assignment} could not be put into the nbgrader "
-                            f"course ({type(error).__name__}: {escape.plain(str(error))}); the others were")
+            problems.append(_("{student}/{assignment} could not be put into the nbgrader course ({error_type}: "
+                              "{error}); the others were").format(
+                student=escape.plain(record.student), assignment=record.assignment, error_type=type(error).__name__,
+                error=escape.plain(str(error))))
     return problems
 
 
@@ -166,7 +170,8 @@ def _write_one(course: Course, steps: list[type], notebook: Path | None, record:
     nbformat.write(built, path)
     _comment_failures(course, name, built, record)
     who = f"{escape.plain(record.student)}/{record.assignment}"
-    return [f"nbgrader on {who}: {escape.plain(warning)}" for warning in said]
+    return [_("nbgrader on {submission}: {warning}").format(submission=who, warning=escape.plain(warning))
+            for warning in said]
 
 
 def _comment_failures(course: Course, notebook: str, built: nbformat.NotebookNode, record: Graded) -> None:
@@ -210,17 +215,19 @@ def _ensure_assignment(course: Course, assignment: str, tasks: Sequence[Task]) -
         found = {cell.name: cell.max_score for nb in gradebook.find_assignment(assignment).notebooks
                  for cell in nb.grade_cells if cell.name not in {s.name for s in nb.solution_cells}}
     wanted = {task.id: task.points for task in tasks}
-    where = f"the gradebook of {course.root} ({course.db_url})"
-    differ = sorted(f"{name} ({'missing' if name not in found else f'{found[name]:g} points'}, the kit: "
-                    f"{wanted[name]:g})" for name in wanted if abs(found.get(name, -1) - wanted[name]) > 1e-9)
+    differ = sorted((_("{cell} (missing, the kit: {kit:g})") if name not in found else
+                     _("{cell} ({points:g} points, the kit: {kit:g})")).format(
+        cell=name, points=found.get(name, 0), kit=wanted[name])
+        for name in wanted if abs(found.get(name, -1) - wanted[name]) > 1e-9)
     extra = sorted(set(found) - set(wanted))
     if differ or extra:
-        raise GradingError(
-            f"{assignment} in {where} does not match the kit's tasks: "
-            + "; ".join([*(["test cells " + ", ".join(differ)] if differ else []),
-                         *(["test cells the kit does not grade: " + ", ".join(extra)] if extra else [])])
-            + f". Run `nbgrader generate_assignment {assignment} --force` in {course.root} from the kit's "
-              f"solutions/{assignment} notebook")
+        wrong = "; ".join([*([_("test cells {cells}").format(cells=", ".join(differ))] if differ else []),
+                           *([_("test cells the kit does not grade: {cells}").format(cells=", ".join(extra))]
+                             if extra else [])])
+        raise GradingError(_("{assignment} in the gradebook of {root} ({url}) does not match the kit's tasks: "
+                             "{wrong}. Run `nbgrader generate_assignment {assignment} --force` in {root} from the "
+                             "kit's solutions/{assignment} notebook").format(
+            assignment=assignment, root=course.root, url=course.db_url, wrong=wrong))
 
 
 def _generate(course: Course, assignment: str) -> None:
@@ -228,9 +235,10 @@ def _generate(course: Course, assignment: str) -> None:
     gets the assignment, its notebooks and cells exactly as nbgrader records them."""
     source = Path(course.coursedir.format_path(course.coursedir.source_directory, ".", assignment))
     if not any(source.glob("*.ipynb")):
-        raise GradingError(f"{assignment} is not in the nbgrader course {course.root}: neither its gradebook "
-                           f"({course.db_url}) nor its source folder {source} has it; put the assignment's "
-                           f"source notebook there, or grade only the course's assignments with --assignment")
+        raise GradingError(_("{assignment} is not in the nbgrader course {root}: neither its gradebook ({url}) nor "
+                             "its source folder {source} has it; put the assignment's source notebook there, or grade "
+                             "only the course's assignments with --assignment").format(
+            assignment=assignment, root=course.root, url=course.db_url, source=source))
     with tempfile.TemporaryDirectory(prefix="kit-nbgrader-") as release, _alembic_on_path():
         config = copy.deepcopy(course.config)
         config.CourseDirectory.release_directory = release
@@ -239,8 +247,9 @@ def _generate(course: Course, assignment: str) -> None:
         coursedir.assignment_id = assignment
         result = capture_log(GenerateAssignment(coursedir=coursedir, config=config))
     if not result["success"]:
-        raise GradingError(f"nbgrader could not add {assignment} to the gradebook of {course.root} from {source}: "
-                           f"{' '.join(str(result.get('log', '')).split())[-600:]}")
+        raise GradingError(_("nbgrader could not add {assignment} to the gradebook of {root} from {source}: "
+                             "{log}").format(assignment=assignment, root=course.root, source=source,
+                                             log=" ".join(str(result.get("log", "")).split())[-600:]))
 
 
 @contextlib.contextmanager

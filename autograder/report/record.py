@@ -5,12 +5,14 @@ import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from autograder.i18n import LANGUAGES, N_, _, translations
 from autograder.spec import CheckResult, TaskResult
 
-__all__ = ["Picture", "Written", "CellOutput", "Graded", "NOT_GRADED", "failure"]
+__all__ = ["Picture", "Written", "CellOutput", "Graded", "NOT_GRADED", "is_not_graded", "failure"]
 
-NOT_GRADED = "not graded: "
-"""How a check's message starts when its probe never ran (the notebook failed before it)."""
+NOT_GRADED = N_("not graded: ")
+"""How a check's message starts when its probe never ran (the notebook failed before it): written as
+``_(NOT_GRADED)`` followed by the reason, in the language of the run."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,16 @@ class Graded:
                    excerpts=tuple((number, text) for number, text in data.get("excerpts", ())), cached=True)
 
 
+def is_not_graded(message: str) -> bool:
+    """Whether a check's message says its probe never ran, in any language the kit speaks (a record keeps the
+    language it was graded in)."""
+    return any(message.startswith(translations(lang).gettext(NOT_GRADED)) for lang in LANGUAGES)
+
+
 def failure(what: str, record: Graded, error: Exception) -> str:
-    """The instructor's sentence when the ``what`` ("feedback page") of one record could not be written."""
-    return (f"the {what} of {record.student}/{record.assignment} could not be written ({type(error).__name__}: "
-            f"{error}); the other students' reports were written. This is a fault of the grader: please report it")
+    """The instructor's sentence when the ``what`` (an ``N_`` name: "feedback page") of one record could not be
+    written."""
+    return _("the {what} of {student}/{assignment} could not be written ({error_type}: {error}); the other "
+             "students' reports were written. This is a fault of the grader: please report it").format(
+        what=_(what), student=record.student, assignment=record.assignment, error_type=type(error).__name__,
+        error=error)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from autograder.i18n import _
 from autograder.report import escape
 from autograder.runner.errors import GradingError
 
@@ -37,11 +38,12 @@ def read_roster(path: Path) -> tuple[Student, ...]:
             reader.fieldnames = header
             rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise GradingError(f"--roster {path} could not be read ({error}): give nbgrader's student CSV "
-                           f"(id,first_name,last_name,email) saved as UTF-8") from None
+        raise GradingError(_("--roster {path} could not be read ({error}): give nbgrader's student CSV "
+                             "(id,first_name,last_name,email) saved as UTF-8").format(path=path, error=error)) from None
     if "id" not in header:
-        raise GradingError(f"--roster {path}, line 1: no column 'id' (the header is {', '.join(header) or 'empty'}):"
-                           f" nbgrader's student CSV starts with id,first_name,last_name,email")
+        raise GradingError(_("--roster {path}, line 1: no column 'id' (the header is {header}): nbgrader's student CSV "
+                             "starts with id,first_name,last_name,email").format(
+            path=path, header=", ".join(header) or _("empty")))
     students: dict[str, Student] = {}
     lines: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
@@ -49,12 +51,14 @@ def read_roster(path: Path) -> tuple[Student, ...]:
         student = Student(cells["id"], cells.get("first_name", ""), cells.get("last_name", ""), cells.get("email", ""))
         if not student.id:
             if any(cells.values()):
-                raise GradingError(f"--roster {path}, line {number}: the id is empty: give every student their "
-                                   f"id (the folder name of their hand-ins)")
+                raise GradingError(_("--roster {path}, line {number}: the id is empty: give every student their id "
+                                     "(the folder name of their hand-ins)").format(path=path, number=number))
             continue
         if student.id in students:
-            raise GradingError(f"--roster {path}, line {number}: {escape.terminal(student.id)!r} is listed again "
-                               f"(first on line {lines[student.id]}): keep one line per student")
+            raise GradingError(_("--roster {path}, line {number}: {student} is listed again (first on line {first}): "
+                                 "keep one line per student").format(path=path, number=number,
+                                                                     student=repr(escape.terminal(student.id)),
+                                                                     first=lines[student.id]))
         students[student.id], lines[student.id] = student, number
     return tuple(students.values())
 

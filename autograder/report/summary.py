@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from autograder.i18n import _, ngettext
 from autograder.report import escape
-from autograder.report.diagnostics import Cluster, clusters, common_diagnostic, not_attempted, plural
+from autograder.report.diagnostics import Cluster, clusters, common_diagnostic, not_attempted, student_count
 from autograder.report.figures import histogram_png
 from autograder.report.record import Graded
 from autograder.report.roster import Student
-from autograder.report.summary_html import summary_html
+from autograder.report.summary_html import (FULL, MARKED, MEAN, MEAN_MARK, MISCONCEPTIONS, PENDING, POINTS, QUESTION,
+                                            TASK, TITLE, TITLE_COLUMN, TROUBLED, UNTOUCHED, summary_html)
+from autograder.report.written import shown_title
 
 __all__ = ["TaskLine", "QuestionLine", "Section", "section", "write_summary", "markdown_section", "common_diagnostic"]
 
@@ -51,7 +54,9 @@ class TaskLine:
 
     def headline(self) -> str:
         """How many of those who attempted it lost points, as a sentence about students."""
-        return f"{self.lost} of the {plural(self.attempted, 'student')} who attempted it lost points."
+        return ngettext("{lost} of the {count} student who attempted it lost points.",
+                        "{lost} of the {count} students who attempted it lost points.",
+                        self.attempted).format(lost=self.lost, count=self.attempted)
 
 
 @dataclass(frozen=True)
@@ -92,17 +97,23 @@ class Section:
 
     def sentences(self) -> list[str]:
         """The opening sentences, one unit each (students, or points), as plain text."""
-        said = [f"{plural(self.handed_in, 'student')} handed {self.assignment} in."]
+        said = [ngettext("{count} student handed {assignment} in.", "{count} students handed {assignment} in.",
+                         self.handed_in).format(count=self.handed_in, assignment=self.assignment)]
         if self.missing:
             names = ", ".join(self.missing[:10]) + (", …" if len(self.missing) > 10 else "")
-            said.append(f"{plural(len(self.missing), 'student')} of the class handed nothing in ({names}).")
+            said.append(ngettext("{count} student of the class handed nothing in ({names}).",
+                                 "{count} students of the class handed nothing in ({names}).",
+                                 len(self.missing)).format(count=len(self.missing), names=names))
         scores = self.scores
-        said.append(f"Totals are out of {self.max_score:g} points ({self.auto_max:g} auto-graded, {self.hand_max:g} "
-                    f"graded by hand): mean {statistics.mean(scores):.4g}, median {statistics.median(scores):.4g}, "
-                    f"lowest {min(scores):g}, highest {max(scores):g} points.")
+        said.append(_("Totals are out of {max_score:g} points ({auto_max:g} auto-graded, {hand_max:g} graded by hand): "
+                      "mean {mean:.4g}, median {median:.4g}, lowest {lowest:g}, highest {highest:g} points.").format(
+            max_score=self.max_score, auto_max=self.auto_max, hand_max=self.hand_max, mean=statistics.mean(scores),
+            median=statistics.median(scores), lowest=min(scores), highest=max(scores)))
         if self.pending:
-            said.append(f"Hand marks are pending for {plural(self.pending, 'student')}, whose totals count only "
-                        f"the marks given so far.")
+            said.append(ngettext("Hand marks are pending for {count} student, whose totals count only the marks "
+                                 "given so far.",
+                                 "Hand marks are pending for {count} students, whose totals count only the marks "
+                                 "given so far.", self.pending).format(count=self.pending))
         return said
 
     def shown(self) -> list[TaskLine]:
@@ -117,7 +128,7 @@ def section(assignment: str, records: Sequence[Graded], students: Sequence[str] 
     for index, task in enumerate(first.tasks):
         results = [r.tasks[index] for r in records if len(r.tasks) > index]
         untouched = sum(not_attempted(t) for t in results)
-        tasks.append(TaskLine(task.task, task.title, task.points, full=sum(t.score >= t.points for t in results),
+        tasks.append(TaskLine(task.task, _(task.title), task.points, full=sum(t.score >= t.points for t in results),
                               untouched=untouched, attempted=len(results) - untouched,
                               mean=statistics.mean(t.score for t in results),
                               misconceptions=clusters(records, task.task)))
@@ -125,14 +136,15 @@ def section(assignment: str, records: Sequence[Graded], students: Sequence[str] 
     for index, question in enumerate(first.written):
         marks = [r.written[index].score for r in records if len(r.written) > index]
         given = [mark for mark in marks if mark is not None]
-        questions.append(QuestionLine(question.grade_id, question.title, question.points, len(given),
+        questions.append(QuestionLine(question.grade_id, shown_title(question.title), question.points, len(given),
                                       statistics.mean(given) if given else None))
     handed = {r.student for r in records}
     scores = tuple(r.score for r in records)
     return Section(assignment, len(records), tuple(sorted(set(students) - handed)), scores, first.max_score,
                    first.auto_max, first.hand_max, sum(bool(r.pending) for r in records), tuple(tasks),
                    tuple(questions), tuple((r.student, r.notes[0]) for r in records if r.notes),
-                   histogram_png(list(scores), first.max_score, title=f"{assignment}: total scores"))
+                   histogram_png(list(scores), first.max_score,
+                                 title=_("{assignment}: total scores").format(assignment=assignment)))
 
 
 def write_summary(records: Sequence[Graded], folder: Path, problems: list[str],
@@ -144,7 +156,7 @@ def write_summary(records: Sequence[Graded], folder: Path, problems: list[str],
     """
     folder.mkdir(parents=True, exist_ok=True)
     everyone = sorted({s.id for s in students} | {r.student for r in records})
-    lines, pictures, sections = ["# Class summary", ""], [], []
+    lines, pictures, sections = [f"# {_(TITLE)}", ""], [], []
     for assignment in sorted({r.assignment for r in records}):
         try:
             made = section(assignment, [r for r in records if r.assignment == assignment], everyone)
@@ -155,8 +167,9 @@ def write_summary(records: Sequence[Graded], folder: Path, problems: list[str],
             lines += markdown_section(made, picture.relative_to(folder).as_posix())
             sections.append(made)
         except Exception as error:  # one assignment's odd records cost only its own section
-            problem = (f"the summary of {assignment} could not be written ({type(error).__name__}: {error}); "
-                       f"the gradebook and the feedback pages have its scores")
+            problem = _("the summary of {assignment} could not be written ({error_type}: {error}); the gradebook "
+                        "and the feedback pages have its scores").format(
+                assignment=assignment, error_type=type(error).__name__, error=error)
             problems.append(problem)
             lines += [f"## {escape.markdown(assignment)}", "", escape.markdown(problem), ""]
             sections.append(problem)
@@ -168,30 +181,29 @@ def write_summary(records: Sequence[Graded], folder: Path, problems: list[str],
 
 def markdown_section(made: Section, picture: str) -> list[str]:
     """The Markdown of one assignment's section; every text that can come from a hand-in escaped."""
+    header = [_(TASK), _(TITLE_COLUMN), _(POINTS), _(FULL), _(UNTOUCHED), _(MEAN)]
+    alt = _("{assignment} score histogram").format(assignment=made.assignment)
     lines = [f"## {made.assignment}", "", " ".join(escape.markdown(s) for s in made.sentences()), "",
-             f"![{made.assignment} score histogram]({picture})", "",
-             "| task | title | points | students with full marks | students who did not attempt it | mean points |",
-             "|---|---|---:|---:|---:|---:|"]
+             f"![{alt}]({picture})", "", "| " + " | ".join(header) + " |", "|---|---|---:|---:|---:|---:|"]
     for t in made.tasks:
         lines.append(f"| {t.task} | {t.title} | {t.points:g} | {t.full}/{made.handed_in} "
                      f"({t.full / made.handed_in:.0%}) | {t.untouched} | {t.mean:.3g} |")
     lines.append("")
     if made.questions:
-        lines += ["| question graded by hand | grade_id | points | students marked | mean mark |",
+        lines += ["| " + " | ".join([_(QUESTION), "grade_id", _(POINTS), _(MARKED), _(MEAN_MARK)]) + " |",
                   "|---|---|---:|---:|---:|"]
         lines += [f"| {escape.markdown(q.title)} | {q.grade_id} | {q.points:g} | {q.marked}/{made.handed_in} | "
-                  f"{'pending' if q.mean is None else f'{q.mean:.3g}'} |" for q in made.questions]
+                  f"{_(PENDING) if q.mean is None else f'{q.mean:.3g}'} |" for q in made.questions]
         lines.append("")
     shown = made.shown()
     if shown:
-        lines += ["Most frequent misconceptions in attempted work, per task:", ""]
+        lines += [f"{_(MISCONCEPTIONS)}:", ""]
         for t in shown:
             lines.append(f"1. **{t.task}** ({t.title}): {t.headline()}")
-            lines += [f"   - {plural(c.students, 'student')}: “{escape.markdown(c.excerpt())}”"
-                      for c in t.misconceptions]
+            lines += [f"   - {student_count(c.students)}: “{escape.markdown(c.excerpt())}”" for c in t.misconceptions]
         lines.append("")
     if made.troubled:
-        lines += ["Hand-ins with problems:", ""]
+        lines += [f"{_(TROUBLED)}:", ""]
         lines += [f"- {escape.markdown(student)}: {escape.markdown(note[:200])}" for student, note in made.troubled]
         lines.append("")
     return lines

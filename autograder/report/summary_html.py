@@ -9,17 +9,30 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Sequence, Union
 
+from autograder.i18n import N_, _, language
 from autograder.report import escape
-from autograder.report.diagnostics import plural
+from autograder.report.diagnostics import student_count
 
 if TYPE_CHECKING:
     from autograder.report.summary import Section
 
-__all__ = ["summary_html"]
+__all__ = ["summary_html", "TITLE", "TASK", "TITLE_COLUMN", "POINTS", "FULL", "UNTOUCHED", "MEAN", "QUESTION", "MARKED",
+           "MEAN_MARK", "PENDING", "MISCONCEPTIONS", "TROUBLED"]
+
+TITLE = N_("Class summary")
+TASK, TITLE_COLUMN, POINTS = N_("task"), N_("title"), N_("points")
+FULL, UNTOUCHED, MEAN = N_("students with full marks"), N_("students who did not attempt it"), N_("mean points")
+QUESTION, MARKED, MEAN_MARK = N_("question graded by hand"), N_("students marked"), N_("mean mark")
+PENDING = N_("pending")
+"""A question's mean mark while nobody's answer is marked."""
+MISCONCEPTIONS = N_("Most frequent misconceptions in attempted work, per task")
+TROUBLED = N_("Hand-ins with problems")
+"""The words summary.md and summary.html both write (translated where they are written)."""
 
 _CSS = """
 *{box-sizing:border-box}
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#1d232a}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI","Apple SD Gothic Neo","Malgun Gothic","Noto Sans KR",sans-serif;
+max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#1d232a;word-break:keep-all}
 h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.2rem;margin:0 0 .4rem}h3{font-size:1rem;margin:1rem 0 .3rem}
 section{border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem;margin:1rem 0}
 p,li{overflow-wrap:anywhere}.warn{background:#fff8e6;border-color:#f0c36d}
@@ -36,36 +49,38 @@ def summary_html(sections: Sequence[Union["Section", str]]) -> str:
     """The page: one section per assignment, or the sentence saying why its section could not be made."""
     parts = [_section(made) if not isinstance(made, str) else
              f'<section class="warn"><p>{escape.html(made)}</p></section>' for made in sections]
-    return ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+    title = escape.html(_(TITLE))
+    return (f'<!doctype html>\n<html lang="{language()}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width,initial-scale=1">'
-            f"<title>Class summary</title><style>{_CSS}</style></head>\n<body>\n<h1>Class summary</h1>\n"
+            f"<title>{title}</title><style>{_CSS}</style></head>\n<body>\n<h1>{title}</h1>\n"
             + "\n".join(parts) + "\n</body></html>\n")
 
 
 def _section(made: "Section") -> str:
     """One assignment: its sentences, the histogram, the tasks, the questions, misconceptions, problems."""
     png = base64.b64encode(made.histogram).decode("ascii")
+    alt = _("{assignment}: histogram of total scores").format(assignment=made.assignment)
     parts = [f"<h2>{escape.html(made.assignment)}</h2>",
              "".join(f"<p>{escape.html(sentence)}</p>" for sentence in made.sentences()),
-             f'<img alt="{escape.html(made.assignment)}: histogram of total scores" src="data:image/png;base64,{png}">',
-             _table(("task", "points", "students with full marks", "students who did not attempt it", "mean points"),
+             f'<img alt="{escape.html(alt)}" src="data:image/png;base64,{png}">',
+             _table((_(TASK), _(POINTS), _(FULL), _(UNTOUCHED), _(MEAN)),
                     [(_named(t.title, t.task), f"{t.points:g}", f"{t.full}/{made.handed_in}", str(t.untouched),
                       f"{t.mean:.3g}") for t in made.tasks])]
     if made.questions:
-        parts.append(_table(("question graded by hand", "points", "students marked", "mean mark"),
+        parts.append(_table((_(QUESTION), _(POINTS), _(MARKED), _(MEAN_MARK)),
                             [(_named(q.title, q.grade_id), f"{q.points:g}", f"{q.marked}/{made.handed_in}",
-                              "pending" if q.mean is None else f"{q.mean:.3g}") for q in made.questions]))
+                              _(PENDING) if q.mean is None else f"{q.mean:.3g}") for q in made.questions]))
     shown = made.shown()
     if shown:
         items = "".join(
             f"<li><b>{escape.html(t.task)}</b> ({escape.html(t.title)}): {escape.html(t.headline())}<ul>"
-            + "".join(f"<li>{plural(c.students, 'student')}: <q>{escape.html(c.excerpt())}</q></li>"
+            + "".join(f"<li>{escape.html(student_count(c.students))}: <q>{escape.html(c.excerpt())}</q></li>"
                       for c in t.misconceptions) + "</ul></li>" for t in shown)
-        parts.append(f"<h3>Most frequent misconceptions in attempted work, per task</h3><ol>{items}</ol>")
+        parts.append(f"<h3>{escape.html(_(MISCONCEPTIONS))}</h3><ol>{items}</ol>")
     if made.troubled:
         items = "".join(f"<li>{escape.html(student)}: {escape.html(note[:200])}</li>"
                         for student, note in made.troubled)
-        parts.append(f"<h3>Hand-ins with problems</h3><ul>{items}</ul>")
+        parts.append(f"<h3>{escape.html(_(TROUBLED))}</h3><ul>{items}</ul>")
     return "<section>" + "\n".join(parts) + "</section>"
 
 

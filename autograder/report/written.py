@@ -4,6 +4,8 @@ nbgrader marks a cell for hand grading with ``grade: true`` and ``solution: true
 a markdown cell, or code the grader reads), or ``task: true``; its ``points`` and ``grade_id`` say what it
 is worth and how marks name it. Its title is the question above it: the last heading of the nearest
 markdown cell that is not itself an answer, or else that cell's question ("**Question 3 …** What …").
+The notebooks gloss a heading in Korean ("Numerical overflow and underflow (수치 오버플로와 언더플로)"): a
+Korean page shows the gloss alone (:func:`shown_title`), an English one the heading as the notebook writes it.
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from autograder.i18n import _, language, ngettext
 from autograder.report import escape
 from autograder.report.record import Graded, Written
 
-__all__ = ["questions", "questions_in", "written_html", "TITLE_CHARS"]
+__all__ = ["questions", "questions_in", "written_html", "shown_title", "TITLE_CHARS"]
 
 TITLE_CHARS = 90
 """A title longer than this is cut at a word, with "…"."""
@@ -26,6 +29,8 @@ _POINTS = re.compile(r"\s*\([^()]*\bpoints?\b[^()]*\)|\s*[—–-]\s*\d+(?:\.\d+
 _LABEL = re.compile(r"^(?:Written|Exercise \(written\))\s*:\s*", re.IGNORECASE)
 """'Written: ' before a heading marks its kind, which every place that shows the title says already."""
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*\s*(.*)$", re.DOTALL)
+_KOREAN_GLOSS = re.compile(r"\(([^()]*[\uac00-\ud7a3][^()]*)\)\s*$")
+"""A heading's Korean gloss, in parentheses at its end."""
 _MARKUP = re.compile(r"[*_`$]")
 
 
@@ -94,6 +99,13 @@ def _short(text: str) -> str:
     return line[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
+def shown_title(title: str) -> str:
+    """A question's title in the run's language: in Korean, the Korean gloss at its end when it has one; otherwise
+    the title as it is."""
+    gloss = _KOREAN_GLOSS.search(title) if language() == "ko" else None
+    return gloss.group(1).strip() if gloss and gloss.group(1).strip() else title
+
+
 def written_html(record: Graded) -> str:
     """The feedback page's section of questions graded by hand: each with its mark and comment, or
     'graded by hand: pending'; empty when the assignment has none. It uses the page's own blocks for
@@ -101,9 +113,12 @@ def written_html(record: Graded) -> str:
     if not record.written:
         return ""
     pending = len(record.pending)
-    note = (f'<p class="meta">{pending} of {len(record.written)} not marked yet: your total rises by what '
-            f'{"it earns" if pending == 1 else "they earn"}.</p>' if pending else "")
-    return ('<section class="task written"><h2><span>Written answers, graded by hand</span>'
+    said = ngettext("{pending} of {total} not marked yet: your total rises by what it earns.",
+                    "{pending} of {total} not marked yet: your total rises by what they earn.",
+                    pending).format(pending=pending, total=len(record.written))
+    note = f'<p class="meta">{escape.html(said)}</p>' if pending else ""
+    heading = escape.html(_("Written answers, graded by hand"))
+    return (f'<section class="task written"><h2><span>{heading}</span>'
             f"<span>{_pts(record.hand_score)} / {_pts(record.hand_max)}</span></h2>{note}"
             '<ul class="checks">' + "".join(_item(question) for question in record.written) + "</ul></section>")
 
@@ -111,13 +126,13 @@ def written_html(record: Graded) -> str:
 def _item(question: Written) -> str:
     """One question: mark, title, points (or pending), the grader's comment."""
     if question.score is None:
-        kind, mark, points, comment = "pending", "…", f"– / {_pts(question.points)}", "graded by hand: pending"
+        kind, mark, points, comment = "pending", "…", f"– / {_pts(question.points)}", _("graded by hand: pending")
     else:
         full = question.score >= question.points
         kind, mark = ("pass", "✓") if full else ("part", "◐") if question.score > 0 else ("fail", "✗")
         points, comment = f"{_pts(question.score)} / {_pts(question.points)}", question.comment
     return (f'<li class="{kind}"><div class="check"><span class="mark">{mark}</span>'
-            f'<span class="name">{escape.html(question.title)}</span><span class="pts">{points}</span></div>'
+            f'<span class="name">{escape.html(shown_title(question.title))}</span><span class="pts">{points}</span></div>'
             + (f'<div class="msg">{escape.html(comment)}</div>' if comment else "") + "</li>")
 
 

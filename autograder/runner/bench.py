@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.i18n import N_, _, use_language
 from autograder.report.figures import history_of
 from autograder.runner import pipeline
 from autograder.runner.cache import grading_fingerprint
@@ -44,18 +45,23 @@ MODES: tuple[tuple[str, int, str | None], ...] = (("-j 1", 1, None), ("-j 2", 2,
 """How the class is graded for throughput: label, jobs, cluster."""
 _LOAD = "d = d2lmini.FashionMNIST(batch_size=256); d.tensors(True); d.tensors(False)"
 _PARTS = (  # label, what is imported first (not timed), what is timed, which data folder
-    ("starting Python", "", "pass", None),
+    (N_("starting Python"), "", "pass", None),
     ("import torch", "", "import torch", None),
-    ("import torchvision (the worker imports it: autograder/tasks/hw2/labels.py)", "import torch",
+    (N_("import torchvision (the worker imports it: autograder/tasks/hw2/labels.py)"), "import torch",
      "import torchvision", None),
-    ("import IPython, d2lmini and the worker's modules", "import torch, torchvision",
+    (N_("import IPython, d2lmini and the worker's modules"), "import torch, torchvision",
      "import IPython, d2lmini, autograder.runner.worker", None),
-    ("one Fashion-MNIST load from the IDX files (torchvision imported)",  # nothing kept, as in the sandbox
+    (N_("one Fashion-MNIST load from the IDX files (torchvision imported)"),  # nothing kept, as in the sandbox
      "import torchvision, d2lmini.data\nd2lmini.data.save_split = lambda *args: False", _LOAD, "before"),
-    ("one Fashion-MNIST load from the tensor files (torchvision imported)", "import torchvision, d2lmini", _LOAD,
-     "after"),
-    ("one Fashion-MNIST load from the tensor files (torchvision not imported)", "import torch, d2lmini", _LOAD,
+    (N_("one Fashion-MNIST load from the tensor files (torchvision imported)"), "import torchvision, d2lmini",
+     _LOAD, "after"),
+    (N_("one Fashion-MNIST load from the tensor files (torchvision not imported)"), "import torch, d2lmini", _LOAD,
      "after"))
+_SPLIT_ROWS = ((N_("start-up: staging, sandbox, Python, imports, teardown"), "startup"),
+               (N_("the notebook's cells"), "cells"), (N_("probes (but training)"), "probes"),
+               (N_("the training check"), "training"), (N_("grader: load, judge, score"), "grader"),
+               (N_("**total**"), "total"))
+"""The rows of the split table: label, :class:`Split` field."""
 
 
 @dataclass(frozen=True)
@@ -117,28 +123,27 @@ class Bench:
 
     def markdown(self) -> str:
         """The README's tables."""
-        lines = [f"{self.assignment}, {self.submissions} submissions (the demo class's, copied), {os.cpu_count()} "
-                 f"cores, load average {self.load:.1f} at the start:", "",
-                 "| graded with | seconds | submissions per minute |", "|---|---:|---:|"]
+        lines = [_("{assignment}, {submissions} submissions (the demo class's, copied), {cores} cores, load average "
+                   "{load:.1f} at the start:").format(assignment=self.assignment, submissions=self.submissions,
+                                                       cores=os.cpu_count(), load=self.load), "",
+                 _("| graded with | seconds | submissions per minute |"), "|---|---:|---:|"]
         lines += [f"| `{t.mode}` | {t.seconds:.0f} | {t.per_minute:.1f} |" for t in self.throughput]
-        lines += ["", "Mean seconds per submission at `-j 1`, each graded twice in a row (which first alternating), "
-                      "without and with the tensor files:", "", "| part | IDX files only | tensor files |",
+        lines += ["", _("Mean seconds per submission at `-j 1`, each graded twice in a row (which first alternating), "
+                        "without and with the tensor files:"), "", _("| part | IDX files only | tensor files |"),
                   "|---|---:|---:|"]
-        for label, name in (("start-up: staging, sandbox, Python, imports, teardown", "startup"),
-                            ("the notebook's cells", "cells"), ("probes (but training)", "probes"),
-                            ("the training check", "training"), ("grader: load, judge, score", "grader"),
-                            ("**total**", "total")):
-            lines.append(f"| {label} | {getattr(self.before, name):.2f} | {getattr(self.after, name):.2f} |")
+        for label, name in _SPLIT_ROWS:
+            lines.append(f"| {_(label)} | {getattr(self.before, name):.2f} | {getattr(self.after, name):.2f} |")
         gain = self.before.total - self.after.total
-        lines += ["", f"Difference: {gain:.2f} s per submission ({100 * gain / self.before.total:.0f} %).", "",
-                  "Parts alone, each in a fresh interpreter (median of 5, seconds):", "", "| part | seconds |",
+        lines += ["", _("Difference: {gain:.2f} s per submission ({percent:.0f} %).").format(
+                      gain=gain, percent=100 * gain / self.before.total), "",
+                  _("Parts alone, each in a fresh interpreter (median of 5, seconds):"), "", _("| part | seconds |"),
                   "|---|---:|"]
-        lines += [f"| {label} | {seconds:.2f} |" for label, seconds in self.parts]
+        lines += [f"| {_(label)} | {seconds:.2f} |" for label, seconds in self.parts]
         return "\n".join(lines)
 
 
 def main(*, assignment: str = "hw3", copies: int = 2, submissions: Path = DEMO_SUBMISSIONS,
-         out: Path = DEFAULT_OUT / "bench") -> Bench:
+         out: Path = DEFAULT_OUT / "bench", language: str = "en") -> Bench:
     """Measure grading throughput and the per-submission split on this machine (several minutes).
 
     Args:
@@ -146,6 +151,7 @@ def main(*, assignment: str = "hw3", copies: int = 2, submissions: Path = DEMO_S
         copies: how many times each hand-in of ``submissions`` is copied into the class.
         submissions: the class to copy (nbgrader's submitted layout).
         out: a scratch folder for the class, the reports and the results (emptied first).
+        language: the language of the gradings and of the report ("en", "ko").
 
     Returns:
         The measurements; ``markdown()`` gives the README's tables (also written to ``out/bench.md``).
@@ -154,25 +160,33 @@ def main(*, assignment: str = "hw3", copies: int = 2, submissions: Path = DEMO_S
         GradingError: the class holds no hand-in of ``assignment``, ``copies`` is below 1, or this machine
             has no Fashion-MNIST.
     """
+    with use_language(language):
+        return _measured(assignment=assignment, copies=copies, submissions=submissions, out=out, language=language)
+
+
+def _measured(*, assignment: str, copies: int, submissions: Path, out: Path, language: str) -> Bench:
+    """:func:`main`'s measurements, in the language already chosen."""
     from d2lmini.data import cache_fashion_mnist
 
     if copies < 1:
-        raise GradingError(f"--copies must be at least 1 (got {copies})")
+        raise GradingError(_("--copies must be at least 1 (got {copies})").format(copies=copies))
     root = cache_fashion_mnist()
     if root is None:
-        raise GradingError("the bench needs Fashion-MNIST: python -m d2lmini gets it")
+        raise GradingError(_("the bench needs Fashion-MNIST: python -m d2lmini gets it"))
     load = os.getloadavg()[0]
     shutil.rmtree(out, ignore_errors=True)
     students = sorted(p.parent.name for p in submissions.glob(f"*/{assignment}") if p.is_dir())
     if not students:
-        raise GradingError(f"no hand-ins of {assignment} in {submissions}")
+        raise GradingError(_("no hand-ins of {assignment} in {submissions}").format(assignment=assignment,
+                                                                                   submissions=submissions))
     school = out / "class"
     for copy in range(copies):
         for student in students:
             shutil.copytree(submissions / student / assignment, school / f"{student}-{copy}" / assignment)
     first = out / "first" / f"{students[0]}-0"  # one submission first: trains the reference curves once
     shutil.copytree(school / first.name, first)
-    grade(submissions=first.parent, assignment=assignment, out=out / "warm", force=True, progress=False)
+    grade(submissions=first.parent, assignment=assignment, out=out / "warm", force=True, progress=False,
+          language=language)
     references = out / "warm" / ".cache" / "references"  # shared by every measurement
     throughput = []
     for label, jobs, cluster in MODES:
@@ -180,25 +194,26 @@ def main(*, assignment: str = "hw3", copies: int = 2, submissions: Path = DEMO_S
         shutil.copytree(references, folder / ".cache" / "references")
         start = time.monotonic()
         run = grade(submissions=school, assignment=assignment, out=folder, jobs=jobs, cluster=cluster, force=True,
-                    progress=False)
+                    progress=False, language=language)
         throughput.append(Throughput(label, len(run.records), time.monotonic() - start))
     folders = {"before": out / "idx-only", "after": Path(root)}
     shutil.copytree(Path(root) / "FashionMNIST" / "raw", folders["before"] / "FashionMNIST" / "raw")
-    before, after = _side_by_side(school, assignment, out, references, folders)
+    before, after = _side_by_side(school, assignment, out, references, folders, language)
     bench = Bench(assignment, throughput[0].submissions, load, tuple(throughput), before, after, _parts(folders))
     (out / "bench.md").write_text(bench.markdown() + "\n", encoding="utf-8")
     return bench
 
 
 def _side_by_side(school: Path, assignment: str, out: Path, references: Path,
-                  folders: dict[str, Path]) -> tuple[Split, Split]:
+                  folders: dict[str, Path], language: str) -> tuple[Split, Split]:
     """Mean splits without and with the tensor files, alternating which goes first per submission."""
     from d2lmini.datasets import ENV_VAR, TENSOR_FOLDER
 
     options = pipeline.Options(submissions=school, out=out / "split", assignment=assignment, jobs=1, force=True,
-                               limits=Limits(), tasks_module=DEFAULT_TASKS, solutions=SOLUTIONS, progress=False)
+                               limits=Limits(), tasks_module=DEFAULT_TASKS, solutions=SOLUTIONS, progress=False,
+                               language=language)
     fingerprint = grading_fingerprint(assignment=assignment, solutions=SOLUTIONS, limits=options.limits,
-                                      tasks_file=source_file(DEFAULT_TASKS))
+                                      tasks_file=source_file(DEFAULT_TASKS), language=language)
     curves = References(references, {assignment: fingerprint})
     run = pipeline.Run(options)
     pipeline.discover_step(run)
@@ -244,8 +259,8 @@ def _parts(folders: dict[str, Path]) -> tuple[tuple[str, float], ...]:
     """Median seconds of each of ``_PARTS`` in a fresh interpreter started as the sandbox starts it."""
     from d2lmini.datasets import ENV_VAR
 
-    measured: dict[str, list[float]] = {label: [] for label, *_ in _PARTS}
-    for _ in range(5):
+    measured: dict[str, list[float]] = {label: [] for label, *_rest in _PARTS}
+    for _round in range(5):
         for label, first, timed, data in _PARTS:
             env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
             if data is not None:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from autograder.i18n import _
+
 __all__ = ["Jail", "HOME", "HANDIN", "bubblewrap_unavailable"]
 
 HOME = "/home/student"
@@ -103,16 +105,17 @@ def _outermost(paths: tuple[str, ...]) -> set[str]:
 def bubblewrap_unavailable() -> str:
     """Why bubblewrap cannot build a sandbox here; "" when it can (tried once, with the same options)."""
     if shutil.which("bwrap") is None:
-        return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
+        return _("bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)")
     if os.geteuid() == 0 and shutil.which("setpriv") is None:
-        return "setpriv (util-linux) is not installed"
+        return _("setpriv (util-linux) is not installed")
     jail = Jail(read_only=(sys.base_prefix, sys.prefix), handin="/usr", home_mb=1,
                 uid=None if os.geteuid() else 65534)
     try:
         done = subprocess.run(jail.command() + [sys.executable, "-I", "-c", "pass"], capture_output=True,
                               timeout=60, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as error:
-        return f"bubblewrap did not start ({error})"
+        return _("bubblewrap did not start ({error})").format(error=error)
     if done.returncode != 0:
-        return f"bubblewrap refused to build a sandbox: {done.stderr.decode(errors='replace').strip()[:300]}"
+        return _("bubblewrap refused to build a sandbox: {error}").format(
+            error=done.stderr.decode(errors="replace").strip()[:300])
     return ""

@@ -2,11 +2,12 @@
 
 A submission's key hashes its hand-in (each file's path below the hand-in folder and its bytes, a
 link's target, a folder's name) and the grading fingerprint (the sources of ``autograder/`` and
-``d2lmini/`` by their paths inside the package, the assignment's solutions notebook, the task
-module, the limits, the Python and torch versions). Never a modification time or an absolute path:
-caches graded on several machines merge, and a class copied elsewhere (``cp -r``, rsync, another
-checkout) is not graded again. The hand-in is read as ``handin.py`` reads it: walked with ``lstat``
-alone, within bounds, every file opened without following a link at its place.
+``d2lmini/`` and the message catalogues by their paths inside the package, the assignment's solutions
+notebook, the task module, the limits, the language of the run, the Python and torch versions): a record
+keeps its messages as they were written, so a Korean run never reuses an English record. Never a
+modification time or an absolute path: caches graded on several machines merge, and a class copied
+elsewhere (``cp -r``, rsync, another checkout) is not graded again. The hand-in is read as ``handin.py``
+reads it: walked with ``lstat`` alone, within bounds, every file opened without following a link at its place.
 """
 from __future__ import annotations
 
@@ -28,29 +29,33 @@ from autograder.runner.limits import Limits
 __all__ = ["source_fingerprint", "grading_fingerprint", "file_blocks", "Cached", "Cache"]
 
 _AUTOGRADER = Path(__file__).resolve().parents[1]
+_SOURCES = (".py", ".po")
+"""What grading code is made of: Python, and the message catalogues (``autograder/locale/<lang>/LC_MESSAGES``)
+that write its sentences."""
 _LAST_RUN = "last-run.json"
 """The cache's list of the submissions its folder's last run graded (what ``merge`` takes from it)."""
 
 
 def source_fingerprint(tasks_file: Path | None) -> str:
-    """A hash of the grading code: the autograder's and d2lmini's sources and the task module's file, each
-    by its path inside its package and its bytes."""
+    """A hash of the grading code: the autograder's and d2lmini's sources, the message catalogues and the task
+    module's file, each by its path inside its package and its bytes."""
     digest = hashlib.sha256()
     roots = [_AUTOGRADER]
     spec = importlib.util.find_spec("d2lmini")
     if spec is not None and spec.origin:
         roots.append(Path(spec.origin).resolve().parent)
     for root in roots:
-        for path in sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts):
+        for path in sorted(p for p in root.rglob("*") if p.suffix in _SOURCES and "__pycache__" not in p.parts):
             _add(digest, f"{root.name}/{path.relative_to(root).as_posix()}", path.read_bytes())
     if tasks_file is not None and not any(tasks_file.resolve().is_relative_to(root) for root in roots):
         _add(digest, f"tasks/{tasks_file.name}", tasks_file.read_bytes())
     return digest.hexdigest()
 
 
-def grading_fingerprint(*, assignment: str, solutions: Path, tasks_file: Path | None, limits: Limits) -> str:
-    """A hash of everything that decides a grade but the hand-in: :func:`source_fingerprint`, the
-    assignment's solutions notebook, the limits and the Python and torch versions."""
+def grading_fingerprint(*, assignment: str, solutions: Path, tasks_file: Path | None, limits: Limits,
+                        language: str = "en") -> str:
+    """A hash of everything that decides a grade or its messages but the hand-in: :func:`source_fingerprint`,
+    the assignment's solutions notebook, the limits, the language of the run and the Python and torch versions."""
     import torch
 
     digest = hashlib.sha256(source_fingerprint(tasks_file).encode())
@@ -58,6 +63,7 @@ def grading_fingerprint(*, assignment: str, solutions: Path, tasks_file: Path | 
     for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
         _add(digest, f"solutions/{assignment}/{path.name}", path.read_bytes())
     _add(digest, "versions", f"{limits!r} {platform.python_version()} {torch.__version__}".encode())
+    _add(digest, "language", language.encode())
     return digest.hexdigest()
 
 
@@ -85,6 +91,8 @@ class Cached:
     fingerprint: str
     """The grading fingerprint of its assignment then; "" in caches of older versions."""
     record: Graded
+    language: str = "en"
+    """The language its messages were written in (English in caches of older versions)."""
 
 
 class Cache:
@@ -114,7 +122,8 @@ class Cache:
     def _read(self, path: Path) -> Cached | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return Cached(data["key"], data.get("fingerprint", ""), Graded.from_json(data["record"]))
+            return Cached(data["key"], data.get("fingerprint", ""), Graded.from_json(data["record"]),
+                          data.get("language", "en"))
         except (OSError, ValueError, KeyError, TypeError):  # absent, or written by another version
             return None
 
@@ -123,14 +132,16 @@ class Cache:
         cached = self._read(self._path(submission.assignment, submission.student))
         return cached.record if cached is not None and cached.key == key else None
 
-    def save(self, submission: Submission, key: str, record: Graded, *, fingerprint: str = "") -> None:
-        """Store the record under its key (atomically)."""
-        self.store(Cached(key, fingerprint, record))
+    def save(self, submission: Submission, key: str, record: Graded, *, fingerprint: str = "",
+             language: str = "en") -> None:
+        """Store the record, graded in ``language``, under its key (atomically)."""
+        self.store(Cached(key, fingerprint, record, language))
 
     def store(self, cached: Cached) -> None:
         """Store one cached record (atomically), as :meth:`save` does."""
         path = self._path(cached.record.assignment, cached.record.student)
-        _write(path, {"key": cached.key, "fingerprint": cached.fingerprint, "record": cached.record.to_json()})
+        _write(path, {"key": cached.key, "fingerprint": cached.fingerprint, "language": cached.language,
+                      "record": cached.record.to_json()})
 
     def remember(self, records: list[Graded]) -> None:
         """Note which submissions the last run graded (a report folder's records, for ``merge``)."""

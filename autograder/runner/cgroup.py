@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from autograder.i18n import _
+
 __all__ = ["Cgroup", "CgroupLimits", "cgroups_unavailable"]
 
 _ROOT = Path("/sys/fs/cgroup")
@@ -37,11 +39,11 @@ class CgroupLimits:
 def cgroups_unavailable() -> str:
     """Why this process cannot make control groups here; "" when it can."""
     if os.geteuid() != 0:
-        return "the grader is not root"
+        return _("the grader is not root")
     try:
         probe = Cgroup(f"autograder-probe-{os.getpid()}", CgroupLimits(64, 1, 8))
     except OSError as error:
-        return f"the control groups cannot be written ({error.strerror or error})"
+        return _("the control groups cannot be written ({error})").format(error=error.strerror or error)
     probe.close()
     return ""
 
@@ -63,7 +65,7 @@ class Cgroup:
             else:
                 for controller in _V1:
                     self._make(_own(controller), name)
-                memory, cpu, pids, _ = self.folders
+                memory, cpu, pids, _freezer = self.folders
                 _write(memory / "memory.limit_in_bytes", limits.memory_mb << 20)
                 _write(memory / "memory.memsw.limit_in_bytes", limits.memory_mb << 20, optional=True)
                 _write(cpu / "cpu.cfs_period_us", _PERIOD_US)
@@ -123,7 +125,7 @@ class Cgroup:
     def close(self) -> None:
         """Remove the group's folders (each must be empty of processes)."""
         for folder in reversed(self.folders):
-            for _ in range(100):
+            for _attempt in range(100):
                 try:
                     folder.rmdir()
                     break
@@ -137,7 +139,7 @@ class Cgroup:
 def _own(controller: str) -> Path:
     """The folder of this process's own group for ``controller`` ("" for the unified hierarchy)."""
     for line in Path("/proc/self/cgroup").read_text().splitlines():
-        _, names, path = line.split(":", 2)
+        _number, names, path = line.split(":", 2)
         if controller in names.split(",") or (not controller and not names):
             folder = _ROOT / controller / path.lstrip("/") if controller else _ROOT / path.lstrip("/")
             return folder if folder.is_dir() else _ROOT / controller  # a container shows its own as the root

@@ -18,6 +18,8 @@ from typing import Any, BinaryIO
 
 import torch
 
+from autograder.i18n import _
+
 __all__ = ["write_frame", "read_frame", "FrameError"]
 
 _HEADER = struct.Struct("<Q")
@@ -46,14 +48,15 @@ def read_frame(stream: BinaryIO, limit: int) -> Any:
     if not header:
         return None
     if len(header) < _HEADER.size:
-        raise FrameError("a frame cut short")
+        raise FrameError(_("a frame cut short"))
     (length,) = _HEADER.unpack(header)
     if length > limit:
-        raise FrameError(f"a frame of {length} bytes, more than the {limit} the grader reads")
+        raise FrameError(_("a frame of {length} bytes, more than the {limit} the grader reads").format(
+            length=length, limit=limit))
     data = stream.read(length)
     if len(data) < length:
-        raise FrameError("a frame cut short")
+        raise FrameError(_("a frame cut short"))
     try:
         return torch.load(io.BytesIO(data), weights_only=True)
     except Exception as error:  # anything may be in it
-        raise FrameError(f"a frame that is not plain data ({type(error).__name__})") from None
+        raise FrameError(_("a frame that is not plain data ({error})").format(error=type(error).__name__)) from None

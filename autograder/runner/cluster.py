@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
+from autograder.i18n import _, use_language
 from autograder.report.record import Graded
 from autograder.runner.cache import file_blocks, source_fingerprint
 from autograder.runner.course import REPO
@@ -59,11 +60,11 @@ def check_address(address: str) -> None:
     if address.startswith(_LOCAL):
         count = address[len(_LOCAL):]
         if not count.isdigit() or int(count) < 1:
-            raise GradingError(f"--cluster {address}: give local:N with N at least 1 (local:2 starts two worker "
-                               f"processes on this machine)")
+            raise GradingError(_("--cluster {address}: give local:N with N at least 1 (local:2 starts two worker "
+                                 "processes on this machine)").format(address=address))
     elif not address.strip():
-        raise GradingError("--cluster needs the Dask scheduler's address (tcp://host:8786), its scheduler file, "
-                           "or local:N")
+        raise GradingError(_("--cluster needs the Dask scheduler's address (tcp://host:8786), its scheduler file, "
+                             "or local:N"))
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,13 @@ class Versions:
         """What ``there`` (a worker's) has that this (the client's) has not, as phrases."""
         found = []
         if there.code != self.code:
-            found.append("its autograder/, d2lmini/, task or solution files differ from this machine's")
+            found.append(_("its autograder/, d2lmini/, task or solution files differ from this machine's"))
         if there.torch != self.torch:
-            found.append(f"it has torch {there.torch}, this machine {self.torch}")
+            found.append(_("it has torch {there}, this machine {here}").format(there=there.torch, here=self.torch))
         if there.python != self.python:
-            found.append(f"it has Python {there.python}, this machine {self.python}")
+            found.append(_("it has Python {there}, this machine {here}").format(there=there.python, here=self.python))
         if self.data and not there.data:
-            found.append("it has no Fashion-MNIST (python -m d2lmini gets it)")
+            found.append(_("it has no Fashion-MNIST (python -m d2lmini gets it)"))
         return found
 
 
@@ -183,6 +184,8 @@ class _Job:
     versions: Versions
     repo: str
     """The client's checkout, to rebase the kit's folders from."""
+    language: str = "en"
+    """The language of the run: the worker writes every message in it (a worker's environment is not the client's)."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,7 @@ def grade_on_cluster(address: str, submissions: Sequence[Submission], *, grade: 
 
     cached = {p.name: p.read_bytes() for p in sorted(references.glob("*.json"))} if references.is_dir() else {}
     job = _Job(grade, options, fingerprints, cached,
-               versions_here(options.tasks_module, options.solutions), str(REPO))
+               versions_here(options.tasks_module, options.solutions), str(REPO), language=options.language)
     with _connected(address) as client:
         _check_workers(client, job)
         queue = iter(enumerate(submissions))
@@ -249,7 +252,8 @@ def _connected(address: str) -> Iterator[Any]:
     try:
         from dask.distributed import Client
     except ImportError as error:
-        raise GradingError(f"--cluster needs dask.distributed ({error}): pip install 'dask[distributed]'") from None
+        raise GradingError(_("--cluster needs dask.distributed ({error}): pip install 'dask[distributed]'").format(
+            error=error)) from None
     with contextlib.ExitStack() as stack:
         try:
             if address.startswith(_LOCAL):
@@ -259,12 +263,12 @@ def _connected(address: str) -> Iterator[Any]:
             else:
                 client = stack.enter_context(Client(address, timeout=_CONNECT_SECONDS))
         except (OSError, TimeoutError, ValueError) as error:
-            raise GradingError(f"cannot reach the Dask scheduler at {address} ({type(error).__name__}: {error}): "
-                               f"start one with `dask scheduler`, give its tcp://host:port or scheduler file, "
-                               f"or use --cluster local:N") from None
+            raise GradingError(_("cannot reach the Dask scheduler at {address} ({error}): start one with `dask "
+                                 "scheduler`, give its tcp://host:port or scheduler file, or use --cluster local:N")
+                               .format(address=address, error=f"{type(error).__name__}: {error}")) from None
         if not client.nthreads():
-            print(f"autograder: no Dask worker has joined {address} yet; grading starts when one does",
-                  file=sys.stderr)
+            print(_("autograder: no Dask worker has joined {address} yet; grading starts when one does").format(
+                address=address), file=sys.stderr)
         yield client
 
 
@@ -279,9 +283,10 @@ def _local_cluster(stack: contextlib.ExitStack, workers: int) -> Any:
                                                 host="127.0.0.1", dashboard_address=None,
                                                 silence_logs=logging.ERROR))
     except Exception as error:  # LocalCluster says only "Nanny failed to start"
-        raise GradingError(f"could not start {workers} local Dask worker(s) ({type(error).__name__}: {error}); "
-                           f"from a Python script, call grading under `if __name__ == \"__main__\":`, since each "
-                           f"worker process imports the script again") from None
+        reason = f"{type(error).__name__}: {error}"
+        raise GradingError(_("could not start {workers} local Dask worker(s) ({error}); from a Python script, call "
+                             "grading under `if __name__ == \"__main__\":`, since each worker process imports the "
+                             "script again").format(workers=workers, error=reason)) from None
 
 
 def _check_workers(client: Any, job: _Job) -> None:
@@ -289,8 +294,7 @@ def _check_workers(client: Any, job: _Job) -> None:
     try:
         answers = client.run(_refusal, job)
     except ImportError as error:
-        raise GradingError(f"a Dask worker cannot import the kit ({error}): install it on every worker "
-                           f"(pip install -e . in a checkout of the same version)") from None
+        raise GradingError(_cannot_import(error)) from None
     for refusal in answers.values():
         if refusal is not None:
             raise GradingError(refusal.sentence)
@@ -302,11 +306,11 @@ def _outcome(future: Any, address: str) -> Graded | str:
     try:
         result = future.result()
     except ImportError as error:
-        raise GradingError(f"a Dask worker cannot import the kit ({error}): install it on every worker "
-                           f"(pip install -e . in a checkout of the same version)") from None
+        raise GradingError(_cannot_import(error)) from None
     except (CancelledError, OSError) as error:
-        raise GradingError(f"lost the Dask scheduler at {address} mid-run ({type(error).__name__}: {error}); what "
-                           f"was graded is in the cache: run the same command again to grade the rest") from None
+        raise GradingError(_("lost the Dask scheduler at {address} mid-run ({error}); what was graded is in the "
+                             "cache: run the same command again to grade the rest").format(
+            address=address, error=f"{type(error).__name__}: {error}")) from None
     except Exception as error:  # it took down too many workers (KilledWorker), or could not be run there
         return "".join(traceback.format_exception(type(error), error, error.__traceback__))
     if isinstance(result, _Refusal):
@@ -314,21 +318,29 @@ def _outcome(future: Any, address: str) -> Graded | str:
     return result
 
 
+def _cannot_import(error: ImportError) -> str:
+    """The sentence for a worker that cannot import the kit."""
+    return _("a Dask worker cannot import the kit ({error}): install it on every worker (pip install -e . in a "
+             "checkout of the same version)").format(error=error)
+
+
 # ----------------------------------------------------------------------------- on the worker
 
 
 def _grade_there(parcel: Parcel, job: _Job) -> Graded | str | _Refusal:
-    """On a worker: refuse if its versions differ; otherwise grade the parcel with the pipeline's steps."""
+    """On a worker: refuse if its versions differ; otherwise grade the parcel with the pipeline's steps, in the
+    run's language."""
     refusal = _refusal(job)
     if refusal is not None:
         return refusal
     _say_started()
-    options = _options_here(job)
-    _prepare_data()
-    with tempfile.TemporaryDirectory(prefix="autograder-parcel-") as scratch:
-        submission = parcel.unpack(Path(scratch))
-        return job.grade(submission, dataclasses.replace(options, submissions=Path(scratch)),
-                         _references_here(job, options.out / "references"))
+    options = dataclasses.replace(_options_here(job), language=job.language)
+    with use_language(job.language):
+        _prepare_data()
+        with tempfile.TemporaryDirectory(prefix="autograder-parcel-") as scratch:
+            submission = parcel.unpack(Path(scratch))
+            return job.grade(submission, dataclasses.replace(options, submissions=Path(scratch)),
+                             _references_here(job, options.out / "references"))
 
 
 def _say_started() -> None:
@@ -341,18 +353,19 @@ def _say_started() -> None:
 
 def _refusal(job: _Job, dask_worker: Any = None) -> _Refusal | None:
     """Why this worker (``dask_worker``, as ``client.run`` passes it; else the one running this task) must not
-    grade for the client; None when its versions are the client's."""
+    grade for the client, in the run's language; None when its versions are the client's."""
     options = _options_here(job)
-    differences = job.versions.differences(_versions_of_this_worker(options.tasks_module, options.solutions))
-    if not differences:
-        return None
-    if dask_worker is None:
-        from dask.distributed import get_worker
+    with use_language(job.language):
+        differences = job.versions.differences(_versions_of_this_worker(options.tasks_module, options.solutions))
+        if not differences:
+            return None
+        if dask_worker is None:
+            from dask.distributed import get_worker
 
-        dask_worker = get_worker()
-    name = dask_worker.address
-    return _Refusal(f"the Dask worker {name} cannot grade for this machine: {'; '.join(differences)}. Install the "
-                    f"same kit, torch and Python on every worker, or stop that worker")
+            dask_worker = get_worker()
+        return _Refusal(_("the Dask worker {name} cannot grade for this machine: {differences}. Install the same "
+                          "kit, torch and Python on every worker, or stop that worker").format(
+            name=dask_worker.address, differences="; ".join(differences)))
 
 
 def _options_here(job: _Job) -> Any:

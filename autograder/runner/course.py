@@ -1,12 +1,18 @@
 """Where the course's own files are: the solutions (current releases) and the demo class."""
 from __future__ import annotations
 
+import json
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Collection
 
+from autograder.i18n import ENV, LANGUAGES, _, check_language
+from autograder.runner.errors import GradingError
 from autograder.runner.notebook import NotebookError, load_notebook
 
-__all__ = ["REPO", "SOLUTIONS", "DEMO_SUBMISSIONS", "release_notebook", "notebook_name", "current_release"]
+__all__ = ["REPO", "SOLUTIONS", "DEMO_SUBMISSIONS", "release_notebook", "notebook_name", "current_release",
+           "release_language", "asked_language", "choose_language"]
 
 REPO = Path(__file__).resolve().parents[2]
 """The kit's repository root (autograder/ and d2lmini/ sit in it)."""
@@ -42,3 +48,75 @@ def current_release(assignment: str, solutions: Path = SOLUTIONS) -> int | None:
         return load_notebook(source).release
     except NotebookError:
         return None
+
+
+def release_language(assignment: str, solutions: Path = SOLUTIONS) -> str | None:
+    """The language the current release asks for in its notebook metadata ``kit.language``: the source notebook's
+    in ``solutions``, else the student notebook released from it (``assignments/`` beside ``solutions/``, where
+    ``python -m autograder.release --language`` writes it), else "en"; None when ``solutions`` has no release
+    notebook of the assignment. Raises GradingError for a language the kit does not speak."""
+    source = release_notebook(assignment, solutions)
+    if source is None:
+        return None
+    for notebook in (source, solutions.parent / "assignments" / assignment / source.name):
+        chosen = _kit_language(notebook)
+        if chosen is None:
+            continue
+        try:
+            return check_language(chosen)
+        except ValueError:
+            raise GradingError(_("{notebook} asks for the language {language!r} in its metadata kit.language, which "
+                                 "the kit does not speak: write one of {languages} there, or choose with --lang")
+                               .format(notebook=notebook, language=chosen, languages=", ".join(LANGUAGES))) from None
+    return "en"
+
+
+def _kit_language(notebook: Path) -> str | None:
+    """The ``kit.language`` in a notebook's metadata; None when it has none or cannot be read (an unreadable release
+    is reported where it is graded, not here)."""
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata")
+    except (OSError, ValueError, AttributeError):
+        return None
+    kit = metadata.get("kit") if isinstance(metadata, dict) else None
+    chosen = kit.get("language") if isinstance(kit, dict) else None
+    return chosen if isinstance(chosen, str) and chosen.strip() else None
+
+
+def asked_language(lang: str | None) -> str | None:
+    """The language asked for by the person running the kit: ``lang`` (the command line's --lang), else the
+    environment variable KIT_LANG; None when neither is set. Raises GradingError for one the kit does not speak."""
+    if lang is not None:
+        try:
+            return check_language(lang)
+        except ValueError:
+            raise GradingError(_("--lang {language}: the kit speaks {languages}; choose one of them")
+                               .format(language=lang, languages=", ".join(LANGUAGES))) from None
+    chosen = os.environ.get(ENV, "").strip()
+    if not chosen:
+        return None
+    try:
+        return check_language(chosen)
+    except ValueError:
+        raise GradingError(_("the environment variable {variable}={language} names a language the kit does not "
+                             "speak: set it to one of {languages}, or unset it")
+                           .format(variable=ENV, language=chosen, languages=", ".join(LANGUAGES))) from None
+
+
+def choose_language(*, lang: str | None, assignments: Collection[str], solutions: Path = SOLUTIONS) -> str:
+    """The language of a run: ``lang`` (the command line's --lang), else the environment variable KIT_LANG, else
+    the ``kit.language`` of the assignments' release notebooks, else English.
+
+    Raises:
+        GradingError: ``lang`` or KIT_LANG names a language the kit does not speak, a release notebook does, or
+            the release notebooks of the assignments ask for different languages.
+    """
+    given = asked_language(lang)
+    if given is not None:
+        return given
+    asked = {a: found for a in sorted(assignments) if (found := release_language(a, solutions)) is not None}
+    if len(set(asked.values())) > 1:
+        raise GradingError(_("the release notebooks ask for different languages in kit.language ({languages}): "
+                             "choose one for the run with --lang").format(
+            languages=", ".join(f"{a}: {found}" for a, found in asked.items())))
+    return next(iter(asked.values()), "en")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Sequence
 
+from autograder.i18n import _, ngettext
 from autograder.report import escape
 from autograder.runner.errors import GradingError
 
@@ -75,15 +76,17 @@ def discover(root: Path, *, assignments: Collection[str], known: Collection[str]
         GradingError: ``root`` is missing or not a folder, or holds no submission to grade.
     """
     if not root.exists():
-        raise GradingError(f"no such folder: {root}; give the folder that holds {LAYOUT}")
+        raise GradingError(_("no such folder: {folder}; give the folder that holds {layout}").format(
+            folder=root, layout=LAYOUT))
     if not root.is_dir():
-        raise GradingError(f"{root} is a file, not a folder; give the folder that holds {LAYOUT}")
+        raise GradingError(_("{folder} is a file, not a folder; give the folder that holds {layout}").format(
+            folder=root, layout=LAYOUT))
     found, ignored = [], []
     for student in _folders(root, ignored, ""):
         for link in sorted(p for p in student.iterdir() if p.is_symlink() and p.name in assignments):
-            found.append(Submission(student.name, link.name, link, None, problem=(
-                f"the folder {student.name}/{link.name} is a link to another folder, and the grader does not "
-                f"follow links: hand in the notebook itself")))
+            found.append(Submission(student.name, link.name, link, None, problem=_(
+                "the folder {folder} is a link to another folder, and the grader does not follow links: hand in "
+                "the notebook itself").format(folder=f"{student.name}/{link.name}")))
         for folder in _folders(student, ignored, f"{student.name}/", known):
             if folder.name not in assignments:
                 if folder.name not in known and not folder.name.startswith("."):  # a hidden one is no assignment
@@ -92,9 +95,11 @@ def discover(root: Path, *, assignments: Collection[str], known: Collection[str]
             found.append(_submission(student.name, folder, notebook_name(folder.name)))
     if not found:
         names = ", ".join(sorted(assignments))
-        seen = f" (it has folders {', '.join(escape.terminal(name) for name in ignored[:5])})" if ignored else ""
-        raise GradingError(f"no submissions of {names} in {root}{seen}: expected {root}/{LAYOUT}, "
-                           f"nbgrader's submitted layout")
+        seen = _(" (it has folders {names})").format(
+            names=", ".join(escape.terminal(name) for name in ignored[:5])) if ignored else ""
+        raise GradingError(_("no submissions of {assignments} in {folder}{seen}: expected {layout}, nbgrader's "
+                             "submitted layout").format(assignments=names, folder=root, seen=seen,
+                                                        layout=f"{root}/{LAYOUT}"))
     return Discovery(tuple(found), tuple(ignored))
 
 
@@ -108,7 +113,7 @@ def _folders(parent: Path, ignored: list[str], prefix: str, known: Collection[st
     for path in sorted(parent.iterdir(), key=lambda p: p.name):
         if path.is_symlink():
             if path.is_dir() and not (prefix and path.name in known):
-                ignored.append(f"{prefix}{path.name} (a link, not followed)")
+                ignored.append(_("{name} (a link, not followed)").format(name=f"{prefix}{path.name}"))
         elif path.is_dir() and not any(path.match(t) for t in TOOL_FOLDERS):
             folders.append(path)
     return folders
@@ -127,7 +132,7 @@ def size_text(size: int) -> str:
 def names_text(names: Sequence[str], limit: int = 5) -> str:
     """File names for a sentence: the first ``limit`` joined by commas, then "and N more"."""
     shown = ", ".join(names[:limit])
-    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
+    return _("{names} and {count} more").format(names=shown, count=len(names) - limit) if len(names) > limit else shown
 
 
 def _submission(student: str, folder: Path, expected: str) -> Submission:
@@ -146,21 +151,24 @@ def _submission(student: str, folder: Path, expected: str) -> Submission:
     if _plain_file(folder / expected):
         chosen = folder / expected
     elif links and not notebooks:
-        problem = (f"{names_text(links)} {'is a link' if len(links) == 1 else 'are links'} to another file, "
-                   f"not a notebook: hand in the notebook file itself")
+        problem = ngettext("{names} is a link to another file, not a notebook: hand in the notebook file itself",
+                           "{names} are links to another file, not a notebook: hand in the notebook file itself",
+                           len(links)).format(names=names_text(links))
     elif len(notebooks) == 1:
         chosen = notebooks[0]
     elif not notebooks:
-        holds = f"; it holds {names_text(extra)}" if extra else ""
-        problem = f"no notebook was handed in (the folder {student}/{folder.name} holds no {expected}{holds})"
+        holds = _("; it holds {names}").format(names=names_text(extra)) if extra else ""
+        problem = _("no notebook was handed in (the folder {folder} holds no {expected}{holds})").format(
+            folder=f"{student}/{folder.name}", expected=expected, holds=holds)
     else:
-        problem = (f"several notebooks were handed in ({names_text([p.name for p in notebooks])}) and none is "
-                   f"named {expected}: hand in the assignment's notebook under its own name")
+        problem = _("several notebooks were handed in ({names}) and none is named {expected}: hand in the "
+                    "assignment's notebook under its own name").format(
+            names=names_text([p.name for p in notebooks]), expected=expected)
     size = chosen.stat().st_size if chosen is not None else 0
     if size > MAX_NOTEBOOK:
-        problem = (f"your notebook file is {size_text(size)}, more than the {MAX_NOTEBOOK // 1_000_000} MB the "
-                   f"grader reads, so it was not graded: clear its outputs (Edit → Clear Outputs of All Cells), "
-                   f"save it and hand it in again")
+        problem = _("your notebook file is {size}, more than the {limit} MB the grader reads, so it was not graded: "
+                    "clear its outputs (Edit → Clear Outputs of All Cells), save it and hand it in again").format(
+            size=size_text(size), limit=MAX_NOTEBOOK // 1_000_000)
         chosen = None
     return Submission(student, folder.name, folder, chosen, timestamp, problem, size,
                       tuple(p.name for p in notebooks), extra)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autograder.i18n import _, use_language
 from autograder.runner.cluster import check_address
-from autograder.runner.course import DEMO_SUBMISSIONS, SOLUTIONS
+from autograder.runner.course import DEMO_SUBMISSIONS, SOLUTIONS, choose_language
 from autograder.runner.errors import GradingError
 from autograder.runner.limits import Limits
 from autograder.runner.pipeline import Options, Run, run_pipeline
-from autograder.runner.registry import DEFAULT_TASKS
+from autograder.runner.registry import DEFAULT_TASKS, assignments_of
 
 __all__ = ["main", "DEFAULT_OUT"]
 
@@ -20,7 +21,7 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
          out: Path = DEFAULT_OUT, force: bool = False, limits: Limits = Limits(),
          tasks_module: str = DEFAULT_TASKS, solutions: Path = SOLUTIONS, progress: bool = True,
          cluster: str | None = None, nbgrader: Path | None = None, manual: Path | None = None,
-         roster: Path | None = None) -> Run:
+         roster: Path | None = None, language: str | None = None) -> Run:
     """Grade every submission under ``submissions`` and write the gradebook, feedback and summary.
 
     Args:
@@ -44,28 +45,40 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
         manual: a CSV of hand marks (columns student_id, assignment, grade_id, points, comment).
         roster: a CSV of the course's students (nbgrader's ``db student import`` format); each gets a row,
             those who handed nothing in with 0 and "missing".
+        language: the language of every message ("en", "ko"); None chooses as the command line does: the
+            environment variable KIT_LANG, else the release notebooks' metadata ``kit.language``, else English.
 
     Returns:
         The finished run: one record per submission and the paths of the reports.
 
     Raises:
         GradingError: the folder is missing or holds no submission, the assignment is
-            unknown, an option is out of range, or the cluster cannot be reached or has a worker
-            whose kit, torch or Python differ from this machine's.
+            unknown, an option is out of range, the language is not one the kit speaks, or the cluster
+            cannot be reached or has a worker whose kit, torch or Python differ from this machine's.
     """
+    if tasks_module.endswith(".py"):  # the sandbox runs in another folder
+        tasks_module = str(Path(tasks_module).resolve())
+    chosen = choose_language(lang=language, solutions=solutions,
+                             assignments=[assignment] if assignment else assignments_of(tasks_module))
+    with use_language(chosen):
+        _check_options(jobs=jobs, limits=limits, cluster=cluster, out=out)
+        return run_pipeline(Options(
+            submissions=DEMO_SUBMISSIONS if submissions is None else submissions, out=out,
+            assignment=assignment, jobs=jobs, force=force, limits=limits, tasks_module=tasks_module,
+            solutions=solutions, progress=progress, cluster=cluster, nbgrader=nbgrader, manual=manual,
+            roster=roster, language=chosen))
+
+
+def _check_options(*, jobs: int, limits: Limits, cluster: str | None, out: Path) -> None:
+    """Raise GradingError for an option out of range, before anything is read."""
     if jobs < 1:
-        raise GradingError(f"-j must be at least 1 (got {jobs}): it is how many submissions run at once")
+        raise GradingError(_("-j must be at least 1 (got {jobs}): it is how many submissions run at once")
+                           .format(jobs=jobs))
     for name, value in (("--cell-timeout", limits.cell_seconds), ("--timeout", limits.submission_seconds),
                         ("--memory", limits.memory_mb), ("--processes", limits.processes)):
         if value <= 0:
-            raise GradingError(f"{name} must be positive (got {value:g})")
+            raise GradingError(_("{option} must be positive (got {value:g})").format(option=name, value=value))
     if cluster is not None:
         check_address(cluster)
     if out.exists() and not out.is_dir():
-        raise GradingError(f"--out {out} is a file: give a folder for the reports")
-    if tasks_module.endswith(".py"):  # the sandbox runs in another folder
-        tasks_module = str(Path(tasks_module).resolve())
-    return run_pipeline(Options(
-        submissions=DEMO_SUBMISSIONS if submissions is None else submissions, out=out,
-        assignment=assignment, jobs=jobs, force=force, limits=limits, tasks_module=tasks_module,
-        solutions=solutions, progress=progress, cluster=cluster, nbgrader=nbgrader, manual=manual, roster=roster))
+        raise GradingError(_("--out {out} is a file: give a folder for the reports").format(out=out))

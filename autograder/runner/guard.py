@@ -21,6 +21,8 @@ from typing import Any, Iterable
 
 import torch
 
+from autograder.i18n import _
+
 __all__ = ["Guard", "WATCHED_MODULES", "WATCHED_PACKAGES"]
 
 WATCHED_MODULES = ("builtins", "torch", "torch.testing", "torch.nn", "torch.nn.functional", "torch.linalg")
@@ -47,8 +49,9 @@ class Guard:
         for cls in dict.fromkeys(classes):
             self._spaces.append((f"{cls.__module__}.{cls.__qualname__}", cls, _dict(cls.__dict__)))
         for obj in objects:
-            self._spaces.append((f"the grader's {type(obj).__name__} {_getattr(obj, 'name', _getattr(obj, 'id', ''))!r}",
-                                 obj, _dict(obj.__dict__)))
+            label = _("the grader's {kind} {name!r}").format(kind=type(obj).__name__,
+                                                             name=_getattr(obj, "name", _getattr(obj, "id", "")))
+            self._spaces.append((label, obj, _dict(obj.__dict__)))
         self._functions = {id(f): (label, f, _parts(f)) for label, f in self._all_functions()}
 
     def changed(self) -> list[str]:
@@ -68,13 +71,14 @@ class Guard:
                     _put(space, name, saved[name])
                 else:
                     type.__delattr__(space, name)
-        for _, function, parts in self._functions.values():
+        for _label, function, parts in self._functions.values():
             for part, value in zip(_FUNCTION_PARTS, parts):  # a closure cannot be swapped, only its cells
                 _setattr(function, part, value)
 
     def _all_functions(self) -> list[tuple[str, types.FunctionType]]:
         """Every plain Python function bound in a watched namespace, with the name it is known by."""
-        return [(f"{label}.{name}", value) for label, _, saved in self._spaces for name, value in saved.items()
+        return [(f"{label}.{name}", value) for label, _space, saved in self._spaces
+                for name, value in saved.items()
                 if _isinstance(value, types.FunctionType)]
 
 

@@ -13,6 +13,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.i18n import _
+
 __all__ = ["Entry", "walk", "stage", "MAX_DEPTH", "MAX_ENTRIES"]
 
 MAX_DEPTH = 16
@@ -41,19 +43,20 @@ def walk(folder: Path) -> tuple[list[Entry], list[str]]:
         try:
             names = sorted(os.listdir(os.path.join(folder, relative) if relative else folder))
         except OSError:
-            skipped.append(f"{_shown(relative)} (not readable)")
+            skipped.append(_("{path} (not readable)").format(path=_shown(relative)))
             continue
         for name in names:
             path = os.path.join(relative, name) if relative else name
             if len(entries) >= MAX_ENTRIES:
-                skipped.append(f"everything past the first {MAX_ENTRIES} files and folders")
+                skipped.append(_("everything past the first {count} files and folders").format(count=MAX_ENTRIES))
                 return entries, skipped
             try:
                 info = os.lstat(os.path.join(folder, path))
             except OSError:
                 continue
             if stat.S_ISDIR(info.st_mode) and depth + 1 > MAX_DEPTH:
-                skipped.append(f"{_shown(path)} (folders nested over {MAX_DEPTH} deep)")
+                skipped.append(_("{path} (folders nested over {depth} deep)").format(path=_shown(path),
+                                                                                     depth=MAX_DEPTH))
                 continue
             entries.append(Entry(path, info))
             if stat.S_ISDIR(info.st_mode):
@@ -75,13 +78,13 @@ def stage(folder: Path, into: Path, *, file_limit: int) -> list[str]:
             try:
                 os.symlink(os.readlink(source), target)
             except OSError:
-                left_out.append(f"{_shown(entry.relative)} (a link that could not be read)")
+                left_out.append(_("{path} (a link that could not be read)").format(path=_shown(entry.relative)))
         elif not stat.S_ISREG(mode):
-            left_out.append(f"{_shown(entry.relative)} (not a regular file)")
+            left_out.append(_("{path} (not a regular file)").format(path=_shown(entry.relative)))
         elif entry.info.st_size > file_limit:
-            left_out.append(f"{_shown(entry.relative)} (larger than {file_limit >> 20} MB)")
+            left_out.append(_("{path} (larger than {mb} MB)").format(path=_shown(entry.relative), mb=file_limit >> 20))
         elif not _copy(source, target, file_limit):
-            left_out.append(f"{_shown(entry.relative)} (could not be read)")
+            left_out.append(_("{path} (could not be read)").format(path=_shown(entry.relative)))
     return left_out
 
 

@@ -13,37 +13,38 @@ from __future__ import annotations
 import ast
 
 from autograder.forbidden import dotted_name, imported_aliases
+from autograder.i18n import N_, _
 from autograder.runner.definitions import parse_cell
 from autograder.runner.notebook import Cell, cell_name
 
 __all__ = ["REACH_IN", "FRAME_ATTRIBUTES", "DYNAMIC", "intrusions", "intrusion_note"]
 
 REACH_IN: dict[str, str] = {
-    "autograder": "the autograder's internals; a notebook imports only `from autograder import check`",
-    "gc.get_objects": "the grading process's objects",
-    "gc.get_referrers": "the grading process's objects",
-    "gc.get_referents": "the grading process's objects",
-    "ctypes": "raw memory and C calls",
-    "builtins": "Python's builtins",
-    "sys.modules": "the loaded modules",
-    "sys._getframe": "the grader's stack frames",
-    "sys.setprofile": "a hook into every call the grader makes",
-    "sys.settrace": "a hook into every line the grader runs",
-    "sys.argv": "the grader's command line",
-    "threading.setprofile": "a hook into every call the grader makes",
-    "threading.settrace": "a hook into every line the grader runs",
-    "inspect.currentframe": "the grader's stack frames",
-    "inspect.stack": "the grader's stack frames",
-    "inspect.getouterframes": "the grader's stack frames",
-    "signal.signal": "the grader's time limits",
-    "signal.setitimer": "the grader's time limits",
-    "signal.alarm": "the grader's time limits",
-    "signal.pthread_sigmask": "the grader's time limits",
-    "os.kill": "signals to processes, the grader's included",
-    "os.killpg": "signals to processes, the grader's included",
-    "importlib": "modules by a computed name",
+    "autograder": N_("the autograder's internals; a notebook imports only `from autograder import check`"),
+    "gc.get_objects": N_("the grading process's objects"),
+    "gc.get_referrers": N_("the grading process's objects"),
+    "gc.get_referents": N_("the grading process's objects"),
+    "ctypes": N_("raw memory and C calls"),
+    "builtins": N_("Python's builtins"),
+    "sys.modules": N_("the loaded modules"),
+    "sys._getframe": N_("the grader's stack frames"),
+    "sys.setprofile": N_("a hook into every call the grader makes"),
+    "sys.settrace": N_("a hook into every line the grader runs"),
+    "sys.argv": N_("the grader's command line"),
+    "threading.setprofile": N_("a hook into every call the grader makes"),
+    "threading.settrace": N_("a hook into every line the grader runs"),
+    "inspect.currentframe": N_("the grader's stack frames"),
+    "inspect.stack": N_("the grader's stack frames"),
+    "inspect.getouterframes": N_("the grader's stack frames"),
+    "signal.signal": N_("the grader's time limits"),
+    "signal.setitimer": N_("the grader's time limits"),
+    "signal.alarm": N_("the grader's time limits"),
+    "signal.pthread_sigmask": N_("the grader's time limits"),
+    "os.kill": N_("signals to processes, the grader's included"),
+    "os.killpg": N_("signals to processes, the grader's included"),
+    "importlib": N_("modules by a computed name"),
 }
-"""Dotted names (a module, or a module's attribute) and what using them reaches into."""
+"""Dotted names (a module, or a module's attribute) and what using them reaches into (translated where shown)."""
 
 FRAME_ATTRIBUTES = frozenset({"f_back", "f_globals", "f_locals", "f_builtins", "tb_frame", "gi_frame",
                               "cr_frame", "ag_frame", "__globals__", "__builtins__", "__code__"})
@@ -66,16 +67,19 @@ def intrusions(cells: tuple[Cell, ...]) -> list[str]:
         aliases = imported_aliases(tree)
         for node in ast.walk(tree):
             for name, line in _uses(node, aliases):
-                found.append(f"{cell_name(cell.number)} uses {name} on line {line} ({_what(name)})")
+                found.append(_("{cell} uses {name} on line {line} ({what})").format(
+                    cell=cell_name(cell.number), name=name, line=line, what=_what(name)))
     return list(dict.fromkeys(found))
 
 
 def intrusion_note(findings: list[str]) -> str:
     """Why every task scores 0 when the notebook reaches into the grading process."""
-    shown = "; ".join(findings[:3]) + (f"; and {len(findings) - 3} more" if len(findings) > 3 else "")
-    return (f"your notebook reaches into the process that grades it: {shown}. A graded notebook must not "
-            f"inspect or change the grader, so every task scored 0; remove that code (your instructor "
-            f"sees this note too)")
+    shown = "; ".join(findings[:3])
+    if len(findings) > 3:
+        shown = _("{shown}; and {count} more").format(shown=shown, count=len(findings) - 3)
+    return _("your notebook reaches into the process that grades it: {shown}. A graded notebook must not inspect or "
+             "change the grader, so every task scored 0; remove that code (your instructor sees this note "
+             "too)").format(shown=shown)
 
 
 def _uses(node: ast.AST, aliases: dict[str, str]) -> list[tuple[str, int]]:
@@ -98,7 +102,7 @@ def _uses(node: ast.AST, aliases: dict[str, str]) -> list[tuple[str, int]]:
 
 def _dotted(node: ast.Attribute, aliases: dict[str, str]) -> str:
     """``g.get_objects`` as "gc.get_objects" when the notebook imported gc as g."""
-    root, _, rest = dotted_name(node).partition(".")
+    root, _dot, rest = dotted_name(node).partition(".")
     return f"{aliases.get(root, root)}.{rest}"
 
 
@@ -110,8 +114,8 @@ def _listed(dotted: str) -> bool:
 def _what(name: str) -> str:
     """What a finding reaches into, in words."""
     if name.startswith("."):
-        return "the frames and globals of the code around it"
+        return _("the frames and globals of the code around it")
     if name in DYNAMIC:
-        return "code chosen at run time, which the grader cannot read"
-    return next(REACH_IN[entry] for entry in sorted(REACH_IN, key=len, reverse=True)
+        return _("code chosen at run time, which the grader cannot read")
+    return next(_(REACH_IN[entry]) for entry in sorted(REACH_IN, key=len, reverse=True)
                 if name == entry or name.startswith(entry + "."))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from autograder import engine
 from autograder.engine import ProbeOutcome, judge, missing_target_note, zero_result
+from autograder.i18n import _
 from autograder.report.figures import curves_svg, history_of, image_of, image_png, loss_top
 from autograder.report.record import Picture
 from autograder.runner.definitions import target_definitions
@@ -44,8 +45,8 @@ def _defined_after_stop(task: Task, notebook: Notebook, not_run_from: int) -> st
     found = target_definitions(notebook.runnable, task.target)
     if not not_run_from or not found or found[0][0] < not_run_from:
         return ""
-    return (f"{task.target} is defined in {cell_name(found[0][0])}, which did not run because your notebook "
-            f"stopped before it (see the top of this page), so this task scores 0")
+    return _("{target} is defined in {cell}, which did not run because your notebook stopped before it (see the top "
+             "of this page), so this task scores 0").format(target=task.target, cell=cell_name(found[0][0]))
 
 
 def _not_probed(task: Task, check: Check, why: str) -> CheckResult:
@@ -56,16 +57,18 @@ def _not_probed(task: Task, check: Check, why: str) -> CheckResult:
 
 def tamper_note(names: list[str]) -> str:
     """Why every task scores 0 when the notebook changed what the checks rely on (see ``guard.py``)."""
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    return (f"your notebook changed {shown} while it ran: a graded notebook must not change torch, d2lmini, "
-            f"the autograder or Python's builtins, so every task scored 0 (the grader put them back before "
-            f"checking; your instructor sees this note too)")
+    shown = ", ".join(names[:5])
+    if len(names) > 5:
+        shown = _("{shown} and {count} more").format(shown=shown, count=len(names) - 5)
+    return _("your notebook changed {shown} while it ran: a graded notebook must not change torch, d2lmini, the "
+             "autograder or Python's builtins, so every task scored 0 (the grader put them back before checking; "
+             "your instructor sees this note too)").format(shown=shown)
 
 
 def violation_note(why: str) -> str:
     """Why every task scores 0 when the notebook's process broke the conversation with the grader."""
-    return (f"your notebook's process wrote to the grader's pipe ({why}), so nothing it sent could be trusted "
-            f"and every task scored 0 (your instructor sees this note too)")
+    return _("your notebook's process wrote to the grader's pipe ({why}), so nothing it sent could be trusted and "
+             "every task scored 0 (your instructor sees this note too)").format(why=why)
 
 
 def forbidden_note(task: Task, notebook: Notebook) -> str | None:
@@ -101,15 +104,17 @@ def pictures_of(task: Task, entry: TaskRun | None, references: References) -> li
         check, history = histories[0]
         baseline = references.history(task, check)
         top, target = loss_top(history, baseline), getattr(check.judge, "target", None)
-        pictures.append(Picture(task.id, f"training curves of your {task.target}",
-                                curves_svg(history, label="your model", top=top, target=target), _SVG))
+        pictures.append(Picture(task.id, _("training curves of your {target}").format(target=task.target),
+                                curves_svg(history, label=_("your model"), top=top, target=target), _SVG))
         if baseline:
-            pictures.append(Picture(task.id, f"the same training of d2lmini's {task.target}, for reference",
-                                    curves_svg(baseline, label="d2lmini's reference", top=top, target=target), _SVG))
+            pictures.append(Picture(task.id, _("the same training of d2lmini's {target}, for reference").format(
+                target=task.target), curves_svg(baseline, label=_("d2lmini's reference"), top=top, target=target),
+                _SVG))
     if images:
         check, image = images[0]
-        pictures.append(Picture(task.id, f"what your {task.target} drew", image_png(image)))
+        pictures.append(Picture(task.id, _("what your {target} drew").format(target=task.target), image_png(image)))
         expected = references.image(task, check)
         if expected is not None:
-            pictures.append(Picture(task.id, f"what d2lmini's {task.target} draws for the same call", expected))
+            pictures.append(Picture(task.id, _("what d2lmini's {target} draws for the same call").format(
+                target=task.target), expected))
     return pictures

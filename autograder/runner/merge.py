@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from autograder.i18n import _, ngettext, use_language
 from autograder.report import Reports, escape, write_reports
 from autograder.report.record import Graded
 from autograder.runner.cache import Cache, Cached
 from autograder.runner.errors import GradingError
 from autograder.runner.grade import DEFAULT_OUT
 
-__all__ = ["main", "Merged"]
+__all__ = ["main", "Merged", "language_of"]
 
 
 @dataclass(frozen=True)
@@ -34,30 +35,44 @@ class Merged:
     reports: Reports
     missing: tuple[str, ...] = ()
     """"student/assignment" of submissions a part graded without a record (the grader failed on them there)."""
+    language: str = "en"
+    """The language of the records and reports."""
 
     def describe(self) -> str:
-        """What the merge did, for the terminal; names from the hand-ins as :func:`escape.terminal` shows them."""
-        lines = [f"merged {len(self.records)} submission{'s' if len(self.records) != 1 else ''} from "
-                 f"{len(self.parts)} report folders into {self.out}"]
+        """What the merge did, for the terminal, in its language; names from the hand-ins as :func:`escape.terminal`
+        shows them."""
+        with use_language(self.language):
+            return "\n".join(self._lines())
+
+    def _lines(self) -> list[str]:
+        """The lines of :meth:`describe`."""
+        lines = [ngettext("merged {count} submission from {parts} report folders into {out}",
+                          "merged {count} submissions from {parts} report folders into {out}", len(self.records))
+                 .format(count=len(self.records), parts=len(self.parts), out=self.out)]
         for assignment in sorted({r.assignment for r in self.records}):
             count = sum(r.assignment == assignment for r in self.records)
-            lines.append(f"  {assignment}: {count} submission{'s' if count != 1 else ''}")
+            lines.append(ngettext("  {assignment}: {count} submission", "  {assignment}: {count} submissions", count)
+                         .format(assignment=assignment, count=count))
         if self.missing:
-            lines.append(f"warning: no record of {', '.join(escape.terminal(m) for m in self.missing[:5])}: the "
-                         f"grader failed on {'it' if len(self.missing) == 1 else 'them'}; grade again to include "
-                         f"{'it' if len(self.missing) == 1 else 'them'}")
-        lines.append(f"reports: {self.reports.gradebook}, {self.reports.summary}, {self.out / 'feedback'}/, "
-                     f"{self.out / 'gradescope'}/")
-        lines += [f"warning: {escape.terminal(problem)}" for problem in self.reports.problems]
-        return "\n".join(lines)
+            lines.append(ngettext(
+                "warning: no record of {names}: the grader failed on it; grade again to include it",
+                "warning: no record of {names}: the grader failed on them; grade again to include them",
+                len(self.missing)).format(names=", ".join(escape.terminal(m) for m in self.missing[:5])))
+        lines.append(_("reports: {files}").format(files=", ".join(str(path) for path in (
+            self.reports.gradebook, self.reports.summary, f"{self.out / 'feedback'}/", f"{self.out / 'gradescope'}/"))))
+        return lines + [_("warning: {problem}").format(problem=escape.terminal(problem))
+                        for problem in self.reports.problems]
 
 
-def main(*, parts: Sequence[Path], out: Path = DEFAULT_OUT) -> Merged:
+def main(*, parts: Sequence[Path], out: Path = DEFAULT_OUT, language: str | None = None) -> Merged:
     """Combine report folders graded in shards into one.
 
     Args:
         parts: ``--out`` folders of ``python -m autograder grade`` runs (each holds ``.cache/``).
         out: the folder for the combined reports and cache; it may be one of ``parts``.
+        language: the language of the reports and messages ("en", "ko"); None: the one the parts were graded in
+            (English if they differ, and the parts graded otherwise are refused). A part graded in another language is
+            refused: its records keep the messages they were graded with.
 
     Returns:
         The merged records and the reports written.
@@ -67,38 +82,60 @@ def main(*, parts: Sequence[Path], out: Path = DEFAULT_OUT) -> Merged:
             grading code (kit, tasks, solutions, limits, Python or torch) in two folders; a submission was
             graded from different hand-ins in two folders.
     """
-    if not parts:
-        raise GradingError("give the report folders to merge (the --out folders of grading runs)")
-    if out.exists() and not out.is_dir():
-        raise GradingError(f"--out {out} is a file: give a folder for the merged reports")
+    chosen = language or language_of(parts)
+    with use_language(chosen):
+        if not parts:
+            raise GradingError(_("give the report folders to merge (the --out folders of grading runs)"))
+        if out.exists() and not out.is_dir():
+            raise GradingError(_("--out {out} is a file: give a folder for the merged reports").format(out=out))
+        kept, missing = _gather(parts, chosen)
+        ordered = [kept[name][1] for name in sorted(kept)]
+        cache = Cache(out / ".cache")
+        for cached in ordered:
+            cache.store(cached)
+        records = [cached.record for cached in ordered]
+        cache.remember(records)
+        return Merged(tuple(records), tuple(parts), out, write_reports(records, out),
+                      tuple(m for m in missing if tuple(m.rsplit("/", 1)) not in kept), chosen)
+
+
+def language_of(parts: Sequence[Path]) -> str:
+    """The language the records of these report folders were graded in; English when none or several (then merging
+    says which part differs)."""
+    found = {cached.language for part in parts if part.is_dir() for cached in Cache(part / ".cache").last_run()[0]}
+    return found.pop() if len(found) == 1 else "en"
+
+
+def _gather(parts: Sequence[Path], language: str) -> tuple[dict[tuple[str, str], tuple[Path, Cached]], list[str]]:
+    """Every part's records by (student, assignment) with the part each came from, and the "student/assignment"
+    names a part graded without a record; raises GradingError for what cannot be combined (records graded in
+    another language than ``language`` included)."""
     kept: dict[tuple[str, str], tuple[Path, Cached]] = {}
     graded_by: dict[str, tuple[Path, str]] = {}
     missing: list[str] = []
     for part in parts:
         if not part.is_dir():
-            raise GradingError(f"no such report folder: {part}; give the --out folders of grading runs")
+            raise GradingError(_("no such report folder: {part}; give the --out folders of grading runs").format(
+                part=part))
         found, lost = Cache(part / ".cache").last_run()
         if not found:
-            raise GradingError(f"{part} holds no graded submission (nothing in {part / '.cache'}): give the --out "
-                               f"folder of a grading run")
+            raise GradingError(_("{part} holds no graded submission (nothing in {cache}): give the --out folder of "
+                                 "a grading run").format(part=part, cache=part / ".cache"))
         missing += [name for name in lost if name not in missing]
         for cached in found:
+            if cached.language != language:
+                raise GradingError(_("{part} was graded in the language {graded}, and the merge writes {language}: "
+                                     "merge with --lang {graded}, or grade that part again with --lang {language}")
+                                   .format(part=part, graded=cached.language, language=language))
             _check_code(graded_by, part, cached)
             name = (cached.record.student, cached.record.assignment)
             if name in kept and kept[name][1].key != cached.key:
-                student = escape.terminal(cached.record.student)
-                raise GradingError(f"{student}/{cached.record.assignment} was graded from different hand-ins in "
-                                   f"{kept[name][0]} and {part}: grade each student in one part only, or leave "
-                                   f"the older folder out")
+                raise GradingError(_("{submission} was graded from different hand-ins in {first} and {part}: grade "
+                                     "each student in one part only, or leave the older folder out").format(
+                    submission=f"{escape.terminal(cached.record.student)}/{cached.record.assignment}",
+                    first=kept[name][0], part=part))
             kept.setdefault(name, (part, cached))
-    ordered = [kept[name][1] for name in sorted(kept)]
-    cache = Cache(out / ".cache")
-    for cached in ordered:
-        cache.store(cached)
-    records = [cached.record for cached in ordered]
-    cache.remember(records)
-    return Merged(tuple(records), tuple(parts), out, write_reports(records, out),
-                  tuple(m for m in missing if tuple(m.rsplit("/", 1)) not in kept))
+    return kept, missing
 
 
 def _check_code(graded_by: dict[str, tuple[Path, str]], part: Path, cached: Cached) -> None:
@@ -106,6 +143,7 @@ def _check_code(graded_by: dict[str, tuple[Path, str]], part: Path, cached: Cach
     assignment = cached.record.assignment
     first = graded_by.setdefault(assignment, (part, cached.fingerprint))
     if first[1] != cached.fingerprint:
-        raise GradingError(f"{assignment} was graded with other grading code in {first[0]} than in {part} (the "
-                           f"kit, its tasks, the solutions notebook, the limits or the Python or torch versions "
-                           f"differ): grade every part with the same kit and options, then merge")
+        raise GradingError(_("{assignment} was graded with other grading code in {first} than in {part} (the kit, "
+                             "its tasks, the solutions notebook, the limits, the language or the Python or torch "
+                             "versions differ): grade every part with the same kit and options, then merge").format(
+            assignment=assignment, first=first[0], part=part))

@@ -6,18 +6,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.i18n import _
+
 __all__ = ["Cell", "Notebook", "NotebookError", "load_notebook", "parse_notebook", "cell_name", "cells_named",
            "excerpt"]
 
-_NAMED = re.compile(r"\bcells? \[(\d+)\]")
-"""How :func:`cell_name` names a cell in a sentence ("cell [7]"), read back to show its excerpt."""
+_NAMED = re.compile(r"(?:\bcells?|셀) \[(\d+)\]")
+"""How :func:`cell_name` names a cell in a sentence, in every language ("cell [7]", "셀 [7]"), read back to show
+its excerpt."""
 EXCERPT_LINES = 3
 """Lines of a cell's source shown wherever a message names the cell."""
 
 
 def cell_name(number: int) -> str:
     """"cell [7]": the code cell Jupyter shows as ``[7]`` after a run from the top (markdown cells not counted)."""
-    return f"cell [{number}]"
+    return _("cell [{number}]").format(number=number)
 
 
 def cells_named(text: str) -> list[int]:
@@ -75,7 +78,7 @@ def load_notebook(path: Path) -> Notebook:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise NotebookError(f"your notebook could not be read ({error.strerror})") from None
+        raise NotebookError(_("your notebook could not be read ({error})").format(error=error.strerror)) from None
     return parse_notebook(data)
 
 
@@ -84,24 +87,24 @@ def parse_notebook(data: bytes) -> Notebook:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise NotebookError(f"your notebook is not a text file (byte {error.start} is not UTF-8): "
-                            "hand in the .ipynb file Jupyter saves") from None
+        raise NotebookError(_("your notebook is not a text file (byte {byte} is not UTF-8): hand in the .ipynb file "
+                              "Jupyter saves").format(byte=error.start)) from None
     try:
         content = json.loads(text)
     except json.JSONDecodeError as error:
-        raise NotebookError(f"your notebook is not valid JSON (line {error.lineno}, column {error.colno}: "
-                            f"{error.msg}): it was cut short or edited outside Jupyter; hand in "
-                            "the last copy Jupyter saved") from None
+        raise NotebookError(_("your notebook is not valid JSON (line {line}, column {column}: {error}): it was cut "
+                              "short or edited outside Jupyter; hand in the last copy Jupyter saved").format(
+                                  line=error.lineno, column=error.colno, error=error.msg)) from None
     if not isinstance(content, dict):
-        raise NotebookError("your notebook is not a Jupyter notebook (its JSON is not an object): "
-                            "hand in the .ipynb file Jupyter saves")
+        raise NotebookError(_("your notebook is not a Jupyter notebook (its JSON is not an object): hand in the "
+                              ".ipynb file Jupyter saves"))
     version = content.get("nbformat")
     if version != 4:
-        raise NotebookError(f"your notebook is in nbformat {version}, and the grader reads nbformat 4: "
-                            "open it in a current Jupyter and save it again")
+        raise NotebookError(_("your notebook is in nbformat {version}, and the grader reads nbformat 4: open it in a "
+                              "current Jupyter and save it again").format(version=version))
     cells = content.get("cells")
     if not isinstance(cells, list):
-        raise NotebookError("your notebook has no list of cells: hand in the .ipynb file Jupyter saves")
+        raise NotebookError(_("your notebook has no list of cells: hand in the .ipynb file Jupyter saves"))
     code = tuple(_code_cell(number, cell) for number, cell in enumerate(
         (cell for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code"), start=1))
     metadata = _mapping(content.get("metadata"))
@@ -129,8 +132,8 @@ def _code_cell(number: int, cell: dict) -> Cell:
     if isinstance(source, list) and all(isinstance(line, str) for line in source):
         source = "".join(source)
     if not isinstance(source, str):
-        raise NotebookError(f"{cell_name(number)} of your notebook is damaged (its source is not text): "
-                            "hand in the last copy Jupyter saved")
+        raise NotebookError(_("{cell} of your notebook is damaged (its source is not text): hand in the last copy "
+                              "Jupyter saved").format(cell=cell_name(number)))
     nbgrader = _mapping(_mapping(cell.get("metadata")).get("nbgrader"))
     grade_id = nbgrader.get("grade_id") if isinstance(nbgrader.get("grade_id"), str) else ""
     graded_test = nbgrader.get("grade") is True and not nbgrader.get("solution")

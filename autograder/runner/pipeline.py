@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Literal, Sequence
 
 from autograder.engine import zero_result
+from autograder.i18n import _, ngettext, use_language
 from autograder.report import Reports, escape, write_reports
 from autograder.report.marks import Expected, Mark, apply_marks, read_manual
 from autograder.report.record import NOT_GRADED, CellOutput, Graded, Picture, Written
@@ -76,6 +77,9 @@ class Options:
     roster: Path | None = None
     """A CSV of the course's students in nbgrader's import format (id, first_name, last_name, email);
     None: the students are those who handed something in (or the nbgrader course's)."""
+    language: str = "en"
+    """The language of every message of the run (``grade.main`` chooses it); part of the grading fingerprint, since
+    the records keep their messages as written."""
 
 
 @dataclass
@@ -99,37 +103,56 @@ class Run:
     """Wall time of the whole run."""
 
     def describe(self) -> str:
-        """What the run did, for the terminal: counts, scores per assignment, where the reports are, what
-        could not be written; names from the hand-ins as :func:`escape.terminal` shows them."""
-        cached = sum(r.cached for r in self.records)
-        lines = [f"graded {len(self.records)} submission{'s' if len(self.records) != 1 else ''} in "
-                 f"{self.seconds:.1f} s" + (f" ({cached} unchanged, reused from the cache)" if cached else "")]
+        """What the run did, for the terminal, in the run's language: counts, scores per assignment, where the
+        reports are, what could not be written; names from the hand-ins as :func:`escape.terminal` shows them."""
+        with use_language(self.options.language):
+            return "\n".join(self._lines())
+
+    def _lines(self) -> list[str]:
+        """The lines of :meth:`describe`."""
+        count, cached = len(self.records), sum(r.cached for r in self.records)
+        graded = ngettext("graded {count} submission in {seconds:.1f} s",
+                          "graded {count} submissions in {seconds:.1f} s", count)
+        graded = graded.format(count=count, seconds=self.seconds)
+        if cached:
+            graded += _(" ({cached} unchanged, reused from the cache)").format(cached=cached)
+        lines = [graded]
         everyone = {s.id for s in self.students} | {r.student for r in self.records}
         for assignment in sorted({r.assignment for r in self.records}):
             mine = [r for r in self.records if r.assignment == assignment]
             scores = ", ".join(f"{escape.terminal(r.student)} {r.score:.4g}" + ("*" if r.pending else "")
                                for r in mine)
             missing = sorted(everyone - {r.student for r in mine})
-            lines.append(f"  {assignment} (out of {mine[0].max_score:g}): {scores}" + (
-                f"; nothing handed in by {', '.join(escape.terminal(m) for m in missing[:10])}"
-                + (", …" if len(missing) > 10 else "") + " (0 points)" if missing else ""))
+            line = _("  {assignment} (out of {points:g}): {scores}").format(
+                assignment=assignment, points=mine[0].max_score, scores=scores)
+            if missing:
+                names = ", ".join(escape.terminal(m) for m in missing[:10]) + (", …" if len(missing) > 10 else "")
+                line += _("; nothing handed in by {students} (0 points)").format(students=names)
+            lines.append(line)
         pending = [r for r in self.records if r.pending]
         if pending:
-            lines.append(f"  * hand grading pending: {len(pending)} of {len(self.records)} submissions have "
-                         f"questions graded by hand not marked yet (give marks with --manual FILE or --nbgrader); "
-                         f"their totals count the auto-graded points and the marks given so far")
+            lines.append(_("  * hand grading pending: {pending} of {count} submissions have questions graded by "
+                           "hand not marked yet (give marks with --manual FILE or --nbgrader); their totals count "
+                           "the auto-graded points and the marks given so far").format(pending=len(pending),
+                                                                                      count=count))
         if self.ignored:
-            lines.append(f"skipped {len(self.ignored)} folder(s) of unknown assignments or links: "
-                         f"{', '.join(escape.terminal(name) for name in self.ignored[:5])}")
+            lines.append(_("skipped {count} folder(s) of unknown assignments or links: {names}").format(
+                count=len(self.ignored), names=", ".join(escape.terminal(name) for name in self.ignored[:5])))
         if self.reports is not None:
-            out = self.options.out
-            lines.append(f"reports: {self.reports.gradebook}, {self.reports.wide}, {self.reports.summary}, "
-                         f"{self.reports.summary_html}, {out / 'feedback'}/, {out / 'gradescope'}/")
-            if self.options.nbgrader is not None:
-                lines.append(f"nbgrader course {self.options.nbgrader}: autograded notebooks and auto scores "
-                             f"written for formgrader (nbgrader export totals them with the hand marks)")
-            lines += [f"warning: {escape.terminal(problem)}" for problem in self.reports.problems]
-        return "\n".join(lines)
+            lines += self._where()
+        return lines
+
+    def _where(self) -> list[str]:
+        """The lines of :meth:`describe` that say where the reports went and what could not be written."""
+        out, reports = self.options.out, self.reports
+        lines = [_("reports: {files}").format(files=", ".join(str(path) for path in (
+            reports.gradebook, reports.wide, reports.summary, reports.summary_html, f"{out / 'feedback'}/",
+            f"{out / 'gradescope'}/")))]
+        if self.options.nbgrader is not None:
+            lines.append(_("nbgrader course {course}: autograded notebooks and auto scores written for formgrader "
+                           "(nbgrader export totals them with the hand marks)").format(course=self.options.nbgrader))
+        return lines + [_("warning: {problem}").format(problem=escape.terminal(problem))
+                        for problem in reports.problems]
 
 
 @dataclass
@@ -168,9 +191,9 @@ def discover_step(run: Run) -> None:
     known = assignments_of(options.tasks_module)
     if options.assignment is not None and options.assignment not in known:
         close = difflib.get_close_matches(options.assignment, known, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise GradingError(f"unknown assignment {options.assignment!r}{hint}: the kit grades "
-                           f"{', '.join(known) or 'no assignment yet'}")
+        hint = _(" (did you mean {name}?)").format(name=close[0]) if close else ""
+        raise GradingError(_("unknown assignment {name!r}{hint}: the kit grades {known}").format(
+            name=options.assignment, hint=hint, known=", ".join(known) or _("no assignment yet")))
     wanted = (options.assignment,) if options.assignment else known
     found = discover(options.submissions, assignments=wanted, known=known,
                      notebook_name=lambda a: notebook_name(a, options.solutions))
@@ -188,34 +211,45 @@ def load_step(grading: Grading) -> None:
     except NotebookError as error:
         grading.notes.append(str(error))
     if submission.size > LARGE_NOTEBOOK:
-        grading.notes.append(f"your notebook file is {size_text(submission.size)}; it was graded, but clear its "
-                             f"outputs (Edit → Clear Outputs of All Cells) before handing in")
+        grading.notes.append(_("your notebook file is {size}; it was graded, but clear its outputs (Edit → Clear "
+                               "Outputs of All Cells) before handing in").format(size=size_text(submission.size)))
     if len(submission.notebooks) > 1:
-        grading.notes.append(f"you handed in {len(submission.notebooks)} notebooks "
-                             f"({names_text(submission.notebooks)}); {submission.notebook.name} was graded")
+        grading.notes.append(_("you handed in {count} notebooks ({names}); {chosen} was graded").format(
+            count=len(submission.notebooks), names=names_text(submission.notebooks), chosen=submission.notebook.name))
     if submission.extra_files:
-        one = len(submission.extra_files) == 1
-        grading.notes.append(f"your hand-in also holds {names_text(submission.extra_files)}, which the assignment "
-                             f"does not ask for; your notebook could read {'it' if one else 'them'}, but "
-                             f"{'it is' if one else 'they are'} not graded")
-    notebook = grading.notebook
-    if notebook is None:
-        return
+        grading.notes.append(ngettext(
+            "your hand-in also holds {names}, which the assignment does not ask for; your notebook could read it, "
+            "but it is not graded",
+            "your hand-in also holds {names}, which the assignment does not ask for; your notebook could read "
+            "them, but they are not graded", len(submission.extra_files)).format(
+            names=names_text(submission.extra_files)))
+    if grading.notebook is not None:
+        grading.notes.extend(_notebook_notes(grading.notebook, submission, grading.options.solutions))
+
+
+def _notebook_notes(notebook: Notebook, submission: Submission, solutions: Path) -> list[str]:
+    """What the notebook's metadata says that the student should know: its kernel, its assignment, its release."""
+    notes = []
     kind = (notebook.language or notebook.kernel).lower()  # the language decides; a bare name ("ir") too
     if not kind:
-        grading.notes.append("your notebook names no kernel; it was graded with Python 3")
+        notes.append(_("your notebook names no kernel; it was graded with Python 3"))
     elif not kind.startswith("python"):
         name = (notebook.kernel or notebook.language)[:60]
-        grading.notes.append(f"your notebook's kernel is {name!r}, not Python 3; it was graded with Python 3")
+        notes.append(_("your notebook's kernel is {name!r}, not Python 3; it was graded with Python 3").format(
+            name=name))
     if notebook.assignment not in (None, submission.assignment):
-        grading.notes.append(f"this notebook says it is {notebook.assignment}, but it was handed in as "
-                             f"{submission.assignment}; it was graded as {submission.assignment}")
-    current = current_release(submission.assignment, grading.options.solutions)
+        notes.append(_("this notebook says it is {said}, but it was handed in as {assignment}; it was graded as "
+                       "{assignment}").format(said=notebook.assignment, assignment=submission.assignment))
+    current = current_release(submission.assignment, solutions)
     if current is not None and notebook.release != current:
-        this = f"release {notebook.release}" if notebook.release is not None else "from no known release"
-        grading.notes.append(f"this notebook is {this}; the current one is {current}. It was graded as "
-                             f"it is; if a task fails because the assignment changed, move your code "
-                             f"into the release {current} notebook")
+        if notebook.release is not None:
+            this = _("this notebook is release {release}; the current one is {current}.").format(
+                release=notebook.release, current=current)
+        else:
+            this = _("this notebook is from no known release; the current one is {current}.").format(current=current)
+        notes.append(this + _(" It was graded as it is; if a task fails because the assignment changed, move your "
+                              "code into the release {current} notebook").format(current=current))
+    return notes
 
 
 def execute_step(grading: Grading) -> None:
@@ -251,10 +285,10 @@ def judge_step(grading: Grading) -> None:
     execution = grading.execution
     entries = execution.tasks if execution else {}
     if grading.notebook is None:
-        not_run = f"{NOT_GRADED}the notebook could not be run (see the top of this page)"
+        not_run = _(NOT_GRADED) + _("the notebook could not be run (see the top of this page)")
     else:
-        not_run = (f"{NOT_GRADED}your notebook's process stopped before the grader reached this "
-                   "task (see the top of this page)")
+        not_run = _(NOT_GRADED) + _("your notebook's process stopped before the grader reached this task (see the "
+                                    "top of this page)")
     if execution and execution.violation and not grading.zeroed:
         grading.zeroed = violation_note(execution.violation)
     if execution and execution.tampered and not grading.zeroed:
@@ -388,7 +422,7 @@ def _grade_each(run: Run, steps: tuple[Step, ...]) -> list[Graded]:
     options = run.options
     assignments = sorted({s.assignment for s in run.submissions})
     fingerprints = {a: grading_fingerprint(assignment=a, solutions=options.solutions, limits=options.limits,
-                                           tasks_file=source_file(options.tasks_module))
+                                           tasks_file=source_file(options.tasks_module), language=options.language)
                     for a in assignments}
     tasks = {a: tasks_of(options.tasks_module, a) for a in assignments}
     cache = Cache(options.out / ".cache")
@@ -402,15 +436,16 @@ def _grade_each(run: Run, steps: tuple[Step, ...]) -> list[Graded]:
         submission = run.submissions[index]
         if isinstance(outcome, Graded) and not outcome.cached:
             try:
-                cache.save(submission, keys[index], outcome, fingerprint=fingerprints[submission.assignment])
+                cache.save(submission, keys[index], outcome, fingerprint=fingerprints[submission.assignment],
+                           language=options.language)
             except Exception:
                 outcome = traceback.format_exc()
         if isinstance(outcome, str):
             outcome = _grader_failed(submission, tasks[submission.assignment], outcome,
                                      _questions(submission.assignment, options))
         records[index] = outcome
-        progress.finished(_name(submission), f"{outcome.score:.4g}/{outcome.max_score:g}"
-                          + (" (cached)" if outcome.cached else ""))
+        score = f"{outcome.score:.4g}/{outcome.max_score:g}"
+        progress.finished(_name(submission), _("{score} (cached)").format(score=score) if outcome.cached else score)
 
     pending: list[int] = []
     with progress:  # leaving it, by an error too, ends the progress display before anything else is printed
@@ -476,12 +511,14 @@ def _name(submission: Submission) -> str:
 
 def _through(steps: tuple[Step, ...], submission: Submission, options: Options,
              references: References) -> Graded | str:
-    """The submission's record after every step; the traceback instead when the grader itself failed."""
+    """The submission's record after every step, its messages in the run's language; the traceback instead when
+    the grader itself failed."""
     try:
-        grading = Grading(submission, tasks_of(options.tasks_module, submission.assignment), options, references)
-        for step in steps:
-            step.apply(grading)
-        return grading.record
+        with use_language(options.language):  # a thread of -j N, a Dask worker: the run's language, said again
+            grading = Grading(submission, tasks_of(options.tasks_module, submission.assignment), options, references)
+            for step in steps:
+                step.apply(grading)
+            return grading.record
     except Exception:
         return traceback.format_exc()
 
@@ -489,9 +526,10 @@ def _through(steps: tuple[Step, ...], submission: Submission, options: Options,
 def _grader_failed(submission: Submission, tasks: tuple[Task, ...], details: str,
                    written: tuple[Written, ...] = ()) -> Graded:
     """A zero record for a submission the grader itself failed on; the traceback goes to stderr, escaped."""
-    lines = [f"grader error on {submission.student}/{submission.assignment}:", *details.splitlines()]
+    lines = [_("grader error on {submission}:").format(submission=f"{submission.student}/{submission.assignment}"),
+             *details.splitlines()]
     print("\n".join(escape.terminal(line) for line in lines), file=sys.stderr)
-    note = "the grader itself failed on this submission; your instructor has the details"
+    note = _("the grader itself failed on this submission; your instructor has the details")
     return Graded(submission.student, submission.assignment,
                   submission.notebook.name if submission.notebook else "", submission.timestamp,
                   tasks=tuple(zero_result(task, note, hidden=True) for task in tasks), notes=(note,), written=written)

@@ -36,6 +36,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from autograder.i18n import _
 from autograder.report import escape
 
 __all__ = ["Progress"]
@@ -125,7 +126,8 @@ class Progress:
                 self.seconds.append(now - began)
             self.last = f"{escape.terminal(name)}: {escape.terminal(result)}"
             if not self.tty and self.enabled:
-                self.stream.write(f"graded {self.done}/{self.total} ({now - self.start:.0f} s): {self.last}\n")
+                self.stream.write(_("graded {done}/{total} ({seconds:.0f} s): {last}").format(
+                    done=self.done, total=self.total, seconds=now - self.start, last=self.last) + "\n")
                 self.stream.flush()
         if self._live is not None:  # outside our lock: Live.refresh holds its own while it calls _render
             self._live.refresh()
@@ -139,7 +141,7 @@ class Progress:
         lanes = [max(mean - (now - began), 0.0) for began in self.running.values()]
         lanes += [0.0] * max(max(self.jobs, self._peak) - len(lanes), 0)
         heapq.heapify(lanes)
-        for _ in range(self.total - self.done - len(self.running)):
+        for _queued in range(self.total - self.done - len(self.running)):
             heapq.heapreplace(lanes, lanes[0] + mean)
         return max(lanes, default=0.0)
 
@@ -149,16 +151,18 @@ class Progress:
             now = self.clock()
             eta = self._eta(now)
             head = Table.grid(padding=(0, 1))
-            head.add_row("grading", ProgressBar(total=max(self.total, 1), completed=self.done, width=_BAR_WIDTH),
-                         f"{self.done}/{self.total}  {_minutes(now - self.start)}  "
-                         f"ETA {'—' if eta is None else _minutes(eta)}")
+            head.add_row(_("grading"), ProgressBar(total=max(self.total, 1), completed=self.done, width=_BAR_WIDTH),
+                         _("{done}/{total}  {elapsed}  ETA {eta}").format(
+                             done=self.done, total=self.total, elapsed=_minutes(now - self.start),
+                             eta="—" if eta is None else _minutes(eta)))
             lines: list = [head]
             if self.running:
                 names = ", ".join(f"{escape.terminal(name)} {now - began:.0f} s"
                                   for name, began in sorted(self.running.items(), key=lambda item: item[1]))
-                lines.append(Text(f"running ({len(self.running)}): {names}", no_wrap=True, overflow="ellipsis"))
+                lines.append(Text(_("running ({count}): {names}").format(count=len(self.running), names=names),
+                                  no_wrap=True, overflow="ellipsis"))
             if self.last:
-                lines.append(Text(f"last: {self.last}", no_wrap=True, overflow="ellipsis"))
+                lines.append(Text(_("last: {last}").format(last=self.last), no_wrap=True, overflow="ellipsis"))
         return Group(*lines)
 
 

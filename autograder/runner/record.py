@@ -15,8 +15,10 @@ from typing import Any
 
 import torch
 
-__all__ = ["Cell", "Ready", "Probe", "TaskRun", "End", "Message", "ProtocolError", "to_plain", "from_plain",
-           "checked_output", "MAX_TEXT", "MAX_ELEMENTS"]
+from autograder.i18n import _
+
+__all__ = ["Cell", "Ready", "Probe", "TaskRun", "End", "Message", "ProtocolError", "OutputError", "to_plain",
+           "from_plain", "checked_output", "MAX_TEXT", "MAX_ELEMENTS"]
 
 MAX_TEXT = 4000
 """Characters of a sentence from the worker (a cell's error, a forbidden-call note, a cell's printed output)."""
@@ -33,6 +35,15 @@ _DTYPES = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64
 
 class ProtocolError(ValueError):
     """A message that is not one the worker sends: the student's process was tampered with or lied."""
+
+
+class OutputError(ProtocolError):
+    """A probe output outside the bounds; ``problem`` says what is wrong with it ("holding a tensor larger than
+    its data"), for the worker's own sentence about a return value."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(_("a probe output {problem}").format(problem=problem))
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ def from_plain(data: Any) -> Message:
     """The message ``data`` stands for; raises ProtocolError for anything the worker does not send."""
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind not in _KINDS or not isinstance(data, dict):
-        raise ProtocolError(f"a message of unknown kind {_short(kind)}")
+        raise ProtocolError(_("a message of unknown kind {kind}").format(kind=_short(kind)))
     fields = {key: value for key, value in data.items() if key != "kind"}
     try:
         if kind == "cell":
@@ -113,11 +124,11 @@ def from_plain(data: Any) -> Message:
             return End(_names(fields.pop("tampered")), _int(fields.pop("background")), **_none_left(fields))
         probes = fields.pop("probes")
         if not isinstance(probes, (list, tuple)) or len(probes) > 64:
-            raise ProtocolError("a task message whose probes are not a short list")
+            raise ProtocolError(_("a task message whose probes are not a short list"))
         return TaskRun(_text(fields.pop("task")), _bool(fields.pop("missing")), _text(fields.pop("forbidden")),
                        tuple(_probe(p) for p in probes), **_none_left(fields))
     except KeyError as missing:
-        raise ProtocolError(f"a {kind} message without {missing}") from None
+        raise ProtocolError(_("a {kind} message without {field}").format(kind=kind, field=missing)) from None
 
 
 def checked_output(value: Any) -> Any:
@@ -129,7 +140,7 @@ def checked_output(value: Any) -> Any:
 
 def _probe(data: Any) -> Probe:
     if not isinstance(data, dict) or set(data) != {"output", "error", "seconds"}:
-        raise ProtocolError("a probe outcome of the wrong shape")
+        raise ProtocolError(_("a probe outcome of the wrong shape"))
     error = None if data["error"] is None else _text(data["error"])
     return Probe(checked_output(data["output"]), error, _seconds(data["seconds"]))
 
@@ -138,12 +149,12 @@ def _check(value: Any, depth: int, budget: list[int]) -> None:
     """Walk ``value``, spending ``budget`` (items, tensor elements); raise ProtocolError past a bound."""
     budget[0] -= 1
     if budget[0] < 0 or depth > _MAX_DEPTH:
-        raise ProtocolError("a probe output nested too deep or holding too many items")
+        raise OutputError(_("nested too deep or holding too many items"))
     if value is None or isinstance(value, (bool, int, float)):
         return
     if isinstance(value, str):
         if len(value) > 100_000:
-            raise ProtocolError("a probe output holding a string of over 100 000 characters")
+            raise OutputError(_("holding a string of over 100 000 characters"))
         return
     if isinstance(value, torch.Tensor):
         _check_tensor(value, budget)
@@ -157,61 +168,62 @@ def _check(value: Any, depth: int, budget: list[int]) -> None:
             _check(key, depth + 1, budget)
             _check(item, depth + 1, budget)
         return
-    raise ProtocolError(f"a probe output holding a {type(value).__name__}")
+    raise OutputError(_("holding a {type}").format(type=type(value).__name__))
 
 
 def _check_tensor(tensor: torch.Tensor, budget: list[int]) -> None:
     """Dense, of a known dtype, within the element budget, and backed by as many bytes as it claims."""
     if tensor.layout != torch.strided or tensor.dtype not in _DTYPES or tensor.requires_grad:
-        raise ProtocolError("a probe output holding a tensor of an unexpected kind")
+        raise OutputError(_("holding a tensor of an unexpected kind"))
     count = 1
     for size in tensor.shape:
         count *= size
     budget[1] -= count
     if budget[1] < 0:
-        raise ProtocolError(f"a probe output holding tensors of over {MAX_ELEMENTS} elements")
+        raise OutputError(_("holding tensors of over {count} elements").format(count=MAX_ELEMENTS))
     if tensor.is_meta:
         return  # no values: the judge names its device
     if count and not tensor.is_contiguous():
-        raise ProtocolError("a probe output holding a tensor whose elements overlap (stride 0)")
+        raise OutputError(_("holding a tensor whose elements overlap (stride 0)"))
     needed = (tensor.storage_offset() + count) * tensor.element_size()
     if count and tensor.untyped_storage().nbytes() < needed:
-        raise ProtocolError("a probe output holding a tensor larger than its data")
+        raise OutputError(_("holding a tensor larger than its data"))
 
 
 def _int(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 1 << 31:
-        raise ProtocolError("a message with a number out of range")
+        raise ProtocolError(_("a message with a number out of range"))
     return value
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ProtocolError("a message with a flag that is not True or False")
+        raise ProtocolError(_("a message with a flag that is not True or False"))
     return value
 
 
 def _seconds(value: Any) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1e6:
-        raise ProtocolError("a message with a time out of range")
+        raise ProtocolError(_("a message with a time out of range"))
     return float(value)
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise ProtocolError("a message with a text that is not a short string")
+        raise ProtocolError(_("a message with a text that is not a short string"))
     return value
 
 
 def _names(value: Any) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or len(value) > _MAX_NAMES:
-        raise ProtocolError("a message with a list of names that is not a short list")
+        raise ProtocolError(_("a message with a list of names that is not a short list"))
     return tuple(_text(name) for name in value)
 
 
 def _none_left(fields: dict[str, Any]) -> dict[str, Any]:
     if fields:
-        raise ProtocolError(f"a message with unexpected fields {_short(sorted(map(str, fields)))}")
+        raise ProtocolError(_("a message with unexpected fields {fields}").format(
+            fields=_short(sorted(map(str, fields)))))
     return {}
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from autograder.i18n import _
 from autograder.spec import Task
 
 __all__ = ["DEFAULT_TASKS", "tasks_of", "assignments_of", "source_file"]
@@ -29,7 +30,7 @@ def _module(name: str) -> ModuleType:
     if key not in sys.modules:
         spec = importlib.util.spec_from_file_location(key, path)
         if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load tasks from {path}")
+            raise ImportError(_("cannot load tasks from {path}").format(path=path))
         module = importlib.util.module_from_spec(spec)
         sys.modules[key] = module
         spec.loader.exec_module(module)

@@ -33,6 +33,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
+from autograder.i18n import ENV as LANGUAGE_ENV, _, language
 from autograder.runner.bubblewrap import HANDIN, HOME, Jail, bubblewrap_unavailable
 from autograder.runner.cgroup import Cgroup, CgroupLimits, cgroups_unavailable
 from autograder.runner.channel import FrameError, read_frame, write_frame
@@ -101,15 +102,16 @@ def isolation() -> Isolation:
     """What this machine allows, found once; what is missing is said once on stderr."""
     found = Isolation(bubblewrap_unavailable(), cgroups_unavailable())
     if found.no_bubblewrap:
-        print(f"autograder: warning: {found.no_bubblewrap}, so student code runs without a sandbox: it can read "
-              f"the solutions and the other submissions, reach the network, and leave processes behind. "
-              f"Grade untrusted classes as root on a machine with bubblewrap.", file=sys.stderr)
+        print(_("autograder: warning: {reason}, so student code runs without a sandbox: it can read the solutions "
+                "and the other submissions, reach the network, and leave processes behind. Grade untrusted classes "
+                "as root on a machine with bubblewrap.").format(reason=found.no_bubblewrap), file=sys.stderr)
     elif os.geteuid() != 0:
-        print("autograder: warning: the grader is not root, so student code runs as your own user (inside "
-              "bubblewrap, without a user of its own per submission).", file=sys.stderr)
+        print(_("autograder: warning: the grader is not root, so student code runs as your own user (inside "
+                "bubblewrap, without a user of its own per submission)."), file=sys.stderr)
     if found.no_cgroups:
-        print(f"autograder: warning: no control groups ({found.no_cgroups}): memory is limited per process only "
-              f"(shared memory and tmpfs files are not counted) and CPU time is not shared out.", file=sys.stderr)
+        print(_("autograder: warning: no control groups ({reason}): memory is limited per process only (shared "
+                "memory and tmpfs files are not counted) and CPU time is not shared out.").format(
+                    reason=found.no_cgroups), file=sys.stderr)
     return found
 
 
@@ -126,8 +128,8 @@ def execute(folder: Path, cells: tuple[SourceCell, ...], *, tasks: tuple[Task, .
     run = partial(_run_once, folder, tasks=tasks, assignment=assignment, tasks_module=tasks_module,
                   limits=limits, data=data, read_only=read_only)
     talk, left_out = run(cells, seconds=limits.submission_seconds)
-    first = talk.execution(tuple(f"{name} was not copied for grading, so your notebook ran without it"
-                                 for name in left_out[:5]))
+    first = talk.execution(tuple(_("{name} was not copied for grading, so your notebook ran without it").format(
+        name=name) for name in left_out[:5]))
     stop = talk.stopped_in()
     if stop is None:
         exited = talk.got_cells and talk.got_cells[-1].exited and len(talk.got_cells) < len(cells)
@@ -140,15 +142,17 @@ def _after_stop(first: Execution, cells: tuple[SourceCell, ...], stop: int, left
     it, and the tasks are probed, when there are such cells and ``left`` seconds are enough; a sentence says which."""
     stopped, before = cells[stop], cells[:stop]
     if not before or left < _RERUN_MIN_SECONDS:
-        why = "no cell ran before it" if not before else "no time was left to run the cells before it again"
-        return replace(first, problems=first.problems + (f"{why}, so no task could be checked: every task "
-                                                         f"scores 0",), not_run_from=stopped.number)
-    talk, _ = run(before, seconds=left)
+        why = (_("no cell ran before it, so no task could be checked: every task scores 0") if not before else
+               _("no time was left to run the cells before it again, so no task could be checked: every task "
+                 "scores 0"))
+        return replace(first, problems=first.problems + (why,), not_run_from=stopped.number)
+    talk, _left_out = run(before, seconds=left)
     second = talk.execution(())
-    span = f"[{before[0].number}] to [{before[-1].number}]" if len(before) > 1 else f"[{before[0].number}]"
-    redone = (f"the grader ran the cells before it ({span}) again in a new process, without "
-              f"{cell_name(stopped.number)}, and checked the tasks they define; a task defined in "
-              f"{cell_name(stopped.number)} or after it scores 0")
+    span = (_("[{first}] to [{last}]").format(first=before[0].number, last=before[-1].number) if len(before) > 1
+            else f"[{before[0].number}]")
+    redone = _("the grader ran the cells before it ({span}) again in a new process, without {cell}, and checked "
+               "the tasks they define; a task defined in {cell} or after it scores 0").format(
+                   span=span, cell=cell_name(stopped.number))
     return Execution(first.cells, second.tasks, second.seed,
                      first.tampered + tuple(n for n in second.tampered if n not in first.tampered),
                      second.violation, first.problems + (redone,) + second.problems, first.output,
@@ -188,7 +192,9 @@ def _command(found: Isolation, handin: Path, uid: int | None, data: Path | None,
            "XDG_CACHE_HOME": f"{home}/.cache", "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.matplotlib",
            "IPYTHONDIR": f"{home}/.ipython", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
            # one thread per submission: -j N runs N at once, and timings stay comparable
-           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           # bubblewrap clears the environment: the worker's own sentences (a cell's error, a probe's) follow the run
+           LANGUAGE_ENV: language()}
     if data is not None:
         env["D2LMINI_DATA"] = str(data)
     worker = [sys.executable, "-P", "-s", "-m", "autograder.runner.worker", "--ask-fd", "{ask}",
@@ -264,8 +270,11 @@ class _Conversation:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     pass
-        self._end(process, group)
+        # the kernel's word on memory, read while the group still holds everything of this run and again once
+        # our own kill is done (an OOM kill in between counts): it decides the verdict before the clock does
         self.oom = group is not None and group.out_of_memory()
+        self._end(process, group)
+        self.oom = self.oom or (group is not None and group.out_of_memory())
         for thread in threads:
             thread.join(timeout=5)
         replies.close()
@@ -305,7 +314,7 @@ class _Conversation:
         if isinstance(message, Cell) and not ready:
             expected = self.cells[len(self.got_cells)].number if len(self.got_cells) < len(self.cells) else None
             if message.number != expected or (self.got_cells and self.got_cells[-1].exited):
-                raise ProtocolError(f"a message for cell {message.number} out of turn")
+                raise ProtocolError(_("a message for cell {number} out of turn").format(number=message.number))
             self.got_cells.append(message)
         elif isinstance(message, Ready) and not ready:
             self.ready = True
@@ -314,14 +323,14 @@ class _Conversation:
         elif isinstance(message, TaskRun) and ready and len(self.got_tasks) < len(self.tasks):
             task = self.tasks[len(self.got_tasks)]
             if message.task != task.id or len(message.probes) > len(task.checks):
-                raise ProtocolError(f"a message for task {message.task!r} out of turn")
+                raise ProtocolError(_("a message for task {task!r} out of turn").format(task=message.task))
             self.got_tasks[task.id] = message
         elif isinstance(message, End) and ready and len(self.got_tasks) == len(self.tasks):
             self.tampered += [n for n in message.tampered if n not in self.tampered]
             self.background = message.background
             self.ended = True
         else:
-            raise ProtocolError(f"a {type(message).__name__} message out of turn")
+            raise ProtocolError(_("a {kind} message out of turn").format(kind=type(message).__name__))
 
     def _read_messages(self, replies: Any, messages: queue.Queue) -> None:
         """Put each frame from the worker on ``messages``; then ("eof", None) or ("error", why)."""
@@ -360,8 +369,8 @@ class _Conversation:
         """What the run produced, with a sentence for each way it went wrong."""
         sentences = list(problems) + self._problems(self.oom)
         if self.printed > _PRINTED_NOTE_BYTES:
-            sentences.append(f"your notebook printed {self.printed / 2**20:.0f} MB; the grader kept only the last "
-                             f"64 KB of it: print a summary rather than every step")
+            sentences.append(_("your notebook printed {mb:.0f} MB; the grader kept only the last 64 KB of it: print "
+                               "a summary rather than every step").format(mb=self.printed / 2**20))
         finished = self.ended and not sentences
         return Execution(tuple(self.got_cells), dict(self.got_tasks), self.seed, tuple(self.tampered),
                          self.violation, tuple(sentences),
@@ -376,35 +385,55 @@ class _Conversation:
         return done
 
     def _problems(self, out_of_memory: bool) -> list[str]:
-        """Sentences for what ended the run early, learnt from the clock, the control group and the status."""
+        """Sentences for what ended the run early, learnt from the clock, the control group and the status.
+
+        The control group's OOM kill outranks the clock: a notebook that filled its memory is told so even when
+        the deadline passed while the kernel was ending it (a loaded machine)."""
         stop = self.stopped_in()
-        where = (f"while running {cell_name(self.cells[stop].number)}" if stop is not None
-                 else "while the grader was checking your functions")
         # a stop among the cells is followed by a sentence about the second run (see _after_stop)
-        then = "" if stop is not None else "; the tasks not checked by then score 0"
         problems = []
         if self.got_cells and self.got_cells[-1].exited:
-            problems.append(f"{cell_name(self.got_cells[-1].number)} called exit(), so the cells after it did not "
-                            f"run: remove the exit() call")
+            problems.append(_("{cell} called exit(), so the cells after it did not run: remove the exit() call")
+                            .format(cell=cell_name(self.got_cells[-1].number)))
         if self.violation:
             pass  # the judge step scores every task 0 and says why (judging.violation_note)
-        elif self.timed_out:
-            problems.append(f"your notebook did not finish within {self.budget:g} s, so it was stopped {where}"
-                            f"{then}: make it faster (fewer epochs, a smaller model)")
         elif out_of_memory:
-            problems.append(f"your notebook ran out of memory {where}: it used more than the "
-                            f"{self.limits.memory_mb} MB a graded notebook may use (files in /tmp and shared "
-                            f"memory count too), so it was stopped{then}")
+            problems.append(self._stopped(stop, _(
+                "your notebook ran out of memory while running {cell}: it used more than the {mb} MB a graded "
+                "notebook may use (files in /tmp and shared memory count too), so it was stopped"), _(
+                "your notebook ran out of memory while the grader was checking your functions: it used more than "
+                "the {mb} MB a graded notebook may use (files in /tmp and shared memory count too), so it was "
+                "stopped; the tasks not checked by then score 0")))
+        elif self.timed_out:
+            problems.append(self._stopped(stop, _(
+                "your notebook did not finish within {seconds:g} s, so it was stopped while running {cell}: make it "
+                "faster (fewer epochs, a smaller model)"), _(
+                "your notebook did not finish within {seconds:g} s, so it was stopped while the grader was checking "
+                "your functions; the tasks not checked by then score 0: make it faster (fewer epochs, a smaller "
+                "model)")))
         elif not self.ended:
             status = self.returncode
             if status is not None and (status < 0 or status > 128):
                 number = -status if status < 0 else status - 128
                 name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
-                problems.append(f"your notebook's process was killed by {name} {where}{then}")
+                problems.append(self._stopped(stop, _("your notebook's process was killed by {signal} while "
+                                                      "running {cell}"), _(
+                    "your notebook's process was killed by {signal} while the grader was checking your functions; "
+                    "the tasks not checked by then score 0"), signal=name))
             else:
-                problems.append(f"your notebook's process ended early (exit status {status}) {where}: do not call "
-                                f"os._exit() or kill the process{then}")
+                problems.append(self._stopped(stop, _(
+                    "your notebook's process ended early (exit status {status}) while running {cell}: do not call "
+                    "os._exit() or kill the process"), _(
+                    "your notebook's process ended early (exit status {status}) while the grader was checking your "
+                    "functions: do not call os._exit() or kill the process; the tasks not checked by then score 0"),
+                    status=status))
         if self.background:
-            problems.append(f"your notebook left {self.background} background process(es) running; they were "
-                            f"stopped")
+            problems.append(_("your notebook left {count} background process(es) running; they were stopped")
+                            .format(count=self.background))
         return problems
+
+    def _stopped(self, stop: int | None, in_cell: str, in_probes: str, **values: Any) -> str:
+        """One of two sentences, filled in: ``in_cell`` when the run stopped in cell ``stop``, else ``in_probes``."""
+        return (in_cell if stop is not None else in_probes).format(
+            cell=cell_name(self.cells[stop].number) if stop is not None else "", seconds=self.budget,
+            mb=self.limits.memory_mb, **values)

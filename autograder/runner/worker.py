@@ -35,11 +35,12 @@ import torch
 
 from autograder.compare import describe
 from autograder.engine import ProbeOutcome, live_forbidden_note, run_probe
+from autograder.i18n import _, language, use_language
 from autograder.runner.channel import read_frame, write_frame
 from autograder.runner.guard import Guard
 from autograder.runner.identity import end_processes
 from autograder.runner.notebook import cell_name
-from autograder.runner.record import (MAX_TEXT, Cell, End, Probe, ProtocolError, Ready, TaskRun, checked_output,
+from autograder.runner.record import (MAX_TEXT, Cell, End, OutputError, Probe, Ready, TaskRun, checked_output,
                                       to_plain)
 from autograder.runner.registry import tasks_of
 from autograder.tasks._rng import run_seed
@@ -63,8 +64,17 @@ class InputNotAvailable(RuntimeError):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the cells and, when asked, the probes; returns the exit status (0 also when student code failed)."""
-    args = _arguments(argv)
+    """Run the cells and, when asked, the probes; returns the exit status (0 also when student code failed).
+
+    The worker's sentences (a cell's error, a probe's) are in the run's language, which the grader passes as
+    KIT_LANG (``sandbox._command``): read once, before any student code, so a cell that changes the
+    environment does not change it."""
+    with use_language(language()):
+        return _serve(_arguments(argv))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """The conversation of :func:`main`: cells, Ready, probes, End."""
     for fd in (args.ask_fd, args.reply_fd):
         os.set_inheritable(fd, False)  # programs the notebook starts do not get them
     asks = os.fdopen(args.ask_fd, "rb")
@@ -155,8 +165,8 @@ _MISSING = object()
 
 def _no_input(prompt: object = "") -> str:
     """input() while grading: there is nobody to type, so fail at once instead of waiting."""
-    raise InputNotAvailable("input() cannot be answered while the notebook is graded: "
-                            "write the value into the code instead of asking for it")
+    raise InputNotAvailable(_("input() cannot be answered while the notebook is graded: write the value into the "
+                              "code instead of asking for it"))
 
 
 def _shell() -> Any:
@@ -259,42 +269,44 @@ def _clear_hooks(setprofile=sys.setprofile, settrace=sys.settrace, threading_hoo
 
 def _cell_error(number: int, error: BaseException, seconds: float) -> str:
     """"cell [7] raised NameError: name 'x' is not defined (line 3)", or what a limit stopped."""
+    cell = cell_name(number)
     if isinstance(error, CellTimeout):
-        return (f"{cell_name(number)} did not finish within {seconds:g} s and was stopped: look for a loop "
-                f"that never ends, or train for fewer steps")
+        return _("{cell} did not finish within {seconds:g} s and was stopped: look for a loop that never ends, or "
+                 "train for fewer steps").format(cell=cell, seconds=seconds)
     line = getattr(error, "lineno", None) if isinstance(error, SyntaxError) else _cell_line(error)
-    where = f" (line {line})" if line else ""
+    where = _(" (line {line})").format(line=line) if line else ""
     text = " ".join(str(error).split())
     text = text if len(text) <= 300 else text[:299] + "…"
     raised = f"{type(error).__name__}: {text}"
     limit = _limit_reached(error)
     if limit:
-        return f"{cell_name(number)} {limit}{where} ({raised})"
+        return _("{cell} {limit}{where} ({error})").format(cell=cell, limit=limit, where=where, error=raised)
     if isinstance(error, SystemExit):
-        return (f"{cell_name(number)} called sys.exit(){where}; the grader went on with the next cell: "
-                f"remove the call, a notebook has nowhere to exit to")
-    return f"{cell_name(number)} raised {raised}{where}"
+        return _("{cell} called sys.exit(){where}; the grader went on with the next cell: remove the call, a "
+                 "notebook has nowhere to exit to").format(cell=cell, where=where)
+    return _("{cell} raised {error}{where}").format(cell=cell, error=raised, where=where)
 
 
 def _limit_reached(error: BaseException) -> str:
     """What a sandbox limit refused, as the rest of a sentence about the cell; "" for other errors."""
     if isinstance(error, MemoryError) or (isinstance(error, RuntimeError) and "can't allocate memory" in str(error)):
-        return (f"ran out of memory: it asked for more than the {resource.getrlimit(resource.RLIMIT_DATA)[0] >> 20} MB "
-                f"a graded notebook may use")
+        return _("ran out of memory: it asked for more than the {mb} MB a graded notebook may use").format(
+            mb=resource.getrlimit(resource.RLIMIT_DATA)[0] >> 20)
     if not isinstance(error, OSError):
         return ""
     if error.errno == errno.EAGAIN and isinstance(error, BlockingIOError):
-        processes = resource.getrlimit(resource.RLIMIT_NPROC)[0]
-        return f"started more processes than the {processes} (threads included) a graded notebook may run"
+        return _("started more processes than the {count} (threads included) a graded notebook may run").format(
+            count=resource.getrlimit(resource.RLIMIT_NPROC)[0])
     path = os.path.abspath(str(error.filename)) if error.filename is not None else ""
     if not path or path.startswith(os.getcwd() + os.sep):
         return ""
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"tried to change or read {error.filename}, outside its folder, and was refused: a graded "
-                f"notebook may only write files in its own folder")
+        return _("tried to change or read {path}, outside its folder, and was refused: a graded notebook may only "
+                 "write files in its own folder").format(path=error.filename)
     if error.errno == errno.ENOENT:  # the sandbox holds only the notebook's folder, Python, the kit and the data
-        return (f"tried to change or read {error.filename}, outside its folder, where a graded notebook sees "
-                f"nothing but Python, the course's libraries and data: use paths inside the notebook's folder")
+        return _("tried to change or read {path}, outside its folder, where a graded notebook sees nothing but "
+                 "Python, the course's libraries and data: use paths inside the notebook's folder").format(
+                     path=error.filename)
     return ""
 
 
@@ -315,9 +327,9 @@ def _forbidden(task: Any, obj: Any, shell: Any) -> str:
     home = shell.user_module.__name__
     if not (inspect.isfunction(obj) or isinstance(obj, type)) or getattr(obj, "__module__", None) != home:
         origin = getattr(obj, "__module__", None) or type(obj).__module__
-        return (f"{task.target} is not defined in your notebook: it is {describe(obj)} from {origin}. "
-                f"Write {task.target} yourself, with def or class, in its cell; every check of this task scores 0 "
-                f"until then")
+        return _("{target} is not defined in your notebook: it is {what} from {origin}. Write {target} yourself, "
+                 "with def or class, in its cell; every check of this task scores 0 until then").format(
+                     target=task.target, what=describe(obj), origin=origin)
     try:
         return live_forbidden_note(task, obj) or ""
     except Exception:  # an object the student's code made strange: the grader's own scan still holds
@@ -334,15 +346,16 @@ def _plain(outcome: ProbeOutcome) -> Probe:
         buffer = io.BytesIO()
         torch.save(output, buffer)
         if buffer.tell() > _MAX_OUTPUT_BYTES:
-            return Probe(None, f"returned {buffer.tell() >> 20} MB of data, more than the grader reads", seconds)
+            return Probe(None, _("returned {mb} MB of data, more than the grader reads").format(mb=buffer.tell() >> 20),
+                         seconds)
         buffer.seek(0)
         torch.load(buffer, weights_only=True)
         return Probe(output, None, seconds)
-    except ProtocolError as error:
-        problem = f"returned data the grader does not read: {str(error).removeprefix('a probe output ')}"
+    except OutputError as error:
+        problem = _("returned data the grader does not read: {problem}").format(problem=error.problem)
     except Exception as error:  # not plain data (a numpy array, a module, a lambda, ...)
-        problem = (f"returned a {type(outcome.output).__name__} the grader cannot read "
-                   f"({type(error).__name__}); return tensors, numbers, strings, lists or dicts")
+        problem = _("returned a {type} the grader cannot read ({error}); return tensors, numbers, strings, lists or "
+                    "dicts").format(type=type(outcome.output).__name__, error=type(error).__name__)
     return Probe(None, problem, seconds)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 
+from autograder.i18n import _
 from autograder.spec import Task
 from autograder.tasks import hw1, hw2, hw3, hw4, hw5
 
@@ -52,7 +53,7 @@ def get_task(task_id: str) -> Task:
     except KeyError:
         pass
     close = difflib.get_close_matches(str(task_id), TASKS, n=3, cutoff=0.5)
-    suggestion = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    suggestion = _(" Did you mean {ids}?").format(ids=_(" or ").join(repr(c) for c in close)) if close else ""
     raise UnknownTaskError(
-        f"no task has the id {task_id!r}.{suggestion} Task ids are the grade_ids declared in "
-        f"autograder/tasks/hw1 … hw5.")
+        _("no task has the id {task_id!r}.{suggestion} Task ids are the grade_ids declared in autograder/tasks/hw1 "
+          "… hw5.").format(task_id=task_id, suggestion=suggestion))

@@ -6,6 +6,7 @@ from typing import Any, Callable, Sequence
 import torch
 
 from autograder.compare import Hint, close, with_hint
+from autograder.i18n import _
 from autograder.spec import Verdict
 from autograder.tasks._plain import plain, scalar_or_described
 
@@ -64,13 +65,15 @@ def raised(exc: Exception) -> dict[str, str]:
 
 
 def raised_hint(fragments: Sequence[str], sentence: str) -> Hint:
-    """A hint that fires when the student's code raised an error whose text contains one of ``fragments``."""
+    """A hint that fires when the student's code raised an error whose text contains one of ``fragments`` (the
+    sentence, marked with ``N_``, is translated when ``compare.with_hint`` appends it)."""
     return (lambda got: isinstance(got, dict)
             and any(f in got.get("raised", "") for f in fragments)), sentence
 
 
 def changed_hint(sentence: str) -> Hint:
-    """A hint that fires when the student's code changed its input in place (the in-place call to avoid)."""
+    """A hint that fires when the student's code changed its input in place (the in-place call to avoid); the
+    sentence, marked with ``N_``, is translated when ``compare.with_hint`` appends it."""
     return (lambda got: isinstance(got, dict) and "changed" in got), sentence
 
 
@@ -79,13 +82,12 @@ def tensor_verdict(got: Any, expected: torch.Tensor, *, what: str, hints: Sequen
     """compare.close, extended to outputs that ``attempt`` recorded as an exception, an odd object or
     a changed input."""
     if isinstance(got, dict) and "raised" in got:
-        return with_hint(Verdict.fail(f"{what} raised {got['raised']}"), got, hints)
+        return with_hint(Verdict.fail(_("{what} raised {error}").format(what=what, error=got["raised"])), got, hints)
     if isinstance(got, dict) and "returned" in got:
-        return with_hint(Verdict.fail(f"{what} returned {got['returned']}, expected a tensor of "
-                                      f"shape {tuple(expected.shape)}"), got, hints)
+        return with_hint(Verdict.fail(_("{what} returned {returned}, expected a tensor of shape {shape}").format(
+            what=what, returned=got["returned"], shape=tuple(expected.shape))), got, hints)
     if isinstance(got, dict) and "changed" in got:
-        name = got["changed"]
-        return with_hint(Verdict.fail(f"{what} changed its input in place ({name} after the call is not "
-                                      f"the {name} it was given): compute new tensors and leave the "
-                                      f"input as it was"), got, hints)
+        return with_hint(Verdict.fail(_("{what} changed its input in place ({name} after the call is not the {name} "
+                                        "it was given): compute new tensors and leave the input as it was").format(
+            what=what, name=got["changed"])), got, hints)
     return close(got, expected, what=what, hints=hints, rtol=rtol, atol=atol)

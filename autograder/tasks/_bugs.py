@@ -11,7 +11,7 @@ __all__ = ["Bug", "same_as", "bug_hints"]
 
 Bug = tuple[Callable[..., Any], str]
 """A known bug: a buggy implementation (same arguments as the task's function) and the sentence
-that explains it."""
+that explains it (English marked with ``N_``: ``compare.with_hint`` translates it when it appends it)."""
 
 
 def same_as(got: Any, buggy: Any, atol: float = 1e-6) -> bool:
@@ -21,5 +21,6 @@ def same_as(got: Any, buggy: Any, atol: float = 1e-6) -> bool:
 
 
 def bug_hints(bugs: Sequence[Bug], *inputs: Any, atol: float = 1e-6) -> tuple[Hint, ...]:
-    """One hint per known bug: it holds when the output equals the buggy function's on ``inputs``."""
+    """One hint per known bug: it holds when the output equals the buggy function's on ``inputs`` (its sentence is
+    translated when ``compare.with_hint`` appends it)."""
     return tuple(((lambda got, bug=bug: same_as(got, bug(*inputs), atol)), sentence) for bug, sentence in bugs)

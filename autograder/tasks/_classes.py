@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+from autograder.i18n import _
 from autograder.spec import Check, Verdict
 from autograder.tasks._rng import seeded
 
@@ -42,10 +43,13 @@ def library_methods(cls: Any, names: Sequence[str]) -> dict[str, str]:
 def rerun_sentence(cls_name: str, method: str, owner: str) -> str:
     """Why a class has no ``method`` of its own, and what to run: the class cell was run again after the
     ``@d2l.add_to_class`` cells, which made a new class without the methods they had added."""
-    has = f": its {method} is {owner}.{method}, the library's" if owner else ""
-    return (f"Re-run the cells with @d2l.add_to_class after the class cell: {cls_name} has no {method} "
-            f"of its own{has}. Running the class cell again makes a new class without the methods those "
-            f"cells added")
+    if owner:
+        return _("Re-run the cells with @d2l.add_to_class after the class cell: {cls} has no {method} of its own: "
+                 "its {method} is {owner}.{method}, the library's. Running the class cell again makes a new class "
+                 "without the methods those cells added").format(cls=cls_name, method=method, owner=owner)
+    return _("Re-run the cells with @d2l.add_to_class after the class cell: {cls} has no {method} of its own. Running "
+             "the class cell again makes a new class without the methods those cells added").format(cls=cls_name,
+                                                                                                   method=method)
 
 
 def _own_class(probe: Callable[[type], Any], own: Sequence[str], library: str) -> Callable[[type], dict]:
@@ -70,8 +74,8 @@ def _own_judge(judge: Callable[[Any], Verdict], library: str) -> Callable[[dict]
 
     def judged(got: dict) -> Verdict:
         if library in got["mro"]:
-            return Verdict.fail(f"{name} is d2l.{name} or inherits from it, the library's solution: "
-                                f"derive it from d2l.Classifier and write its methods yourself")
+            return Verdict.fail(_("{name} is d2l.{name} or inherits from it, the library's solution: derive it from "
+                                  "d2l.Classifier and write its methods yourself").format(name=name))
         if got.get("missing"):
             method, owner = next(iter(got["missing"].items()))
             return Verdict.fail(rerun_sentence(str(got.get("name")), str(method), str(owner)))

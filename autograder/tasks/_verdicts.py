@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from autograder.diagnostic import also, tallied
 from autograder.spec import Verdict
 
 __all__ = ["share", "first_failure", "from_problem"]
@@ -16,9 +17,9 @@ def share(*verdicts: Verdict, tally: bool = False, every: bool = False) -> Verdi
     failed = [v for v in verdicts if not v.passed]
     if not failed:
         return Verdict.ok()
-    message = " Also: ".join(v.message for v in failed) if every else failed[0].message
+    message = also([v.message for v in failed]) if every else failed[0].message
     if tally and not every and len(verdicts) > 1:
-        message += f" ({len(failed)} of {len(verdicts)} cases fail)"
+        message = tallied(message, len(failed), len(verdicts))
     return Verdict(sum(v.fraction for v in verdicts) / len(verdicts), message)
 
 

@@ -34,3 +34,14 @@ def demo_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", "-j", "2", "--out", str(out)],
                           capture_output=True, text=True, cwd=REPO, timeout=3000)
     return done, out
+
+
+@pytest.fixture(scope="session")
+def demo_run_ko(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """The demo class's hw3 (softmax regression from scratch: every kind of diagnostic, hints, training curves)
+    graded in Korean, `grade --assignment hw3 --lang ko -j 2` (about a minute): read by the Korean page tests and
+    the Chromium test."""
+    out = tmp_path_factory.mktemp("demo_out_ko")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "--assignment", "hw3", "--lang", "ko",
+                           "-j", "2", "--out", str(out)], capture_output=True, text=True, cwd=REPO, timeout=3000)
+    return done, out

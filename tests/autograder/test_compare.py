@@ -7,7 +7,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.compare import close, default_tolerances, describe, hint_first, with_hint
+from autograder.compare import close, default_tolerances, describe, with_hint
+from autograder.diagnostic import hint_first
 from autograder.spec import Verdict
 
 WHAT = "softmax(X) for X of shape (2, 5)"

@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 import re
 
+import pytest
 from hypothesis import given, strategies as st
 
 import d2lmini
+from autograder import diagnostic
+from autograder.i18n import use_language
 from autograder.report.feedback import feedback_html
-from autograder.report.figures import (ACCURACY_COLOUR, LOSS_COLOUR, curves_svg, history_of, image_of, image_png,
-                                       loss_top)
-from autograder.report.record import Graded
+from autograder.report.figures import (ACCURACY_COLOUR, LOSS_COLOUR, curves_svg, hangul_font, history_of, image_of,
+                                       image_png, loss_top)
+from autograder.report.record import Graded, Written
 from autograder.runner.notebook import cell_name, cells_named, excerpt
 from autograder.runner.references import References
 from autograder.spec import CheckResult, TaskResult
@@ -121,3 +124,49 @@ def test_is_the_reference_grid_drawn_from_the_students_own_inputs(tmp_path):
     with run_seed(12345):
         first = references.image(task, check)
     assert first != student  # another seed, other images: the reference is never one run's picture reused
+
+
+HINT_KO = "각 행이 아니라 각 열의 합이 1입니다: 축 0으로 합했나요?"
+
+
+def test_is_a_korean_page_korean_with_its_shared_hint_found_and_said_once():
+    """Graded in Korean: lang="ko", Korean headings and labels, and the hint two Korean diagnostics share (found
+    through autograder.diagnostic, not an English marker) said once at the task, each check keeping its numbers."""
+    with use_language("ko"):
+        found = "softmax(X): 최악의 위치 (0, 2): 0.667, 기대값 0.221"
+        html = page(check("book example", 0, diagnostic.hinted(found, HINT_KO)),
+                    check("rows sum to 1", 0, diagnostic.tallied(diagnostic.hinted("행의 합: 2.3", HINT_KO), 4, 4)),
+                    check("shape", 1), notes=("이 노트북은 1판입니다",),
+                    written=(Written("hw3_q1", "Numerical overflow and underflow (수치 오버플로와 언더플로)", 2),))
+        tally = diagnostic.tallied("", 4, 4)
+    assert '<html lang="ko">' in html
+    assert all(words in html for words in ("ben의 피드백", "점수: <b>1</b> / 5", "여러분의 노트북에 대하여",
+                                           "서술형 답안, 손으로 채점", "손으로 채점: 대기 중"))
+    assert html.count(HINT_KO) == 1 and f'<p class="hint"><b>힌트</b> (아래에서 실패하는 모든 검사에 해당): {HINT_KO}' in html
+    assert f"{found}." in html and f"행의 합: 2.3.{tally}" in html
+    assert '<span class="name">수치 오버플로와 언더플로</span>' in html  # the notebook's gloss of its heading
+    assert not re.search(r"\b(?:Score|Hint|feedback for|About your notebook|graded by hand|Numerical)\b", html)
+
+
+def test_is_a_korean_hint_of_one_check_left_in_its_diagnostic():
+    """One Korean diagnostic with a hint: nothing is lifted to the task; the diagnostic stays whole."""
+    with use_language("ko"):
+        message = diagnostic.hinted("1, 기대값 2", HINT_KO)
+        html = page(check("book example", 0, message), check("shape", 1))
+    assert message in html and 'class="hint"' not in html
+
+
+def test_are_korean_plots_labelled_in_korean_with_a_font_that_has_hangul():
+    """A Korean training plot names its axes and curves in Korean, drawn with a Hangul font (matplotlib's own has
+    none); the English plot keeps its English words."""
+    if hangul_font() is None:
+        pytest.skip("no font with Hangul: install Debian's fonts-nanum (make data does, as root with apt-get)")
+    history = history_of([{"epoch": e, "train_loss": 1 / e, "val_loss": 1.1 / e, "val_acc": 0.6 + 0.05 * e}
+                          for e in (1, 2, 3)])
+    with use_language("ko"):
+        svg = curves_svg(history, label="여러분의 모델", top=1.2, target=0.8).decode()
+    words = set(re.findall(r"<!-- (.*?) -->", svg))
+    assert {"에포크", "손실", "검증 정확도", "훈련 손실", "검증 손실", "0.8부터 만점", "여러분의 모델"} <= words
+    assert not words & {"epoch", "loss", "validation accuracy", "train loss"}
+    fonts = set(re.findall(r'<path id="([A-Za-z]+)-', svg))
+    assert fonts - {"DejaVuSans"}, f"Hangul drawn with {fonts}"

@@ -15,6 +15,7 @@ from autograder.cli import run
 from autograder.deploy import BundleError, build_bundle
 from autograder.deploy.pins import pinned_versions
 from autograder.deploy.run import _copy_hand_in, isolation_note, student_id
+from autograder.i18n import use_language
 from autograder.report.gradescope import results_json, write_results
 from autograder.report.record import Graded
 from autograder.runner.course import SOLUTIONS
@@ -78,6 +79,18 @@ def test_does_the_leaderboard_show_each_training_tasks_validation_accuracy():
     data = results_json(record(*SOFTMAX, accuracy=(("hw3_training", 0.823456),)))
     assert data["leaderboard"] == [{"name": "validation accuracy, training (Book §4.4.4)", "value": 0.8235}]
     assert "leaderboard" not in results_json(record(*SOFTMAX))
+
+
+def test_is_results_json_in_korean_with_gradescopes_keys_and_values():
+    """Graded in Korean, the texts a student reads are Korean; keys, statuses, visibilities stay Gradescope's."""
+    english = results_json(record(*SOFTMAX), notes=())
+    with use_language("ko"):
+        data = results_json(record(*SOFTMAX), notes=())
+    assert data["output"].startswith("**볼 수 있는 검사: 3점 중 2.5점**")
+    assert data.keys() == english.keys() and [t.keys() for t in data["tests"]] == [t.keys() for t in english["tests"]]
+    assert [(t["status"], t["visibility"]) for t in data["tests"]] == [(t["status"], t["visibility"])
+                                                                        for t in english["tests"]]
+    assert "Visible checks" not in data["output"]
 
 
 def test_does_the_record_keep_its_accuracy_through_the_cache():

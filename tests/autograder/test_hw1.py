@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from autograder.engine import grade_in_process
+from autograder.i18n import use_language
 from autograder.spec import TaskResult
 from autograder.tasks import get_task
 from autograder.tasks.hw1 import TASKS
@@ -141,6 +142,44 @@ def test_does_a_library_shortcut_score_zero(task_id, wrong, words):
     """Does a from-scratch task that calls the library's version score 0, naming the call?"""
     result = grade(task_id, wrong)
     assert result.score == 0 and words in messages(result), messages(result)
+
+
+# (task, wrong answer, Korean words its diagnostic must hold, the English of the same diagnostic): a message
+# composed with placeholders, a known-bug hint appended by compare, and the phrases the judges pass in.
+KOREAN_BUGS = [
+    ("hw1_loss", models.Broadcasting, ("(32, 32) 행렬", "먼저 y의 모양을 y_hat.shape로 바꾸세요"),
+     "reshape y to y_hat.shape first"),
+    ("hw1_iterate_minibatches", loaders.inverted_drop_last, ("drop_last 조건이 뒤집힌 것 같습니다", "[3 ×3, 1]"),
+     "the drop_last test looks inverted"),
+    ("hw1_get_dataloader", loaders.DropsLastBatch, ("예제 8개로 된 마지막 부분 배치가 버려졌습니다",),
+     "last partial batch of 8 examples was dropped"),
+    ("hw1_sgd", optimizers.BookStep, ("스텝 1번 후의 SGD(params, lr=0.1)", ".grad가 None인 매개변수는 건너뛰세요"),
+     "skip parameters whose .grad is None"),
+    ("hw1_permuted_index", permutations.sorted_table, ("메모리가 부족했습니다 (MemoryError)", "순열표를 만들지 말고"),
+     "ran out of memory (MemoryError)"),
+]
+
+
+@pytest.mark.parametrize("task_id, wrong, korean, english", KOREAN_BUGS,
+                         ids=[_case_id(c) for c in KOREAN_BUGS])
+def test_is_the_bug_named_in_korean(task_id, wrong, korean, english):
+    """Graded in Korean, does the diagnostic say the same in Korean (placeholders filled, hint kept, no English
+    sentence left), and does English come back once the block ends?"""
+    with use_language("ko"):
+        result = grade(task_id, wrong)
+    text = messages(result)
+    assert all(words in text for words in korean), text
+    assert english not in text and "{" not in text, text
+    assert english in messages(grade(task_id, wrong))
+
+
+def test_are_the_task_title_and_check_names_korean():
+    """A check() in Korean names the task and each of its checks in Korean, with the glossary's terms."""
+    with use_language("ko"):
+        result = grade("hw1_sgd", optimizers.WrongSign)
+    assert result.title == "SGD, 밑바닥부터 구현하는 미니배치 확률적 경사 하강법 (책 §3.4.3)"
+    assert [c.name for c in result.checks][:2] == ["step()이 모든 매개변수를 제자리에서 p − lr·grad로 바꿈",
+                                                   "zero_grad()가 모든 기울기를 0으로 만듦"]
 
 
 def test_does_another_correct_feistel_shuffle_pass():

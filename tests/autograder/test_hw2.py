@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import inspect
 import io
+import re
 from types import ModuleType
 
 import matplotlib
 import pytest
 import torch
 
+from autograder.diagnostic import parse
 from autograder.engine import grade_in_process, run_probe
+from autograder.i18n import use_language
 from autograder.spec import TaskResult
 from autograder.tasks import get_task
 from tests.autograder.fixture_modules import FILES as FIXTURES, import_file
@@ -153,3 +156,53 @@ def test_does_every_function_have_three_caught_bugs() -> None:
     """At least three plausible bugs per graded function (beyond calling the library)."""
     for task_id in TASK_IDS:
         assert sum(1 for t, b, _ in BUGS if t == task_id and not b.endswith("_library")) >= 3
+
+
+# ----------------------------------------------------------------------------- the same diagnostics in Korean
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+KOREAN_BUGS = [
+    # (task, buggy function, Korean its diagnostics must contain, English they must no longer contain)
+    ("hw2_text_labels", "text_labels_one_based",
+     ["이름 0이(가) 'bag'이지만, 'ankle boot'여야 합니다. 힌트: 모든 이름이 한 클래스씩 어긋나 있습니다"],
+     ["one class off", "expected", "Hint: "]),
+    ("hw2_get_dataloader", "get_dataloader_drops_last",
+     ["train 로더가 예제 96개짜리 마지막 부분 배치를 버립니다 (608 = 2·256 + 96): drop_last=False를 유지하세요",
+      "힌트: 마지막 부분 배치가 버려집니다"],
+     ["drops the last partial batch", "training and", "Hint: "]),
+    ("hw2_show_images", "show_images_swapped",
+     ["격자가 3행 2열이지만, 2행 3열이어야 합니다: 행과 열이 뒤바뀌었습니다", "show_images(7×5 이미지 6개, num_rows=2"],
+     ["rows and columns are swapped", "row(s)", "images of"]),
+    ("hw2_accuracy", "accuracy_count",
+     ["accuracy(모양이 (40, 10)인 Y_hat, 모양이 (40,)이고 dtype이 torch.int64인 Y)", "힌트: 이것은 맞은 예측의 개수입니다"],
+     ["number of correct predictions", "of shape", "Hint: "]),
+]
+
+
+@pytest.mark.parametrize("task_id, bug, korean, english", KOREAN_BUGS, ids=[b for _t, b, _k, _e in KOREAN_BUGS])
+def test_is_the_bug_named_in_korean(bugs: dict, task_id: str, bug: str, korean: list[str], english: list[str]) -> None:
+    """Graded in Korean, the diagnostic and its hint are Korean with every placeholder filled, and so are the
+    task's title and check names."""
+    with use_language("ko"):
+        result = grade(task_id, bugs[bug])
+    text = messages(result)
+    for words in korean:
+        assert words in text, text
+    for words in english:
+        assert words not in text, text
+    assert "{" not in text, text
+    assert "(책 §4." in result.title and all(HANGUL.search(check.name) for check in result.checks)
+
+
+def test_is_the_hint_found_in_both_languages_and_the_english_unchanged(bugs: dict) -> None:
+    """The English diagnostic is the code's own text, byte for byte; in either language the feedback pages find
+    its hint by the diagnostic's structure."""
+    english = grade("hw2_text_labels", bugs["text_labels_one_based"]).checks[1].message
+    assert english == ("text_labels([9, 8, 6, 3, 1, 7, 4, 2, 5, 0, 0, 1, 0, 3, 2]): name 0 is 'bag', expected "
+                       "'ankle boot'. Hint: every name is one class off: class 0 is 't-shirt' and class 9 is "
+                       "'ankle boot', so look the name up at index i itself")
+    assert parse(english).hint.startswith("every name is one class off")
+    with use_language("ko"):
+        korean = grade("hw2_text_labels", bugs["text_labels_one_based"]).checks[1].message
+        assert parse(korean).hint.startswith("모든 이름이 한 클래스씩 어긋나 있습니다")

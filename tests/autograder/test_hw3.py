@@ -11,9 +11,11 @@ import pytest
 import torch
 
 from autograder.engine import grade_in_process
+from autograder.i18n import use_language
 from autograder.spec import TaskResult
 from autograder.tasks import get_task
 from tests.autograder.fixture_modules import FILES as FIXTURES, import_file
+from tests.autograder.korean import assert_explained_in_korean
 
 ASSIGNMENT = "hw3"
 FILES = FIXTURES / ASSIGNMENT
@@ -111,7 +113,7 @@ def test_is_the_bug_caught_and_named(task_id, file, name, words, bugs):
 def test_does_a_visible_check_name_the_cause_first(task_id, file, name, words, bugs):
     """The checks a student runs (visible ones only) catch the bug, the cause before any numbers, and
     never point into d2lmini's or the kit's code (no `self.net`, no library line)."""
-    from autograder.compare import hint_first
+    from autograder.diagnostic import hint_first
 
     result = grade_in_process(get_task(task_id), getattr(bugs[file], name), hidden=False)
     failed = [hint_first(c.message) for c in result.checks if not c.passed]
@@ -120,6 +122,45 @@ def test_does_a_visible_check_name_the_cause_first(task_id, file, name, words, b
     for word in words:
         assert word in first.split(" — ")[0], first
     assert "self.net" not in first and "d2lmini" not in first and "autograder" not in first, first
+
+
+@pytest.mark.parametrize("task_id, file, name, korean, english", [
+    ("hw3_softmax", "softmax_bugs", "softmax_axis0",
+     ["모양이 (2, 5)인 X에 대한 softmax(X)", "축 0", "분배 함수", "X_exp.sum(1, keepdims=True)"],
+     ["for X of shape", "partition function"]),
+    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_no_minus",
+     ["모양이 (2, 3)인 y_hat과 y = [0, 2]에 대한", "교차 엔트로피", "음의 로그 가능도"],
+     ["log-likelihood", "minus sign"]),
+    ("hw3_model", "model_bugs", "Variance",
+     ["표준편차는 0.5이어야", "sigma**2를 넘기지 않았나요?"], ["standard deviation", "did you pass"]),
+    ("hw3_forward", "model_bugs", "NoReshape",
+     ["평탄화하지 않습니다", "X.reshape((-1, self.W.shape[0]))"], ["does not flatten", "set by the grader"]),
+    ("hw3_wrong_predictions", "prediction_bugs", "wp_indices",
+     ["예제 12개 중 5개를 틀리는 모델", "인덱스", "X[preds != y]"], ["holds indices", "examples wrong"]),
+])
+def test_is_a_typical_bug_explained_in_korean(task_id, file, name, korean, english, bugs):
+    """Graded in Korean, does the first failing check say what was found and why in Korean (code, shapes and
+    numbers as they are, no English sentence of it left), with the same scores as in English?"""
+    assert_explained_in_korean(grade, task_id, getattr(bugs[file], name), korean, english)
+
+
+def test_does_training_that_raised_get_its_hint_in_korean():
+    """The training judge's own sentences (the error, the flatten hint and its pointer to the forward check)."""
+    from autograder.tasks.hw3.train import _judge_training
+
+    raised = {"raised": "RuntimeError: mat1 and mat2 shapes cannot be multiplied (256x28 and 784x10)"}
+    with use_language("ko"):
+        message = _judge_training(raised).message
+    assert "SoftmaxRegressionScratch를 훈련하다가" in message and "위의 forward 검사도" in message, message
+    assert "X.reshape((-1, self.W.shape[0]))" in message and "does not flatten" not in message, message
+    assert _judge_training(raised).message.startswith("training SoftmaxRegressionScratch raised RuntimeError")
+
+
+def test_does_the_training_check_s_name_state_its_target():
+    """The check's name is one message to translate, so it writes the target out: it must be ACCURACY_TARGET."""
+    from autograder.tasks.hw3.train import ACCURACY_TARGET
+
+    assert f"(full marks from {ACCURACY_TARGET})" in get_task("hw3_training").checks[0].name
 
 
 def test_does_a_softmax_with_wrong_values_keep_the_shape_points(bugs):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import nbformat
 import pytest
@@ -9,8 +10,11 @@ import torch
 from hypothesis import given
 from torch.nn import functional as F
 
+from autograder.diagnostic import parse, split
 from autograder.engine import grade_in_process
+from autograder.i18n import _, use_language
 from autograder.tasks import hw4, tasks_for
+from autograder.tasks.hw4 import train
 from tests.autograder.fixture_modules import FILES, import_file
 from tests.autograder.solution_notebooks import SOLUTIONS, notebook_module
 from tests.strategies import labelled_logits, matrices, numeric
@@ -126,6 +130,63 @@ def test_does_a_model_check_leave_the_students_random_state_alone():
     before = torch.get_rng_state()
     _grade("hw4_model", SOLVED["SoftmaxRegression"])
     assert torch.equal(torch.get_rng_state(), before)
+
+
+# ----------------------------------------------------------------------------- the same diagnostics in Korean
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+KOREAN_BUGS = [
+    # (task, wrong solution, Korean its diagnostics must contain, English they must no longer contain)
+    ("hw4_stable_softmax", "softmax_minus_min",
+     ["원소가 최대 ±110이고 모양이 (6, 10)인 X", "힌트: 각 행의 최솟값을 뺐습니다", "오버플로"],
+     ["row's minimum", "with entries", "Hint: "]),
+    ("hw4_cross_entropy_logits", "ce_summed",
+     ["클래스 7개인 예제 4개의 배치에 대한 cross_entropy_logits", "힌트: 손실이 n배 큽니다"],
+     ["n times too large", "for logits of shape", "Hint: "]),
+    ("hw4_model", "NoFlatten",
+     ["선형 계층이 평탄화되지 않은 이미지를 받았습니다", "선형 계층의 입력이 28개이지만, 784 = 1 × 28 × 28개여야 합니다"],
+     ["unflattened", "after one forward pass", "Hint: "]),
+    ("hw4_exp_range", "range_with_log10",
+     ["x_min이(가) -37.9298이지만, -87.3365여야 합니다 (상대 허용 오차 0.001). 힌트: log10을 썼지만", " 또한: "],
+     ["you used log10", "relative tolerance", "Hint: ", " Also: "]),
+]
+
+
+@pytest.mark.parametrize("task_id, name, korean, english", KOREAN_BUGS, ids=[bug[1] for bug in KOREAN_BUGS])
+def test_is_a_known_bug_named_in_korean(task_id, name, korean, english):
+    """Graded in Korean, the diagnostic and its hint are Korean with every placeholder filled, and so are the
+    task's title and check names."""
+    with use_language("ko"):
+        result = grade_in_process(TASKS[task_id], getattr(buggy, name), hidden=True)
+    messages = " | ".join(c.message for c in result.checks)
+    for words in korean:
+        assert words in messages, messages
+    for words in english:
+        assert words not in messages, messages
+    assert "{" not in messages, messages
+    assert "(책 §4.5" in result.title and all(HANGUL.search(check.name) for check in result.checks)
+
+
+def test_does_the_exp_range_hint_keep_its_structure_in_both_languages():
+    """A wrong end of a range is "found. Hint: why." in either language, so the feedback pages find its hint."""
+    english = grade_in_process(TASKS["hw4_exp_range"], buggy.range_with_eps, hidden=True).checks[2].message
+    assert english == ("exp_range('TF32'): x_min is -15.9424, expected -87.3365 (relative tolerance 0.001). Hint: "
+                       "that is log(eps); eps is the gap between 1 and the next number, not the smallest positive "
+                       "number: use the smallest normal number torch.finfo(dtype).tiny.")
+    with use_language("ko"):
+        korean = grade_in_process(TASKS["hw4_exp_range"], buggy.range_with_eps, hidden=True).checks[2].message
+        parts = [parse(part) for part in split(korean)]
+    assert len(parts) == 1 and parts[0].hint.startswith("그것은 log(eps)입니다. eps는 1과 그다음 수 사이의 간격")
+    assert parts[0].found == "exp_range('TF32'): x_min이(가) -15.9424이지만, -87.3365여야 합니다 (상대 허용 오차 0.001)"
+
+
+def test_does_the_training_check_name_state_the_target_in_both_languages():
+    """The training check's name is written out for the catalogue: it must state ACCURACY_TARGET."""
+    name = TASKS["hw4_training"].checks[0].name
+    assert name.endswith(f"(full marks from {train.ACCURACY_TARGET})")
+    with use_language("ko"):
+        assert f"({train.ACCURACY_TARGET}부터 만점)" in _(name)
 
 
 # ----------------------------------------------------------------------------- references and properties

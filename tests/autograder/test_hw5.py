@@ -21,10 +21,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograder.engine import grade_in_process
+from autograder.i18n import use_language
 from autograder.spec import TaskResult
 from autograder.tasks import get_task, tasks_for
 from autograder.tasks.hw5 import affine, cross_entropy, entropy, gradient, loss, one_hot
 from tests.autograder.fixture_modules import FILES as FIXTURES, import_file
+from tests.autograder.korean import assert_explained_in_korean
 from tests.autograder.solution_notebooks import SOLUTIONS
 from tests.strategies import distribution_pairs, labelled_logits, numeric
 
@@ -129,6 +131,35 @@ def test_is_the_bug_caught_and_named(task_id, file, name, words, bugs):
     text = messages(result)
     for word in words:
         assert word in text, text
+
+
+@pytest.mark.parametrize("task_id, file, name, korean, english", [
+    ("hw5_one_hot", "one_hot_bugs", "oh_one_based",
+     ["y = [0, 1, 2, 0, 2]에 대한 one_hot(y, num_classes=3)", "0부터 시작", "{1, 2, 3}"],
+     ["labels start at 0", "for y ="]),
+    ("hw5_one_hot", "one_hot_bugs", "oh_no_range_check",
+     ["레이블 -1은 클래스가 아닙니다", "끝에서부터", "ValueError가 발생해야"], ["count from the end", "is not a class"]),
+    ("hw5_affine_outputs", "affine_bugs", "ao_no_bias", ["모양이 (3, 4)인 W", "편향"], ["without the bias", "of shape"]),
+    ("hw5_softmax", "softmax_bugs", "sm_axis0", ["축 0", "O_exp.sum(-1, keepdim=True)"], ["each column", "summed"]),
+    ("hw5_cross_entropy_loss", "loss_bugs", "ce_no_minus", ["원-핫 레이블 Y", "음의 로그 가능도"],
+     ["one-hot labels", "log-likelihood"]),
+    ("hw5_softmax_ce_grad", "gradient_bugs", "grad_sign_flipped", ["부호가 반대", "기울기", "원-핫 레이블 Y"],
+     ["gradient", "sign is flipped"]),
+    ("hw5_entropy", "entropy_bugs", "h_log2", ["(내트)", "비트 단위", "math.log(base)"], ["whatever the base", "(nats)"]),
+    ("hw5_cross_entropy", "entropy_bugs", "xe_kl", ["놀라움(정보량)", "KL(P‖Q) = Σ P log(P/Q)"],
+     ["surprisal", "against H(P)"]),
+])
+def test_is_a_typical_bug_explained_in_korean(task_id, file, name, korean, english, bugs):
+    """Graded in Korean, does the first failing check say what was found and why in Korean (code, shapes and
+    numbers as they are, no English sentence of it left), with the same scores as in English?"""
+    assert_explained_in_korean(grade, task_id, getattr(bugs[file], name), korean, english)
+
+
+def test_are_the_units_of_information_named_in_the_language_of_the_run():
+    """entropy.unit names nats, bits and bans (and any other base) in English, and in Korean under --lang ko."""
+    assert [entropy.unit(b) for b in (math.e, 2.0, 10.0, 3.0)] == ["nats", "bits", "bans", "base 3"]
+    with use_language("ko"):
+        assert [entropy.unit(b) for b in (math.e, 2.0, 10.0, 3.0)] == ["내트", "비트", "밴", "밑 3"]
 
 
 def test_does_an_index_error_for_a_bad_label_cost_only_the_range_point(bugs):

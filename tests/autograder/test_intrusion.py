@@ -57,3 +57,19 @@ def test_does_the_note_say_what_was_found_and_what_it_costs():
 def test_does_every_rule_say_what_it_protects():
     """Each REACH_IN entry is a dotted name with a phrase a student can read."""
     assert all(name.replace(".", "").replace("_", "").isalnum() and what for name, what in REACH_IN.items())
+
+
+def test_is_the_intrusion_note_written_in_korean_and_unchanged_in_english():
+    """Under use_language("ko") the note, its finding and the cell's name are Korean, with the code kept as is;
+    in English the same findings give the English note."""
+    from autograder.i18n import use_language
+
+    cells = ("import gc\ngc.get_objects()", "import os\nimport signal\nos.kill(1, signal.SIGKILL)")
+    english = intrusion_note(found(*cells))
+    assert english.startswith("your notebook reaches into the process that grades it: cell [1] uses gc.get_objects "
+                              "on line 2 (the grading process's objects)")
+    with use_language("ko"):
+        korean = intrusion_note(found(*cells))
+    assert "셀 [1]의 2번째 줄에서 gc.get_objects을(를) 사용합니다(채점 프로세스의 객체)" in korean
+    assert "os.kill" in korean and "강사도 이 안내를 봅니다" in korean
+    assert "grader" not in korean and "cell [" not in korean

@@ -5,15 +5,17 @@ The questions are those of the real hw3 source notebook; the CSV files are writt
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
 
+from autograder.i18n import use_language
 from autograder.report.marks import COLUMNS, Expected, Mark, apply_marks, read_manual
 from autograder.report.record import Graded, Written
 from autograder.report.roster import Student, combined, read_roster
-from autograder.report.written import TITLE_CHARS, questions, questions_in
+from autograder.report.written import TITLE_CHARS, questions, questions_in, shown_title
 from autograder.runner import GradingError, main
 from autograder.runner.course import SOLUTIONS, release_notebook
 from autograder.runner.registry import tasks_of
@@ -73,6 +75,17 @@ def test_is_a_title_the_last_heading_above_without_points(heading, title):
              {"cell_type": "markdown", "source": "answer",
               "metadata": {"nbgrader": {"grade": True, "solution": True, "grade_id": "q", "points": 2}}}]
     assert questions_in(cells)[0].title == title
+
+
+@pytest.mark.parametrize("assignment", ["hw1", "hw2", "hw3", "hw4", "hw5"])
+def test_is_a_glossed_title_shown_in_korean_alone_and_in_english_whole(assignment):
+    """The notebooks' headings are "English (한국어)": a Korean page shows the gloss, an English one the heading."""
+    found = questions(release_notebook(assignment))
+    with use_language("ko"):
+        korean = [shown_title(q.title) for q in found]
+    assert [shown_title(q.title) for q in found] == [q.title for q in found]
+    assert all(re.search("[\uac00-\ud7a3]", title) and not re.search("[A-Za-z]+ [A-Za-z]+", title)
+               and q.title.endswith(f"({title})") for title, q in zip(korean, found)), korean
 
 
 def test_is_a_title_the_bold_question_when_there_is_no_heading():
@@ -145,6 +158,16 @@ def test_are_the_other_bad_lines_named_too(tmp_path, expected):
     message = str(pytest.raises(GradingError, read_manual, path, expected).value)
     assert "line 2: 'x' is no question" in message
     assert "(2 more line(s) have problems: line 4, line 5); nothing was graded" in message
+
+
+def test_are_bad_lines_named_in_korean_with_the_files_own_words_kept(tmp_path, expected):
+    """Under --lang ko: the same problems in Korean, the line numbers read back for the others, the file's ids and
+    the CSV's column names as they are."""
+    path = manual(tmp_path, "ada,hw3,x,1,", "ada,hw3,hw3_ex_overflow_answer,1,", "zed,hw3,hw3_ex_overflow_answer,1,")
+    with use_language("ko"):
+        message = str(pytest.raises(GradingError, read_manual, path, expected).value)
+    assert "2번째 줄: 'x'은(는) hw3의 손으로 채점하는 질문이 아닙니다" in message
+    assert "(문제가 있는 줄이 1개 더 있습니다: 4번째 줄). 아무것도 채점하지 않았습니다" in message
 
 
 def test_is_a_missing_manual_file_named(tmp_path, expected):

@@ -84,3 +84,16 @@ def test_does_the_command_line_say_in_one_line_what_is_not_a_report_folder(tmp_p
         assert cli(["merge", str(part), "--out", str(tmp_path / "m")]) == 2
         error = capsys.readouterr().err
         assert error.count("\n") == 1 and str(part) in error and error.startswith("python -m autograder merge: error:")
+
+
+
+def test_are_parts_graded_in_other_languages_refused_and_korean_ones_merged_in_korean(tmp_path, monkeypatch, capsys):
+    """Records keep the messages they were graded with: a Korean part and an English one are not merged; Korean
+    parts alone merge in Korean without being told, and the command line says so in Korean."""
+    monkeypatch.delenv("KIT_LANG", raising=False)
+    korean = shard(tmp_path, "ko", "fay", language="ko")
+    with pytest.raises(GradingError, match=r"ko/out was graded in the language ko, and the merge writes en: merge "
+                                           r"with --lang ko"):
+        merge(parts=[shard(tmp_path, "en", "gil"), korean], out=tmp_path / "m", language="en")
+    assert cli(["merge", str(korean), "--out", str(tmp_path / "m")]) == 0
+    assert capsys.readouterr().out.startswith(f"보고서 폴더 1개의 제출물 1개를 {tmp_path / 'm'}에 합쳤습니다\n")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import nbformat
 from nbgrader.preprocessors import ClearSolutions, ComputeChecksums
 
-from autograder.nbgrader_stub import STUB, NamedStubs, generate_assignment_preprocessors, name_stubs
+from autograder.i18n import use_language
+from autograder.nbgrader_stub import STUB, NamedStubs, generate_assignment_preprocessors, name_stubs, stub
 
 
 def solution_cell(source: str, grade_id: str = "hw0_cell") -> nbformat.NotebookNode:
@@ -81,3 +82,16 @@ def test_is_the_pipeline_nbgraders_with_one_step_replaced():
     assert NamedStubs in steps and ClearSolutions not in steps
     assert steps.index(NamedStubs) < steps.index(ComputeChecksums)
     assert len(steps) == 12
+
+
+def test_does_a_korean_release_stub_say_in_korean_what_to_do():
+    """stub() is STUB in the current language: English as it was, Korean named after its def like the English."""
+    assert stub() == STUB
+    with use_language("ko"):
+        korean = stub()
+    assert name_stubs("def f(x):\n    " + korean) == 'def f(x):\n    raise NotImplementedError("f: 이 줄을 여러분의 코드로 바꾸세요")'
+    assert name_stubs(korean) == 'raise NotImplementedError("이 줄을 여러분의 코드로 바꾸세요")'
+    cell, _resources = NamedStubs(code_stub={"python": korean}).preprocess_cell(
+        solution_cell("def softmax(X):\n    ### BEGIN SOLUTION\n    return X\n    ### END SOLUTION"),
+        {"language": "python"}, 0)
+    assert cell.source == 'def softmax(X):\n    raise NotImplementedError("softmax: 이 줄을 여러분의 코드로 바꾸세요")'

@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from autograder.i18n import _, use_language
 from autograder.runner.identity import FIRST_UID, live_processes
-from autograder.runner.sandbox import isolation
-from tests.autograder.test_runner import FAKE, Limits, code, grade, notebook_bytes
+from autograder.runner.notebook import Cell
+from autograder.runner.record import Cell as CellRan
+from autograder.runner.registry import tasks_of
+from autograder.runner.sandbox import _Conversation, execute, isolation
+from tests.autograder.test_runner import FAKE, TASKS, Limits, code, grade, notebook_bytes
 
 RUNAWAY = """\
 import os, subprocess, sys, time
@@ -54,3 +58,45 @@ def test_does_an_honest_student_beside_a_runaway_keep_full_marks(tmp_path: Path)
     assert records["ada"].score == 6 and not records["ada"].notes and not records["ada"].cell_errors
     assert any("background process" in note for note in records["max"].notes)
     assert not [uid for uid in range(FIRST_UID, FIRST_UID + 4) if live_processes(uid)]
+
+
+def _stopped_in_second_cell(*, timed_out: bool, out_of_memory: bool) -> list[str]:
+    """The sentences for a run whose process ended in cell [2] (cell [1] ran), on the clock's and the control
+    group's evidence."""
+    talk = _Conversation((Cell(1, "x = 1"), Cell(2, "fill()")), (), seed=1, limits=Limits(memory_mb=3072),
+                         seconds=180.0)
+    talk.got_cells.append(CellRan(1, 0.1, ""))
+    talk.timed_out = timed_out
+    return talk._problems(out_of_memory)
+
+
+def test_does_the_memory_verdict_outrank_the_clock_in_either_language():
+    """Deadline and OOM kill together (a loaded machine): the note says memory ran out, not that time did; the
+    clock alone says time; in Korean the same, with the cell named in Korean."""
+    both = _stopped_in_second_cell(timed_out=True, out_of_memory=True)
+    assert both == ["your notebook ran out of memory while running cell [2]: it used more than the 3072 MB a "
+                    "graded notebook may use (files in /tmp and shared memory count too), so it was stopped"]
+    assert _stopped_in_second_cell(timed_out=True, out_of_memory=False) == [
+        "your notebook did not finish within 180 s, so it was stopped while running cell [2]: make it faster "
+        "(fewer epochs, a smaller model)"]
+    with use_language("ko"):
+        korean = _stopped_in_second_cell(timed_out=True, out_of_memory=True)
+        clock = _stopped_in_second_cell(timed_out=True, out_of_memory=False)
+    assert "셀 [2]" in korean[0] and "메모리가 부족했습니다" in korean[0] and "3072 MB" in korean[0]
+    assert "180초 안에 끝나지 않아" in clock[0] and "셀 [2]" in clock[0]
+    assert not any(word in korean[0] + clock[0] for word in ("notebook", "memory", "cell", "stopped"))
+
+
+@pytest.mark.slow
+def test_does_the_worker_write_its_sentences_in_the_language_of_the_run(tmp_path: Path):
+    """The grader passes its language into the sandbox (KIT_LANG; bubblewrap clears the environment): a cell's
+    error, written by the worker, and a probe's, written by the engine inside the sandbox, come back in Korean."""
+    cells = (Cell(1, "def double(x):\n    return x.doubled()"), Cell(2, "undefined_name"))
+    with use_language("ko"):
+        ran = execute(tmp_path, cells, tasks=tasks_of(TASKS, "fake1"), assignment="fake1", tasks_module=TASKS,
+                      limits=Limits(cell_seconds=20, submission_seconds=120), read_only=(Path(TASKS),))
+        raised = _("raised {error}{at}").split("{")[0]
+    assert [cell.error for cell in ran.cells][1].startswith("셀 [2]에서 오류가 발생했습니다: NameError: ")
+    probe = ran.tasks["fake1_double"].probes[0].error
+    assert raised != "raised " and probe.startswith(raised), probe
+    assert "AttributeError" in probe and "`return x.doubled()`" in probe and "line" not in probe

@@ -8,10 +8,12 @@ import re
 import pytest
 
 import fake_tasks
+from autograder import diagnostic
 from autograder.engine import grade_in_process
+from autograder.i18n import _, use_language
 from autograder.report import write_reports
 from autograder.report.diagnostics import clusters, common_diagnostic, gist, is_stub, not_attempted, shape
-from autograder.report.record import NOT_GRADED, Graded, Written
+from autograder.report.record import NOT_GRADED, Graded, Written, is_not_graded
 from autograder.report.roster import Student
 from autograder.report.summary import section
 from autograder.spec import CheckResult, TaskResult
@@ -160,3 +162,62 @@ def test_is_a_count_of_cases_after_a_hint_not_part_of_the_misconception():
         "sum over its row, X_exp.sum(1, keepdims=True)")
     assert gist("f(x) for x = [1, 2] raised ValueError: bad (line 3 of your f)") == (
         "raised ValueError: bad (line 3 of your f)")
+
+
+def _korean_class() -> list[Graded]:
+    """hw3 graded in Korean: two untouched stubs (the engine's own Korean words for them), two students whose
+    Korean diagnostics of different inputs share one hint, one who raised an error, one never graded."""
+    def stub(x):
+        raise NotImplementedError("square: replace this line with your code")
+
+    def broken(x):
+        raise AttributeError("module 'torch' has no attribute 'logg'")
+
+    with use_language("ko"):
+        untouched = grade_in_process(fake_tasks.SQUARE, stub, hidden=True).checks[0].message
+        raised = grade_in_process(fake_tasks.SQUARE, broken, hidden=True).checks[0].message
+        hint = "각 행이 아니라 각 열의 합이 1입니다: 축 0으로 합했나요?"
+        one = diagnostic.hinted("(2, 5) 모양의 X에 대한 softmax(X): 행의 합이 각각 0.1입니다", hint)
+        two = diagnostic.tallied(diagnostic.hinted("(4, 5) 모양의 X에 대한 softmax(X): 최악: 0.3, 기대값 0.2", hint), 2, 3)
+        never = _(NOT_GRADED) + "노트북을 실행할 수 없었습니다"
+    return [*(student(f"stub{i}", (untouched, untouched), (untouched,)) for i in range(2)),
+            student("ax1", (one, "")), student("ax2", ("", two)), student("err", (raised, never)),
+            student("ace", ("", ""), marks=(2, 2))]
+
+
+def test_are_korean_diagnostics_grouped_by_their_hint_and_korean_stubs_not_attempted():
+    """The Korean stub is 'not attempted'; the Korean hint of two inputs is one misconception of two students; a
+    Korean error is grouped without its input; a probe never run is left out."""
+    klass = _korean_class()
+    with use_language("ko"):
+        made = section("hw3", klass)
+        found = clusters(klass, "hw3_softmax")
+    assert is_stub(klass[0].tasks[0].checks[0].message) and not_attempted(klass[0].tasks[0])
+    assert is_not_graded(klass[4].tasks[0].checks[1].message)
+    assert [c.students for c in found] == [2, 1]
+    assert found[0].message == "각 행이 아니라 각 열의 합이 1입니다: 축 0으로 합했나요?"
+    assert found[1].message.startswith(_raised_words() + "AttributeError: module 'torch'")
+    softmax = made.tasks[0]
+    assert (softmax.untouched, softmax.attempted, softmax.lost) == (2, 4, 3)
+
+
+def _raised_words() -> str:
+    """The words the engine writes before an error in Korean."""
+    with use_language("ko"):
+        return _("raised {error}{at}").split("{", 1)[0]
+
+
+def test_is_the_korean_summary_korean_in_both_formats(tmp_path):
+    """summary.md and summary.html in Korean: headings, sentences, the misconception with its count of students,
+    lang="ko"; the Korean stub is nowhere among the misconceptions."""
+    klass = _korean_class()
+    with use_language("ko"):
+        reports = write_reports(klass, tmp_path)
+    text = reports.summary.read_text(encoding="utf-8")
+    page = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    assert text.startswith("# 반 요약\n") and "학생 6명이 hw3 과제를 제출했습니다." in text
+    assert "시도한 학생 4명 중 3명이 점수를 잃었습니다." in text and "   - 학생 2명: “각 행이 아니라" in text
+    assert "| 문항 | 제목 | 점수 | 만점 학생 | 시도하지 않은 학생 | 평균 점수 |" in text
+    assert '<html lang="ko">' in page and "<h1>반 요약</h1>" in page and "시도한 답안에서 가장 흔한 오개념" in page
+    assert "NotImplementedError" not in text and "NotImplementedError" not in page
+    assert not re.search(r"\b(?:students|handed|Class summary|misconceptions)\b", text + page)

@@ -7,6 +7,7 @@ from torch import nn
 
 import d2lmini as d2l
 from autograder import training
+from autograder.i18n import use_language
 from autograder.training import TrainingProbeError, accuracy_judge, train_probe
 
 LABELS = torch.arange(1000) % 10
@@ -47,6 +48,21 @@ def test_is_a_shortfall_diagnosed_from_the_history(labels, history, says):
     """NaN losses, a flat loss and chance-level accuracy each get their likely cause."""
     verdict = accuracy_judge(0.75, 0.82)({"predictions": predictions_with_accuracy(0.1), "history": history})
     assert says in verdict.message
+
+
+def test_is_a_shortfall_explained_in_korean(labels):
+    """Under KIT_LANG=ko (here use_language) the score and its likely cause are Korean sentences, numbers kept."""
+    history = [{"train_loss": 0.9}, {"train_loss": float("nan")}]
+    output = {"predictions": predictions_with_accuracy(0.785), "history": history}
+    with use_language("ko"):
+        korean = accuracy_judge(0.75, 0.82)(output)
+    english = accuracy_judge(0.75, 0.82)(output)
+    assert korean.fraction == english.fraction == pytest.approx(0.5)
+    assert korean.message == ("훈련 후 검증 정확도가 0.785입니다: 0.82 이상이면 만점, 0.75 이하이면 0점입니다. 에포크 2에서 "
+                              "훈련 손실이 nan이(가) 되었습니다: 손실에서 log(0)이나 exp 오버플로를 찾아보거나 학습률을 낮추세요")
+    assert english.message == ("validation accuracy after training is 0.785: full marks from 0.82, none at 0.75 or "
+                               "below. The training loss became nan in epoch 2: look for log(0) or exp overflow in the "
+                               "loss, or lower the learning rate")
 
 
 @pytest.mark.parametrize(("output", "says"), [

@@ -9,6 +9,7 @@ from torch import nn
 import d2lmini as d2l
 from autograder import families
 from autograder.compare import close, describe
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._classes import without_board
 from autograder.tasks._plain import plain
@@ -52,12 +53,14 @@ def _probe_concise_layer(cls: type) -> dict:
 def _judge_concise_layer(output: dict) -> Verdict:
     """self.net is nn.LazyLinear(1); after a batch of 2 features its weight is (1, 2)."""
     if output["before"] != "LazyLinear":
-        hint = (": nn.Linear works, but here use nn.LazyLinear(1), which infers the number of inputs"
-                if output["is_linear"] else ": set self.net = nn.LazyLinear(1) in __init__")
-        return Verdict.fail(f"self.net is a {output['before']}, expected an nn.LazyLinear{hint}")
+        hint = (_(": nn.Linear works, but here use nn.LazyLinear(1), which infers the number of inputs")
+                if output["is_linear"] else _(": set self.net = nn.LazyLinear(1) in __init__"))
+        return Verdict.fail(_("self.net is a {kind}, expected an nn.LazyLinear{hint}").format(
+            kind=output["before"], hint=hint))
     if output["weight_shape"] != [1, 2]:
-        return Verdict.fail(f"after a batch with 2 features, self.net.weight has shape {output['weight_shape']}, "
-                            f"expected [1, 2]: the layer needs exactly one output, nn.LazyLinear(1)")
+        return Verdict.fail(_("after a batch with 2 features, self.net.weight has shape {shape}, expected [1, 2]: "
+                              "the layer needs exactly one output, nn.LazyLinear(1)").format(
+            shape=output["weight_shape"]))
     return Verdict.ok()
 
 
@@ -76,9 +79,9 @@ def _judge_concise_forward_loss(output: list) -> Verdict:
     y_hat = reference(X).detach()
     expected = reference.loss(y_hat, y)
     hints = [(lambda got: torch.allclose(got, expected / 2, atol=1e-5),
-              "the value is half of nn.MSELoss: the concise model uses nn.MSELoss(), without the 1/2 factor")]
-    return share(close(output[0], y_hat, what="forward(X) for X of shape (16, 2)"),
-                 close(output[1], expected, what="loss(y_hat, y) for 16 examples", hints=hints))
+              _("the value is half of nn.MSELoss: the concise model uses nn.MSELoss(), without the 1/2 factor"))]
+    return share(close(output[0], y_hat, what=_("forward(X) for X of shape ({n}, {d})").format(n=16, d=2)),
+                 close(output[1], expected, what=_("loss(y_hat, y) for 16 examples"), hints=hints))
 
 
 def _probe_concise_optimizer(cls: type) -> dict:
@@ -95,49 +98,50 @@ def _probe_concise_optimizer(cls: type) -> dict:
 def _judge_concise_optimizer(output: dict) -> Verdict:
     """torch.optim.SGD over all of the model's parameters with lr = self.lr."""
     if output["type"] != "torch.optim.sgd.SGD":
-        return Verdict.fail(f"configure_optimizers returned a {output['type']}, expected torch.optim.SGD "
-                            f"(the framework's optimizer: torch.optim.SGD(self.parameters(), self.lr))")
+        return Verdict.fail(_("configure_optimizers returned a {kind}, expected torch.optim.SGD "
+                              "(the framework's optimizer: torch.optim.SGD(self.parameters(), self.lr))").format(
+            kind=output["type"]))
     if output["lr"] != [0.07]:
-        return Verdict.fail(f"for LinearRegression(lr=0.07) the optimizer's learning rate is {output['lr']}: "
-                            f"pass self.lr")
+        return Verdict.fail(_("for LinearRegression(lr=0.07) the optimizer's learning rate is {lr}: "
+                              "pass self.lr").format(lr=output["lr"]))
     if not output["covers"]:
-        return Verdict.fail("the optimizer does not hold exactly the model's parameters: pass self.parameters()")
+        return Verdict.fail(_("the optimizer does not hold exactly the model's parameters: pass self.parameters()"))
     return Verdict.ok()
 
 
 def _probe_get_w_b(cls: type) -> Any:
     """Probe: get_w_b() with known weights."""
-    weight, bias, _, _ = _concise_inputs()
+    weight, bias, _X, _y = _concise_inputs()
     return plain(_concise_model(cls, weight=weight, bias=bias).get_w_b())
 
 
 def _judge_get_w_b(output: Any) -> Verdict:
     """get_w_b() returns (weight of shape (1, 2), bias of shape (1,))."""
-    weight, bias, _, _ = _concise_inputs()
+    weight, bias, _X, _y = _concise_inputs()
     if isinstance(output, str) or len(output) != 2:
-        return Verdict.fail(f"get_w_b() returned {output if isinstance(output, str) else describe(output)}, "
-                            f"expected a tuple (weight, bias)")
+        return Verdict.fail(_("get_w_b() returned {returned}, expected a tuple (weight, bias)").format(
+            returned=output if isinstance(output, str) else describe(output)))
     hints = [(lambda got: isinstance(got, torch.Tensor) and got.shape == bias.shape,
-              "get_w_b() returned (bias, weight): return (self.net.weight.data, self.net.bias.data)")]
-    return share(close(output[0], weight, what="the first item of get_w_b() (the weight)", hints=hints),
-                 close(output[1], bias, what="the second item of get_w_b() (the bias)"))
+              _("get_w_b() returned (bias, weight): return (self.net.weight.data, self.net.bias.data)"))]
+    return share(close(output[0], weight, what=_("the first item of get_w_b() (the weight)"), hints=hints),
+                 close(output[1], bias, what=_("the second item of get_w_b() (the bias)")))
 
 
-_CONCISE_BASIS = "the book's concise run ends about 0.01 off"
+_CONCISE_BASIS = N_("the book's concise run ends about 0.01 off")
 
 
 CONCISE = Task(
     id="hw1_concise", assignment="hw1", target="LinearRegression",
-    title="LinearRegression with nn.LazyLinear, nn.MSELoss and torch.optim.SGD (Book §3.5)",
+    title=N_("LinearRegression with nn.LazyLinear, nn.MSELoss and torch.optim.SGD (Book §3.5)"),
     forbidden=families.BOOK_MODELS,
     checks=(
-        Check("self.net is nn.LazyLinear(1)", 1, _probe_concise_layer, _judge_concise_layer),
-        Check("forward is the layer's output, loss is nn.MSELoss", 1,
+        Check(N_("self.net is nn.LazyLinear(1)"), 1, _probe_concise_layer, _judge_concise_layer),
+        Check(N_("forward is the layer's output, loss is nn.MSELoss"), 1,
               _probe_concise_forward_loss, _judge_concise_forward_loss),
-        Check("configure_optimizers gives torch.optim.SGD(self.parameters(), self.lr)", 1,
+        Check(N_("configure_optimizers gives torch.optim.SGD(self.parameters(), self.lr)"), 1,
               _probe_concise_optimizer, _judge_concise_optimizer),
-        Check("get_w_b() returns (weight, bias)", 1, _probe_get_w_b, _judge_get_w_b),
-        Check("3 epochs recover w and b within 0.05", 1,
+        Check(N_("get_w_b() returns (weight, bias)"), 1, _probe_get_w_b, _judge_get_w_b),
+        Check(N_("3 epochs recover w and b within 0.05"), 1,
               probe_training(lambda cls: cls(lr=0.03), lambda m: m.get_w_b()),
               judge_recovery(0.05, _CONCISE_BASIS), hidden=True, timeout=60.0),
     ))

@@ -6,6 +6,7 @@ from typing import Any, Callable
 import torch
 
 from autograder.compare import close, describe
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._plain import plain
 from autograder.tasks._rng import seeded
@@ -24,15 +25,19 @@ def _gen_call(fn: Callable, n: int, noise: float, num_inputs: int = 2, **kwargs:
 def pair_problem(output: Any, n: int, num_inputs: int, name: str) -> str | None:
     """Whether a generator's output is (X of shape (n, d), y of shape (n, 1)) in float32."""
     if isinstance(output, str) or len(output) != 2:
-        return f"{name} returned {output if isinstance(output, str) else describe(output)}, expected a tuple (X, y)"
+        return _("{name} returned {returned}, expected a tuple (X, y)").format(
+            name=name, returned=output if isinstance(output, str) else describe(output))
     for value, label, shape in ((output[0], "X", (n, num_inputs)), (output[1], "y", (n, 1))):
         if not isinstance(value, torch.Tensor):
-            return f"{name}: {label} is {value}, expected a tensor of shape {shape}"
+            return _("{name}: {label} is {value}, expected a tensor of shape {shape}").format(
+                name=name, label=label, value=value, shape=shape)
         if tuple(value.shape) != shape:
-            hint = " (keep y a column of shape (n, 1))" if label == "y" and value.ndim == 1 else ""
-            return f"{name}: {label} has shape {tuple(value.shape)}, expected {shape}{hint}"
+            hint = _(" (keep y a column of shape (n, 1))") if label == "y" and value.ndim == 1 else ""
+            return _("{name}: {label} has shape {got}, expected {shape}{hint}").format(
+                name=name, label=label, got=tuple(value.shape), shape=shape, hint=hint)
         if value.dtype != torch.float32:
-            return f"{name}: {label} has dtype {value.dtype}, expected torch.float32"
+            return _("{name}: {label} has dtype {dtype}, expected torch.float32").format(
+                name=name, label=label, dtype=value.dtype)
     return None
 
 
@@ -46,22 +51,22 @@ def _distribution_problem(output: Any, n: int, noise: float, name: str, num_inpu
     residual = (y - (torch.matmul(X, w.reshape((-1, 1))) + _GEN_B)).double()
     mean, std = X.double().mean(0), X.double().std(0)
     if (mean.abs() > 0.05).any() or ((std - 1).abs() > 0.05).any():
-        hint = " (torch.rand is uniform on [0, 1): use torch.randn)" if (mean - 0.5).abs().max() < 0.05 else ""
-        return (f"{name}: the columns of X have means {mean.tolist()} and standard deviations "
-                f"{std.tolist()}, expected 0 and 1 (standard normal){hint}")
+        hint = _(" (torch.rand is uniform on [0, 1): use torch.randn)") if (mean - 0.5).abs().max() < 0.05 else ""
+        return _("{name}: the columns of X have means {means} and standard deviations {stds}, expected 0 and 1 "
+                 "(standard normal){hint}").format(name=name, means=mean.tolist(), stds=std.tolist(), hint=hint)
     r_mean, r_std = residual.mean().item(), residual.std().item()
     if abs(r_mean) > 5 * r_std / n ** 0.5 + 1e-4:  # five standard errors of the mean
-        hint = ": is b added once?" if abs(r_mean) > 1 else ""
-        return (f"{name}: the residual y − (Xw + b) has mean {r_mean:.4g}, expected 0 "
-                f"(y must be Xw + b plus zero-mean noise){hint}")
+        hint = _(": is b added once?") if abs(r_mean) > 1 else ""
+        return _("{name}: the residual y − (Xw + b) has mean {mean:.4g}, expected 0 "
+                 "(y must be Xw + b plus zero-mean noise){hint}").format(name=name, mean=r_mean, hint=hint)
     if abs(r_std - noise) > 0.05 * noise:
         hint = ""
         if abs(r_std - 1) < 0.05:
-            hint = ": multiply the standard normal noise by `noise`"
+            hint = _(": multiply the standard normal noise by `noise`")
         elif r_std < 0.05 * noise:
-            hint = ": add the noise to y"
-        return (f"{name}: the residual y − (Xw + b) has standard deviation {r_std:.4g}, expected "
-                f"noise = {noise} (within 5%){hint}")
+            hint = _(": add the noise to y")
+        return _("{name}: the residual y − (Xw + b) has standard deviation {std:.4g}, expected "
+                 "noise = {noise} (within 5%){hint}").format(name=name, std=r_std, noise=noise, hint=hint)
     return None
 
 
@@ -82,8 +87,8 @@ def _judge_fresh_twice(output: list) -> Verdict:
     """Two calls give different data of the right shapes."""
     return from_problem(pair_problem(output[0], 100, 2, "fresh_data(w, b, 100)") or _equality_problem(
         output[0], output[1], expect_equal=False,
-        message="fresh_data(w, b, 100) returned the same data on two calls: draw new numbers from "
-                "torch's global generator on every call (do not seed it inside the function)"))
+        message=_("fresh_data(w, b, 100) returned the same data on two calls: draw new numbers from "
+                  "torch's global generator on every call (do not seed it inside the function)")))
 
 
 def _probe_fresh_shapes(fn: Callable) -> list:
@@ -95,7 +100,7 @@ def _probe_fresh_shapes(fn: Callable) -> list:
 def _judge_fresh_shapes(output: list) -> Verdict:
     """X is (n, d) and y is (n, 1)."""
     return from_problem(pair_problem(output[0], 1000, 2, "fresh_data(w=[2, -3.4], b=4.2, n=1000)")
-                        or pair_problem(output[1], 3, 5, "fresh_data(w of 5 entries, b=4.2, n=3)"))
+                        or pair_problem(output[1], 3, 5, _("fresh_data(w of 5 entries, b=4.2, n=3)")))
 
 
 def _probe_distribution(fn: Callable, **kwargs: Any) -> Any:
@@ -123,7 +128,7 @@ def _judge_noiseless(output: Any) -> Verdict:
         return Verdict.fail(problem)
     X, y = output
     expected = torch.matmul(X, torch.arange(1.0, 6).reshape((-1, 1))) + _GEN_B
-    return close(y, expected, what=f"y of {name}")
+    return close(y, expected, what=_("y of {name}").format(name=name))
 
 
 def _probe_same_twice(fn: Callable) -> list:
@@ -138,9 +143,9 @@ def _judge_same_twice(output: list) -> Verdict:
     """Two calls with the same seed give equal data."""
     return from_problem(pair_problem(output[0], 100, 2, "same_data(w, b, 100, seed=0)") or _equality_problem(
         output[0], output[1], expect_equal=True,
-        message="same_data(w, b, 100, seed=0) returned different data on two calls (torch's global "
-                "generator was reseeded in between): draw from a torch.Generator of your own, "
-                "torch.Generator().manual_seed(seed), passed as generator= to torch.randn"))
+        message=_("same_data(w, b, 100, seed=0) returned different data on two calls (torch's global "
+                  "generator was reseeded in between): draw from a torch.Generator of your own, "
+                  "torch.Generator().manual_seed(seed), passed as generator= to torch.randn")))
 
 
 def _probe_same_seeds(fn: Callable) -> list:
@@ -153,8 +158,8 @@ def _judge_same_seeds(output: list) -> Verdict:
     """Different seeds give different data."""
     return from_problem(pair_problem(output[0], 100, 2, "same_data(w, b, 100, seed=0)") or _equality_problem(
         output[0], output[1], expect_equal=False,
-        message="same_data(w, b, 100) gave the same data for seed=0 and seed=1: pass `seed` to your "
-                "generator (torch.Generator().manual_seed(seed))"))
+        message=_("same_data(w, b, 100) gave the same data for seed=0 and seed=1: pass `seed` to your "
+                  "generator (torch.Generator().manual_seed(seed))")))
 
 
 def _probe_global_state(fn: Callable) -> dict:
@@ -169,32 +174,32 @@ def _judge_global_state(output: dict) -> Verdict:
     """same_data leaves torch's global generator as it found it."""
     if output["unchanged"]:
         return Verdict.ok()
-    return Verdict.fail("calling same_data(w, b, 100, seed=0) changed torch's global random state "
-                        "(torch.manual_seed or a draw from the global generator resets or moves everyone "
-                        "else's random numbers): draw from torch.Generator().manual_seed(seed) instead")
+    return Verdict.fail(_("calling same_data(w, b, 100, seed=0) changed torch's global random state "
+                          "(torch.manual_seed or a draw from the global generator resets or moves everyone "
+                          "else's random numbers): draw from torch.Generator().manual_seed(seed) instead"))
 
 
 FRESH_DATA = Task(
     id="hw1_fresh_data", assignment="hw1", target="fresh_data",
-    title="fresh_data, new synthetic data on every call (Book §3.3 exercise 3)",
+    title=N_("fresh_data, new synthetic data on every call (Book §3.3 exercise 3)"),
     checks=(
-        Check("X of shape (n, d) and y of shape (n, 1)", 1, _probe_fresh_shapes, _judge_fresh_shapes),
-        Check("a new draw on every call", 1, _probe_fresh_twice, _judge_fresh_twice),
-        Check("X ~ N(0, 1) and y = Xw + b + N(0, noise²)", 1,
+        Check(N_("X of shape (n, d) and y of shape (n, 1)"), 1, _probe_fresh_shapes, _judge_fresh_shapes),
+        Check(N_("a new draw on every call"), 1, _probe_fresh_twice, _judge_fresh_twice),
+        Check(N_("X ~ N(0, 1) and y = Xw + b + N(0, noise²)"), 1,
               _probe_distribution, _judge_distribution("fresh_data")),
-        Check("noise=0 gives y = Xw + b exactly (5 features)", 1, _probe_noiseless, _judge_noiseless,
+        Check(N_("noise=0 gives y = Xw + b exactly (5 features)"), 1, _probe_noiseless, _judge_noiseless,
               hidden=True),
     ))
 
 
 SAME_DATA = Task(
     id="hw1_same_data", assignment="hw1", target="same_data",
-    title="same_data, the same synthetic data on every call (Book §3.3 exercise 4)",
+    title=N_("same_data, the same synthetic data on every call (Book §3.3 exercise 4)"),
     checks=(
-        Check("the same data on every call, whatever torch's global seed", 1,
+        Check(N_("the same data on every call, whatever torch's global seed"), 1,
               _probe_same_twice, _judge_same_twice),
-        Check("different seeds give different data", 1, _probe_same_seeds, _judge_same_seeds),
-        Check("torch's global random state is left alone", 1, _probe_global_state, _judge_global_state),
-        Check("X ~ N(0, 1) and y = Xw + b + N(0, noise²)", 1,
+        Check(N_("different seeds give different data"), 1, _probe_same_seeds, _judge_same_seeds),
+        Check(N_("torch's global random state is left alone"), 1, _probe_global_state, _judge_global_state),
+        Check(N_("X ~ N(0, 1) and y = Xw + b + N(0, noise²)"), 1,
               lambda fn: _probe_distribution(fn, seed=5), _judge_distribution("same_data"), hidden=True),
     ))

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import torch
 
 from autograder.compare import describe
+from autograder.i18n import _
 from autograder.tasks._plain import plain
 
 
@@ -32,23 +33,26 @@ def decode(batches: list, num_tensors: int, where: str, source: str) -> tuple[li
     rows = []
     for k, batch in enumerate(batches):
         if isinstance(batch, str) or len(batch) != num_tensors:
-            return [], (f"{where}: batch {k} is {batch if isinstance(batch, str) else describe(batch)}, "
-                        f"expected a tuple of {num_tensors} tensors")
+            return [], _("{where}: batch {k} is {batch}, expected a tuple of {num_tensors} tensors").format(
+                where=where, k=k, batch=batch if isinstance(batch, str) else describe(batch), num_tensors=num_tensors)
         if not all(isinstance(t, torch.Tensor) and t.ndim >= 1 for t in batch):
             kinds = ", ".join(t if isinstance(t, str) else describe(t) for t in batch)
-            return [], f"{where}: batch {k} holds {kinds}; expected tensors (index them with a tensor of indices)"
+            return [], _("{where}: batch {k} holds {kinds}; expected tensors (index them with a tensor of "
+                         "indices)").format(where=where, k=k, kinds=kinds)
         if len({len(t) for t in batch}) != 1:
-            return [], (f"{where}: batch {k} has tensors of different lengths "
-                        f"({', '.join(str(len(t)) for t in batch)}): index every tensor with the same indices")
+            return [], _("{where}: batch {k} has tensors of different lengths ({lengths}): index every tensor "
+                         "with the same indices").format(where=where, k=k,
+                                                         lengths=", ".join(str(len(t)) for t in batch))
         columns = [t.reshape(len(t), -1).double() for t in batch]
         for flat in columns:
             if not (torch.equal(flat, flat[:, :1].expand_as(flat)) and torch.equal(flat, flat.round())
                     and bool((flat >= 0).all())):
-                return [], f"{where}: batch {k} holds rows that are not in the data it was given: {source}"
+                return [], _("{where}: batch {k} holds rows that are not in the data it was given: {source}").format(
+                    where=where, k=k, source=source)
         index = columns[0][:, 0]
         if any(not torch.equal(flat[:, 0], index) for flat in columns[1:]):
-            return [], (f"{where}: batch {k} pairs rows of X with other rows of y (row i of X must go "
-                        f"with row i of y): index X and y with the same indices")
+            return [], _("{where}: batch {k} pairs rows of X with other rows of y (row i of X must go "
+                         "with row i of y): index X and y with the same indices").format(where=where, k=k)
         rows.append(index.long().tolist())
     return rows, None
 
@@ -61,22 +65,25 @@ def epoch_problem(rows: list[list[int]], expected: range, batch_size: int, where
     sizes, want = [len(r) for r in rows], reference_sizes(len(expected), batch_size, drop_last)
     outside = sorted(set(flat) - set(expected))
     if outside:
-        return (f"{where} yields rows outside its split ({outside[:3]}…, which is not in "
-                f"range({expected.start}, {expected.stop})): take the indices of this split only")
+        return _("{where} yields rows outside its split ({rows}…, which is not in "
+                 "range({start}, {stop})): take the indices of this split only").format(
+            where=where, rows=outside[:3], start=expected.start, stop=expected.stop)
     repeated = sorted(i for i, c in counts.items() if c > 1)
     if repeated:
         i = repeated[0]
-        return (f"{where} yields {len(repeated)} example(s) more than once (row {i} comes {counts[i]} times): "
-                f"each example must come exactly once per epoch")
+        return _("{where} yields {count} example(s) more than once (row {row} comes {times} times): "
+                 "each example must come exactly once per epoch").format(
+            where=where, count=len(repeated), row=i, times=counts[i])
     missing = sorted(set(expected) - set(flat))
     if missing and not drop_last:
-        message = f"{where} never yields {len(missing)} example(s) (e.g. rows {missing[:5]})"
-        if len(missing) == want[-1] < batch_size:
-            message += (f": the last partial batch of {want[-1]} examples was dropped; keep it "
-                        f"(range(0, len(indices), batch_size) reaches it)")
-        return message
+        hint = (_(": the last partial batch of {size} examples was dropped; keep it "
+                  "(range(0, len(indices), batch_size) reaches it)").format(size=want[-1])
+                if len(missing) == want[-1] < batch_size else "")
+        return _("{where} never yields {count} example(s) (e.g. rows {rows}){hint}").format(
+            where=where, count=len(missing), rows=missing[:5], hint=hint)
     if sizes != want:
-        return f"{where} yields batches of sizes {runs(sizes)}, expected {runs(want)}"
+        return _("{where} yields batches of sizes {sizes}, expected {expected}").format(
+            where=where, sizes=runs(sizes), expected=runs(want))
     return None
 
 
@@ -84,15 +91,16 @@ def shuffle_problem(orders: list[list[int]], where: str) -> str | None:
     """Whether each epoch's order is a fresh shuffle of single examples (not of whole batches)."""
     first = orders[0]
     if first == sorted(first):
-        return (f"{where} reads the examples in order 0, 1, 2, …: shuffle the indices of the "
-                f"training examples (random.shuffle) before cutting them into batches")
+        return _("{where} reads the examples in order 0, 1, 2, …: shuffle the indices of the "
+                 "training examples (random.shuffle) before cutting them into batches").format(where=where)
     if any(order == first for order in orders[1:]):
-        return (f"two epochs of {where} read the examples in the same order: draw a new order "
-                f"every time the loader is created, not once")
+        return _("two epochs of {where} read the examples in the same order: draw a new order "
+                 "every time the loader is created, not once").format(where=where)
     neighbours = sum(b == a + 1 for a, b in zip(first, first[1:])) / max(1, len(first) - 1)
     if neighbours > 0.5:
-        return (f"{where} keeps runs of consecutive examples ({neighbours:.0%} of neighbours are "
-                f"consecutive rows): shuffle the examples themselves, not just the order of the batches")
+        return _("{where} keeps runs of consecutive examples ({share:.0%} of neighbours are "
+                 "consecutive rows): shuffle the examples themselves, not just the order of the "
+                 "batches").format(where=where, share=neighbours)
     return None
 
 

@@ -6,6 +6,7 @@ from typing import Callable
 import torch
 
 from autograder import families
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem
@@ -17,8 +18,8 @@ _BOOK_SPLIT = (1000, 1000, 32, 2)
 """num_train, num_val, batch_size, num_inputs of the book's SyntheticRegressionData."""
 _ODD_SPLIT = (50, 23, 7, 3)
 """Sizes the notebook never uses, none dividing the other."""
-_MODULE_SOURCE = ("does get_dataloader read a notebook global (such as `data`) instead of "
-                  "self.X and self.y?")
+_MODULE_SOURCE = N_("does get_dataloader read a notebook global (such as `data`) instead of "
+                     "self.X and self.y?")
 
 
 def _module_epochs(split: tuple[int, int, int, int]) -> Callable[[type], dict]:
@@ -30,7 +31,7 @@ def _module_epochs(split: tuple[int, int, int, int]) -> Callable[[type], dict]:
             data = cls(w=torch.ones(num_inputs), b=0.5, num_train=num_train, num_val=num_val,
                        batch_size=batch_size)
             data.X, data.y = coded(num_train + num_val, num_inputs)
-            train = [read_batches(data.train_dataloader()) for _ in range(2)]
+            train = [read_batches(data.train_dataloader()) for _epoch in range(2)]
             return {"train": train, "val": read_batches(data.val_dataloader())}
 
     return probe
@@ -40,10 +41,10 @@ def _module_rows(output: dict, part: str) -> tuple[list, str | None]:
     """Decoded row indices of the probe's training epochs ("train") or validation pass ("val")."""
     where = "train_dataloader()" if part == "train" else "val_dataloader()"
     if part == "val":
-        return decode(output["val"], 2, where, _MODULE_SOURCE)
+        return decode(output["val"], 2, where, _(_MODULE_SOURCE))
     epochs = []
     for batches in output["train"]:
-        rows, problem = decode(batches, 2, where, _MODULE_SOURCE)
+        rows, problem = decode(batches, 2, where, _(_MODULE_SOURCE))
         if problem:
             return [], problem
         epochs.append(rows)
@@ -54,15 +55,15 @@ def _judge_module_shapes(output: dict) -> Verdict:
     """The first training batch is X of shape (32, 2) and y of shape (32, 1), float32."""
     batches = output["train"][0]
     if not batches:
-        return Verdict.fail("train_dataloader() yields no batches: loop over the indices with "
-                            "range(0, len(indices), self.batch_size) and `yield` each batch")
-    return from_problem(pair_problem(batches[0], 32, 2, "the first batch of train_dataloader() (batch_size=32)"))
+        return Verdict.fail(_("train_dataloader() yields no batches: loop over the indices with "
+                              "range(0, len(indices), self.batch_size) and `yield` each batch"))
+    return from_problem(pair_problem(batches[0], 32, 2, _("the first batch of train_dataloader() (batch_size=32)")))
 
 
 def _judge_module_epoch(output: dict) -> Verdict:
     """Each training epoch visits range(num_train) once: 31 batches of 32, then one of 8."""
     epochs, problem = _module_rows(output, "train")
-    num_train, _, batch_size, _ = _BOOK_SPLIT
+    num_train, _num_val, batch_size, _num_inputs = _BOOK_SPLIT
     for rows in epochs:
         problem = problem or epoch_problem(rows, range(num_train), batch_size, "train_dataloader()")
     return from_problem(problem)
@@ -77,19 +78,19 @@ def _judge_module_shuffle(output: dict) -> Verdict:
 
 def _val_problem(output: dict, split: tuple[int, int, int, int]) -> str | None:
     """Whether the validation pass reads range(num_train, num_train + num_val) once, in order."""
-    num_train, num_val, batch_size, _ = split
+    num_train, num_val, batch_size, _num_inputs = split
     rows, problem = _module_rows(output, "val")
     if problem:
         return problem
     expected = range(num_train, num_train + num_val)
     flat = [i for r in rows for i in r]
     if flat and min(flat) < num_train:
-        return (f"val_dataloader() yields training rows (index {min(flat)} < num_train = {num_train}): "
-                f"validation uses range(num_train, num_train + num_val)")
+        return _("val_dataloader() yields training rows (index {index} < num_train = {num_train}): "
+                 "validation uses range(num_train, num_train + num_val)").format(index=min(flat), num_train=num_train)
     problem = epoch_problem(rows, expected, batch_size, "val_dataloader()")
     if problem is None and flat != list(expected):
-        problem = ("val_dataloader() reads the validation examples out of order: shuffle only "
-                   "the training data, keep validation in its original order")
+        problem = _("val_dataloader() reads the validation examples out of order: shuffle only "
+                    "the training data, keep validation in its original order")
     return problem
 
 
@@ -100,9 +101,9 @@ def _judge_module_val(output: dict) -> Verdict:
 
 def _judge_module_odd(output: dict) -> Verdict:
     """Sizes the notebook never used: every property at once."""
-    num_train, _, batch_size, _ = _ODD_SPLIT
+    num_train, _num_val, batch_size, _num_inputs = _ODD_SPLIT
     epochs, problem = _module_rows(output, "train")
-    where = "train_dataloader() with num_train=50, batch_size=7, 3 features"
+    where = _("train_dataloader() with num_train=50, batch_size=7, 3 features")
     for rows in epochs:
         problem = problem or epoch_problem(rows, range(num_train), batch_size, where)
     problem = problem or shuffle_problem([[i for r in rows for i in r] for rows in epochs], where)
@@ -111,14 +112,14 @@ def _judge_module_odd(output: dict) -> Verdict:
 
 GET_DATALOADER = Task(
     id="hw1_get_dataloader", assignment="hw1", target="SyntheticRegressionData",
-    title="get_dataloader, the minibatch iterator from scratch (Book §3.3.2)",
+    title=N_("get_dataloader, the minibatch iterator from scratch (Book §3.3.2)"),
     forbidden=families.MINIBATCH_LOADER,
     checks=(
-        Check("batches of X (32, 2) and y (32, 1)", 1, _module_epochs(_BOOK_SPLIT), _judge_module_shapes),
-        Check("each training example once per epoch, last partial batch kept", 1,
+        Check(N_("batches of X (32, 2) and y (32, 1)"), 1, _module_epochs(_BOOK_SPLIT), _judge_module_shapes),
+        Check(N_("each training example once per epoch, last partial batch kept"), 1,
               _module_epochs(_BOOK_SPLIT), _judge_module_epoch),
-        Check("training order reshuffled every epoch", 1, _module_epochs(_BOOK_SPLIT), _judge_module_shuffle),
-        Check("validation examples once each, in order", 1, _module_epochs(_BOOK_SPLIT), _judge_module_val),
-        Check("other sizes (50 + 23 examples, batches of 7, 3 features)", 1,
+        Check(N_("training order reshuffled every epoch"), 1, _module_epochs(_BOOK_SPLIT), _judge_module_shuffle),
+        Check(N_("validation examples once each, in order"), 1, _module_epochs(_BOOK_SPLIT), _judge_module_val),
+        Check(N_("other sizes (50 + 23 examples, batches of 7, 3 features)"), 1,
               _module_epochs(_ODD_SPLIT), _judge_module_odd, hidden=True),
     ))

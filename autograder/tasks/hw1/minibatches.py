@@ -6,13 +6,14 @@ from typing import Any, Callable, Sequence
 import torch
 
 from autograder import families
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem
 from autograder.tasks.hw1.index_coded import coded, decode, epoch_problem, read_batches, reference_sizes, runs, shuffle_problem
 
 
-_MINIBATCH_SOURCE = "yield rows of the tensors passed in, `tensors`, not of other data"
+_MINIBATCH_SOURCE = N_("yield rows of the tensors passed in, `tensors`, not of other data")
 
 
 def _minibatch_tensors(n: int, num_tensors: int = 2) -> tuple[torch.Tensor, ...]:
@@ -28,7 +29,7 @@ def _minibatch_probe(n: int, batch_size: int, shuffle: bool,
         with seeded():
             return {flag: [read_batches(fn(_minibatch_tensors(n, num_tensors), batch_size,
                                            shuffle=shuffle, drop_last=drop))
-                           for _ in range(2)]
+                           for _pass in range(2)]
                     for flag, drop in (("keep", False), ("drop", True))}
     return probe
 
@@ -37,28 +38,30 @@ def _minibatch_problem(output: dict, flag: str, n: int, batch_size: int, shuffle
                        num_tensors: int = 2) -> str | None:
     """Whether the "keep" or "drop" passes match torch's DataLoader(drop_last=…) for these sizes."""
     drop = flag == "drop"
-    call = (f"iterate_minibatches(n={n} examples, batch_size={batch_size}, shuffle={shuffle}, "
-            f"drop_last={drop})")
+    call = _("iterate_minibatches(n={n} examples, batch_size={batch_size}, shuffle={shuffle}, "
+             "drop_last={drop})").format(n=n, batch_size=batch_size, shuffle=shuffle, drop=drop)
     orders = []
     want, opposite = reference_sizes(n, batch_size, drop), reference_sizes(n, batch_size, not drop)
     for batches in output[flag]:
-        rows, problem = decode(batches, num_tensors, call, _MINIBATCH_SOURCE)
+        rows, problem = decode(batches, num_tensors, call, _(_MINIBATCH_SOURCE))
         if problem:
             return problem
         flat = [i for r in rows for i in r]
         sizes = [len(r) for r in rows]
         if sizes != want and sizes == opposite:
             other = [len(r) for r in decode(output["keep" if drop else "drop"][0], num_tensors, call,
-                                            _MINIBATCH_SOURCE)[0]]
-            flipped = ("the drop_last test looks inverted (True must drop the partial batch, False keep it)"
+                                            _(_MINIBATCH_SOURCE))[0]]
+            flipped = (_("the drop_last test looks inverted (True must drop the partial batch, False keep it)")
                        if other == want else
-                       "drop_last=True drops the last partial batch, drop_last=False keeps it")
-            return f"{call} yields batches of sizes {runs(sizes)}; torch's DataLoader gives {runs(want)}: {flipped}"
+                       _("drop_last=True drops the last partial batch, drop_last=False keeps it"))
+            return _("{call} yields batches of sizes {sizes}; torch's DataLoader gives {expected}: {hint}").format(
+                call=call, sizes=runs(sizes), expected=runs(want), hint=flipped)
         problem = epoch_problem(rows, range(n), batch_size, call, drop_last=drop)
         if problem:
             return problem
         if not shuffle and flat != list(range(n))[:len(flat)]:
-            return f"{call} changes the order of the examples: with shuffle=False keep them in order"
+            return _("{call} changes the order of the examples: with shuffle=False keep them in order").format(
+                call=call)
         orders.append(flat)
     if shuffle and n >= 50:  # smaller shuffles are too often orderly by chance to judge
         return shuffle_problem(orders, call)
@@ -91,15 +94,15 @@ def _edge_probe(fn: Callable) -> list:
 
 ITERATE_MINIBATCHES = Task(
     id="hw1_iterate_minibatches", assignment="hw1", target="iterate_minibatches",
-    title="iterate_minibatches with drop_last (Book §3.3 exercise 1)",
+    title=N_("iterate_minibatches with drop_last (Book §3.3 exercise 1)"),
     forbidden=families.MINIBATCH_LOADER,
     checks=(
-        Check("drop_last=False keeps the last partial batch", 1,
+        Check(N_("drop_last=False keeps the last partial batch"), 1,
               _minibatch_probe(10, 3, False), _minibatch_judge("keep", ((10, 3, False, 2),))),
-        Check("drop_last=True drops the last partial batch", 1,
+        Check(N_("drop_last=True drops the last partial batch"), 1,
               _minibatch_probe(10, 3, False), _minibatch_judge("drop", ((10, 3, False, 2),))),
-        Check("shuffle=True: a new order each pass, no example twice", 1,
+        Check(N_("shuffle=True: a new order each pass, no example twice"), 1,
               _minibatch_probe(100, 8, True), _minibatch_judge("both", ((100, 8, True, 2),))),
-        Check("edge cases as torch's DataLoader: exact division, fewer examples than a batch, three tensors", 1,
+        Check(N_("edge cases as torch's DataLoader: exact division, fewer examples than a batch, three tensors"), 1,
               _edge_probe, _minibatch_judge("both", _EDGE_CASES), hidden=True),
     ))

@@ -8,6 +8,7 @@ import torch
 import d2lmini as d2l
 from autograder import families
 from autograder.compare import Hint, close, describe
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._classes import without_board
 from autograder.tasks._plain import plain
@@ -56,11 +57,11 @@ def _forward_hints(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> list[Hi
     """Known forward bugs, recognised by the values they produce."""
     Xw = torch.matmul(X, w)
     return [
-        (lambda got: got.shape == (1, len(X)), "the output is transposed: compute X @ w, shape (n, 1)"),
-        (lambda got: got.shape == (len(X),), "keep the output a column of shape (n, 1): matmul X (n, d) "
-                                             "with w (d, 1); don't flatten it"),
-        (lambda got: torch.allclose(got, Xw, atol=1e-5), "the bias is missing: add self.b"),
-        (lambda got: torch.allclose(got, Xw - b, atol=1e-5), "the bias has the wrong sign: add self.b"),
+        (lambda got: got.shape == (1, len(X)), _("the output is transposed: compute X @ w, shape (n, 1)")),
+        (lambda got: got.shape == (len(X),), _("keep the output a column of shape (n, 1): matmul X (n, d) "
+                                               "with w (d, 1); don't flatten it")),
+        (lambda got: torch.allclose(got, Xw, atol=1e-5), _("the bias is missing: add self.b")),
+        (lambda got: torch.allclose(got, Xw - b, atol=1e-5), _("the bias has the wrong sign: add self.b")),
     ]
 
 
@@ -71,7 +72,7 @@ def _judge_forward(cases: Sequence[tuple[int, int, int]]) -> Callable[[list], Ve
         for (d, n, seed), got in zip(cases, outputs):
             w, b, X = _linear_inputs(d, n, seed)
             expected = _reference_scratch(d, w, b)(X).detach()
-            verdicts.append(close(got, expected, what=f"forward(X) for X of shape ({n}, {d})",
+            verdicts.append(close(got, expected, what=_("forward(X) for X of shape ({n}, {d})").format(n=n, d=d),
                                   hints=_forward_hints(X, w, b)))
         return share(*verdicts)
     return judge
@@ -95,11 +96,11 @@ def _judge_forward_grad(output: list) -> Verdict:
     reference(X).sum().backward()
     for got, name, expected in ((output[0], "w", reference.w.grad), (output[1], "b", reference.b.grad)):
         if got is None:
-            return Verdict.fail(f"no gradient reached self.{name} after forward(X).sum().backward(): use "
-                                f"self.{name} itself in forward (not a detached copy or .data, not inside "
-                                f"torch.no_grad())")
-    return share(close(output[0], reference.w.grad, what="the gradient of forward(X).sum() with respect to w"),
-                 close(output[1], reference.b.grad, what="the gradient of forward(X).sum() with respect to b"))
+            return Verdict.fail(_("no gradient reached self.{name} after forward(X).sum().backward(): use "
+                                  "self.{name} itself in forward (not a detached copy or .data, not inside "
+                                  "torch.no_grad())").format(name=name))
+    return share(close(output[0], reference.w.grad, what=_("the gradient of forward(X).sum() with respect to w")),
+                 close(output[1], reference.b.grad, what=_("the gradient of forward(X).sum() with respect to b")))
 
 
 def _loss_inputs(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -127,14 +128,15 @@ def _loss_hints(y_hat: torch.Tensor, y: torch.Tensor) -> list[Hint]:
     broadcast = ((y_hat - y.reshape(-1)) ** 2 / 2)
     return [
         (lambda got: got.numel() == len(y_hat) and torch.allclose(got.reshape(-1), half.reshape(-1), atol=1e-5),
-         "return the average over the minibatch, l.mean(), not the per-example losses"),
+         _("return the average over the minibatch, l.mean(), not the per-example losses")),
         (lambda got: torch.allclose(got, broadcast.mean(), atol=1e-5),
-         f"y of shape {tuple(y.shape)} was broadcast against y_hat of shape {tuple(y_hat.shape)} into a "
-         f"{tuple(broadcast.shape)} matrix: reshape y to y_hat.shape first"),
+         _("y of shape {y_shape} was broadcast against y_hat of shape {y_hat_shape} into a {shape} matrix: "
+           "reshape y to y_hat.shape first").format(y_shape=tuple(y.shape), y_hat_shape=tuple(y_hat.shape),
+                                                    shape=tuple(broadcast.shape))),
         (lambda got: torch.allclose(got, 2 * half.mean(), atol=1e-5),
-         "the value is twice the squared loss: divide (y_hat − y)² by 2"),
+         _("the value is twice the squared loss: divide (y_hat − y)² by 2")),
         (lambda got: torch.allclose(got, half.sum(), atol=1e-4),
-         "the value is the sum over the minibatch: return the mean"),
+         _("the value is the sum over the minibatch: return the mean")),
     ]
 
 
@@ -144,18 +146,20 @@ def _judge_loss(n: int, seed: int, flat_labels: bool) -> Callable[[Any], Verdict
         y_hat, y = _loss_inputs(n, seed)
         y = y.reshape(-1) if flat_labels else y
         return close(got, _loss_reference(y_hat, y),
-                     what=f"loss(y_hat, y) for y_hat of shape {tuple(y_hat.shape)} and y of shape {tuple(y.shape)}",
+                     what=_("loss(y_hat, y) for y_hat of shape {y_hat_shape} and y of shape {y_shape}").format(
+                         y_hat_shape=tuple(y_hat.shape), y_shape=tuple(y.shape)),
                      hints=_loss_hints(y_hat, y))
     return judge
 
 
 def _probe_loss_grad(cls: type) -> Any:
-    """Probe: the gradient of the loss with respect to y_hat."""
+    """Probe: the gradient of the loss with respect to y_hat ({"returned": what it is} when the loss is not a
+    scalar tensor)."""
     y_hat, y = _loss_inputs(9, 7)
     y_hat.requires_grad_(True)
     loss = _scratch_model(cls, 1).loss(y_hat, y)
     if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
-        return f"loss(y_hat, y) returned {describe(loss)}, not a scalar tensor"
+        return {"returned": describe(loss)}
     if loss.requires_grad:
         loss.backward()
     return plain(y_hat.grad) if y_hat.grad is not None else None
@@ -166,36 +170,37 @@ def _judge_loss_grad(got: Any) -> Verdict:
     y_hat, y = _loss_inputs(9, 7)
     y_hat.requires_grad_(True)
     _loss_reference(y_hat, y).backward()
-    if isinstance(got, str):
-        return Verdict.fail(f"{got}: return the mean over the minibatch, l.mean()")
+    if isinstance(got, dict):
+        return Verdict.fail(_("loss(y_hat, y) returned {returned}, not a scalar tensor: return the mean over the "
+                              "minibatch, l.mean()").format(returned=got["returned"]))
     if got is None:
-        return Verdict.fail("no gradient reached y_hat through loss(y_hat, y): compute the loss with "
-                            "tensor operations (no .item(), numpy or torch.no_grad())")
-    return close(got, y_hat.grad, what="the gradient of loss(y_hat, y) with respect to y_hat (9 examples)")
+        return Verdict.fail(_("no gradient reached y_hat through loss(y_hat, y): compute the loss with "
+                              "tensor operations (no .item(), numpy or torch.no_grad())"))
+    return close(got, y_hat.grad, what=_("the gradient of loss(y_hat, y) with respect to y_hat (9 examples)"))
 
 
 FORWARD = Task(
     id="hw1_forward", assignment="hw1", target="LinearRegressionScratch",
-    title="LinearRegressionScratch.forward (Book §3.4.1)",
+    title=N_("LinearRegressionScratch.forward (Book §3.4.1)"),
     forbidden=families.LINEAR_LAYER + families.BOOK_MODELS,
     checks=(
-        Check("X @ w + b for a batch of 32 with 2 features", 1,
+        Check(N_("X @ w + b for a batch of 32 with 2 features"), 1,
               _probe_forward(_FORWARD_CASES["book"]), _judge_forward(_FORWARD_CASES["book"])),
-        Check("5 and 3 features, a batch of one", 1,
+        Check(N_("5 and 3 features, a batch of one"), 1,
               _probe_forward(_FORWARD_CASES["other"]), _judge_forward(_FORWARD_CASES["other"]), hidden=True),
-        Check("gradients reach w and b", 1, _probe_forward_grad, _judge_forward_grad, hidden=True),
+        Check(N_("gradients reach w and b"), 1, _probe_forward_grad, _judge_forward_grad, hidden=True),
     ))
 
 
 LOSS = Task(
     id="hw1_loss", assignment="hw1", target="LinearRegressionScratch",
-    title="LinearRegressionScratch.loss, the squared loss (Book §3.4.2)",
+    title=N_("LinearRegressionScratch.loss, the squared loss (Book §3.4.2)"),
     forbidden=families.SQUARED_LOSS + families.BOOK_MODELS,
     checks=(
-        Check("mean of (y_hat − y)² / 2 over a batch of 32", 1,
+        Check(N_("mean of (y_hat − y)² / 2 over a batch of 32"), 1,
               _probe_loss(32, 5, flat_labels=False), _judge_loss(32, 5, flat_labels=False)),
-        Check("labels of shape (n,) are reshaped to y_hat's shape", 1,
+        Check(N_("labels of shape (n,) are reshaped to y_hat's shape"), 1,
               _probe_loss(32, 6, flat_labels=True), _judge_loss(32, 6, flat_labels=True), hidden=True),
-        Check("the gradient with respect to y_hat is (y_hat − y) / n", 1,
+        Check(N_("the gradient with respect to y_hat is (y_hat − y) / n"), 1,
               _probe_loss_grad, _judge_loss_grad, hidden=True),
     ))

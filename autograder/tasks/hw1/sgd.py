@@ -8,6 +8,7 @@ import torch
 import d2lmini as d2l
 from autograder import families
 from autograder.compare import Hint, close
+from autograder.i18n import N_, _, ngettext
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._plain import plain
 from autograder.tasks._rng import generator
@@ -60,31 +61,34 @@ def _sgd_hints(values: list[torch.Tensor], grads: list[torch.Tensor], lr: float,
     p, g = values[k], grads[k]
     return [
         (lambda got: torch.allclose(got, p),
-         "the parameters did not change: `param = param - lr * grad` only rebinds a name; update in "
-         "place with `param -= self.lr * param.grad`"),
+         _("the parameters did not change: `param = param - lr * grad` only rebinds a name; update in "
+           "place with `param -= self.lr * param.grad`")),
         (lambda got: torch.allclose(got, p + lr * g, atol=1e-5),
-         "the step goes uphill: subtract lr * grad, don't add it"),
+         _("the step goes uphill: subtract lr * grad, don't add it")),
         (lambda got: torch.allclose(got, p - g, atol=1e-5),
-         "the learning rate is missing: subtract self.lr * param.grad"),
+         _("the learning rate is missing: subtract self.lr * param.grad")),
     ]
 
 
 def _judge_sgd(lr: float, steps: int, seed: int, with_grad: Sequence[bool] = (True, True)) -> Callable[[dict], Verdict]:
     """Judge: the parameters equal those d2lmini's SGD reaches from the same start."""
     def judge(output: dict) -> Verdict:
-        where = f"SGD(params, lr={lr}) after {steps} step{'s' if steps > 1 else ''}"
+        where = ngettext("SGD(params, lr={lr}) after {steps} step", "SGD(params, lr={lr}) after {steps} steps",
+                         steps).format(lr=lr, steps=steps)
         if "error" in output:
-            message = f"{where} failed: {output['error']}"
-            if not all(with_grad) and "NoneType" in output["error"]:
-                message += ": skip parameters whose .grad is None (if param.grad is not None), as zero_grad does"
-            return Verdict.fail(message)
+            hint = (_(": skip parameters whose .grad is None (if param.grad is not None), as zero_grad does")
+                    if not all(with_grad) and "NoneType" in output["error"] else "")
+            return Verdict.fail(_("{where} failed: {error}{hint}").format(where=where, error=output["error"],
+                                                                          hint=hint))
         reference = _sgd_steps(d2l.SGD, lr, steps, seed, with_grad)["after"]
         values, grads = _sgd_inputs(seed)
-        verdicts = [close(got, want, what=f"parameter {k} of {where}", hints=_sgd_hints(values, grads, lr, k))
+        verdicts = [close(got, want, what=_("parameter {k} of {where}").format(k=k, where=where),
+                          hints=_sgd_hints(values, grads, lr, k))
                     for k, (got, want) in enumerate(zip(output["after"], reference))]
         if not all(output["same_objects"]):
-            verdicts.append(Verdict.fail(f"{where}: self.params no longer holds the model's tensors; update "
-                                         f"each parameter in place (param -= …) instead of replacing it"))
+            verdicts.append(Verdict.fail(_("{where}: self.params no longer holds the model's tensors; update "
+                                           "each parameter in place (param -= …) instead of replacing "
+                                           "it").format(where=where)))
         return share(*verdicts)
     return judge
 
@@ -103,29 +107,29 @@ def _judge_zero_grad(output: list) -> Verdict:
     verdicts = []
     for k, (got, value) in enumerate(zip(output[:2], values)):
         if got is None:
-            verdicts.append(Verdict.fail(f"zero_grad() set the gradient of parameter {k} to None: zero it "
-                                         f"in place with param.grad.zero_() (Book §3.4.3)"))
+            verdicts.append(Verdict.fail(_("zero_grad() set the gradient of parameter {k} to None: zero it "
+                                           "in place with param.grad.zero_() (Book §3.4.3)").format(k=k)))
             continue
         untouched = (lambda g, k=k: torch.equal(g, grads[k]),
-                     "zero_grad() left the gradients as they were: call param.grad.zero_() for each parameter")
+                     _("zero_grad() left the gradients as they were: call param.grad.zero_() for each parameter"))
         verdicts.append(close(got, torch.zeros_like(value), hints=[untouched],
-                              what=f"the gradient of parameter {k} after zero_grad()"))
+                              what=_("the gradient of parameter {k} after zero_grad()").format(k=k)))
     if output[2] is not None:
-        verdicts.append(Verdict.fail("zero_grad() gave a gradient to a parameter that had none: skip "
-                                     "parameters whose .grad is None"))
+        verdicts.append(Verdict.fail(_("zero_grad() gave a gradient to a parameter that had none: skip "
+                                       "parameters whose .grad is None")))
     return share(*verdicts)
 
 
 SGD = Task(
     id="hw1_sgd", assignment="hw1", target="SGD",
-    title="SGD, minibatch stochastic gradient descent from scratch (Book §3.4.3)",
+    title=N_("SGD, minibatch stochastic gradient descent from scratch (Book §3.4.3)"),
     forbidden=families.SGD,
     checks=(
-        Check("step() sets every parameter to p − lr·grad, in place", 1,
+        Check(N_("step() sets every parameter to p − lr·grad, in place"), 1,
               _probe_sgd(0.1, 1, 3), _judge_sgd(0.1, 1, 3)),
-        Check("zero_grad() zeroes every gradient", 1, _probe_zero_grad, _judge_zero_grad),
-        Check("two steps with lr=0.5 and a new gradient in between", 1,
+        Check(N_("zero_grad() zeroes every gradient"), 1, _probe_zero_grad, _judge_zero_grad),
+        Check(N_("two steps with lr=0.5 and a new gradient in between"), 1,
               _probe_sgd(0.5, 2, 4), _judge_sgd(0.5, 2, 4), hidden=True),
-        Check("parameters whose grad is None are skipped", 1,
+        Check(N_("parameters whose grad is None are skipped"), 1,
               _probe_sgd(0.1, 1, 6, (True, False)), _judge_sgd(0.1, 1, 6, (True, False)), hidden=True),
     ))

@@ -8,6 +8,7 @@ from typing import Any, Callable, Sequence
 
 from autograder import families
 from autograder.compare import describe
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._verdicts import from_problem, share
 
@@ -17,8 +18,8 @@ _ODD_SIZES = (3, 5, 7, 100, 257, 1023, 1025, 3000)
 _HUGE = 10 ** 12
 _HUGE_SAMPLE = tuple(sorted({0, 1, 2, _HUGE - 2, _HUGE - 1}
                             | {(k * 982_451_653 * 1_000_003 + 12_345) % _HUGE for k in range(59)}))
-_NO_TABLE = ("do not build the permutation table; compute each position on its own "
-             "(a Feistel network with cycle-walking)")
+_NO_TABLE = N_("do not build the permutation table; compute each position on its own "
+                "(a Feistel network with cycle-walking)")
 _TABLE_BYTES = 1 << 20
 """Peak Python allocation allowed while computing 100 positions of a permutation of 10**6."""
 
@@ -42,21 +43,24 @@ def _bijection_problem(n: int, epoch: int, values: list) -> str | None:
     """Whether ``values`` (the images of 0 … n−1) are a permutation of range(n)."""
     call = f"permuted_index(i, n={n}, epoch={epoch})"
     cycle_walk = ("" if n & (n - 1) == 0 else
-                  ": a Feistel network permutes 0 … 2^k − 1; taking its output modulo n or "
-                  "clipping it is not a bijection on range(n) — cycle-walk instead (apply the "
-                  "network again while the result is ≥ n)")
+                  _(": a Feistel network permutes 0 … 2^k − 1; taking its output modulo n or "
+                    "clipping it is not a bijection on range(n) — cycle-walk instead (apply the "
+                    "network again while the result is ≥ n)"))
     bad = next((v for v in values if not isinstance(v, int) or not 0 <= v < n), None)
     if bad is not None:
         i = values.index(bad)
-        return f"{call} for i = {i} returned {bad}, outside range({n}){cycle_walk}"
+        return _("{call} for i = {i} returned {bad}, outside range({n}){hint}").format(
+            call=call, i=i, bad=bad, n=n, hint=cycle_walk)
     counts = Counter(values)
     repeated = sorted(v for v, c in counts.items() if c > 1)
     if repeated:
         v = repeated[0]
         hits = [i for i, u in enumerate(values) if u == v][:2]
         missing = sorted(set(range(n)) - set(values))
-        return (f"{call} is not a permutation of range({n}): {v} comes from both i = {hits[0]} and "
-                f"i = {hits[1]}, and {len(missing)} value(s) never come (e.g. {missing[:3]}){cycle_walk}")
+        return _("{call} is not a permutation of range({n}): {value} comes from both i = {first} and "
+                 "i = {second}, and {count} value(s) never come (e.g. {missing}){hint}").format(
+            call=call, n=n, value=v, first=hits[0], second=hits[1], count=len(missing), missing=missing[:3],
+            hint=cycle_walk)
     return None
 
 
@@ -68,7 +72,7 @@ def _judge_bijections(output: list) -> Verdict:
 def _probe_epochs(fn: Callable) -> dict:
     """Probe: n = 1000 for epochs 0, 1, 2, and epoch 0 once more."""
     orders = _permutation_probe((1000,), (0, 1, 2, 0))(fn)
-    return {"orders": [values for _, _, values in orders]}
+    return {"orders": [values for _n, _epoch, values in orders]}
 
 
 def _judge_epochs(output: dict) -> Verdict:
@@ -76,25 +80,26 @@ def _judge_epochs(output: dict) -> Verdict:
     orders = output["orders"]
     n = len(orders[0])
     if orders[3] != orders[0]:
-        return Verdict.fail("permuted_index(i, 1000, epoch=0) gave different results on two calls: "
-                            "compute everything from (i, n, epoch), not from a global random generator")
+        return Verdict.fail(_("permuted_index(i, 1000, epoch=0) gave different results on two calls: "
+                              "compute everything from (i, n, epoch), not from a global random generator"))
     for e, values in enumerate(orders[:3]):
         problem = _bijection_problem(n, e, values)
         if problem:
             return Verdict.fail(problem)
     if len({tuple(o) for o in orders[:3]}) < 3:
-        return Verdict.fail("epochs 0, 1 and 2 give the same order for n = 1000: derive the round "
-                            "keys from the epoch so that each epoch gets its own permutation")
+        return Verdict.fail(_("epochs 0, 1 and 2 give the same order for n = 1000: derive the round "
+                              "keys from the epoch so that each epoch gets its own permutation"))
     for e, values in enumerate(orders[:3]):
         fixed = sum(v == i for i, v in enumerate(values))
         steps = {(b - a) % n for a, b in zip(values, values[1:])}
         if fixed > 20:
-            return Verdict.fail(f"permuted_index(i, 1000, epoch={e}) leaves {fixed} indices in place "
-                                f"(a random permutation leaves about 1): use more Feistel rounds or a "
-                                f"better round function")
+            return Verdict.fail(_("permuted_index(i, 1000, epoch={epoch}) leaves {fixed} indices in place "
+                                  "(a random permutation leaves about 1): use more Feistel rounds or a "
+                                  "better round function").format(epoch=e, fixed=fixed))
         if len(steps) == 1:
-            return Verdict.fail(f"permuted_index(i, 1000, epoch={e}) = (a·i + c) mod n, a shift or a "
-                                f"stride, not a shuffle: neighbours stay neighbours; use a Feistel network")
+            return Verdict.fail(_("permuted_index(i, 1000, epoch={epoch}) = (a·i + c) mod n, a shift or a "
+                                  "stride, not a shuffle: neighbours stay neighbours; use a Feistel "
+                                  "network").format(epoch=e))
     return Verdict.ok()
 
 
@@ -122,36 +127,39 @@ def _probe_huge(fn: Callable) -> dict:
 def _judge_huge(output: dict) -> Verdict:
     """n = 10**12 works (in range, distinct, epochs differ) and no O(n) table is built."""
     if output["images"] == "MemoryError":
-        return Verdict.fail(f"permuted_index(i, n=10**12, epoch) ran out of memory (MemoryError): it "
-                            f"builds something of size n; {_NO_TABLE}")
+        return Verdict.fail(_("permuted_index(i, n=10**12, epoch) ran out of memory (MemoryError): it "
+                              "builds something of size n; {hint}").format(hint=_(_NO_TABLE)))
     for e, values in enumerate(output["images"]):
         bad = next((v for v in values if not isinstance(v, int) or not 0 <= v < _HUGE), None)
         if bad is not None:
-            return Verdict.fail(f"permuted_index(i, n=10**12, epoch={e}) returned {bad}, outside range(10**12)")
+            return Verdict.fail(_("permuted_index(i, n=10**12, epoch={epoch}) returned {bad}, outside "
+                                  "range(10**12)").format(epoch=e, bad=bad))
         if len(set(values)) < len(values):
-            return Verdict.fail(f"permuted_index(i, n=10**12, epoch={e}) maps two of {len(values)} "
-                                f"sampled positions to the same index: it is not a bijection")
+            return Verdict.fail(_("permuted_index(i, n=10**12, epoch={epoch}) maps two of {count} "
+                                  "sampled positions to the same index: it is not a bijection").format(
+                epoch=e, count=len(values)))
         if values == list(_HUGE_SAMPLE):
-            return Verdict.fail(f"permuted_index(i, n=10**12, epoch={e}) returns i itself: it does not shuffle")
+            return Verdict.fail(_("permuted_index(i, n=10**12, epoch={epoch}) returns i itself: it does not "
+                                  "shuffle").format(epoch=e))
     if output["images"][0] == output["images"][1]:
-        return Verdict.fail("permuted_index(i, n=10**12, ·) gives the same positions in epochs 0 and 1")
+        return Verdict.fail(_("permuted_index(i, n=10**12, ·) gives the same positions in epochs 0 and 1"))
     peak = output["peak_bytes"]
     if peak > _TABLE_BYTES:
-        return Verdict.fail(f"computing 100 positions of a permutation of 10**6 allocated "
-                            f"{peak / 2 ** 20:.1f} MiB: {_NO_TABLE}")
+        return Verdict.fail(_("computing 100 positions of a permutation of 10**6 allocated {mib:.1f} MiB: "
+                              "{hint}").format(mib=peak / 2 ** 20, hint=_(_NO_TABLE)))
     return Verdict.ok()
 
 
 PERMUTED_INDEX = Task(
     id="hw1_permuted_index", assignment="hw1", target="permuted_index",
-    title="permuted_index, shuffling without a permutation table (Book §3.3 exercise 2)",
+    title=N_("permuted_index, shuffling without a permutation table (Book §3.3 exercise 2)"),
     forbidden=families.PERMUTATION_TABLE,
     checks=(
-        Check("a permutation of range(n) for n = 1, 2, 16, 1000", 1,
+        Check(N_("a permutation of range(n) for n = 1, 2, 16, 1000"), 1,
               _permutation_probe(_SMALL_SIZES, (0,)), _judge_bijections),
-        Check("a new, shuffled order every epoch; the same order for the same epoch", 1,
+        Check(N_("a new, shuffled order every epoch; the same order for the same epoch"), 1,
               _probe_epochs, _judge_epochs),
-        Check("a permutation for sizes that are not powers of two", 1,
+        Check(N_("a permutation for sizes that are not powers of two"), 1,
               _permutation_probe(_ODD_SIZES, (0, 1)), _judge_bijections, hidden=True),
-        Check("n = 10**12 works and no O(n) table is built", 1, _probe_huge, _judge_huge, hidden=True),
+        Check(N_("n = 10**12 works and no O(n) table is built"), 1, _probe_huge, _judge_huge, hidden=True),
     ))

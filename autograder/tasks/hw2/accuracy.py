@@ -9,6 +9,7 @@ import torch
 import d2lmini as d2l
 from autograder import families
 from autograder.compare import Hint, close, describe
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import generator
 from autograder.tasks._verdicts import first_failure
@@ -35,9 +36,8 @@ class _ScoreCase:
     def what(self, averaged: bool) -> str:
         """The call, as a student reads it."""
         flag = "" if averaged else ", averaged=False"
-        labels = tuple(self.shape[:-1])
-        return (f"accuracy(Y_hat of shape {tuple(self.shape)}, Y of shape {labels} and dtype "
-                f"{self.label_dtype}{flag})")
+        return _("accuracy(Y_hat of shape {scores}, Y of shape {labels} and dtype {dtype}{flag})").format(
+            scores=tuple(self.shape), labels=tuple(self.shape[:-1]), dtype=self.label_dtype, flag=flag)
 
 
 def _plain_result(value: Any) -> Any:
@@ -51,24 +51,24 @@ def _accuracy_hints(case: _ScoreCase, averaged: bool) -> tuple[Hint, ...]:
     correct = Y_hat.reshape(-1, Y_hat.shape[-1]).argmax(dim=1) == Y.reshape(-1)
 
     none_correct = (lambda got: float(torch.as_tensor(got).sum()) == 0,
-                    "no prediction counted as correct: compare the predicted class indices "
-                    "(Y_hat.argmax(axis=1)) with the labels, not the largest scores (Y_hat.max), and "
-                    "take the mean of a float tensor rather than dividing integers (// rounds down to 0)")
+                    N_("no prediction counted as correct: compare the predicted class indices "
+                       "(Y_hat.argmax(axis=1)) with the labels, not the largest scores (Y_hat.max), and "
+                       "take the mean of a float tensor rather than dividing integers (// rounds down to 0)"))
     if not averaged:
         return (
             (lambda got: tuple(got.shape) == tuple(Y.shape) and got.dim() > 1,
-             f"return one value per example in a flat tensor of shape ({Y.numel()},): reshape Y_hat "
-             f"to (-1, number of classes) and Y to (-1,) first"),
+             _("return one value per example in a flat tensor of shape ({n},): reshape Y_hat "
+               "to (-1, number of classes) and Y to (-1,) first").format(n=Y.numel())),
             (lambda got: got.dim() == 0,
-             "averaged=False asks for one 0/1 value per example, not their mean"),
+             N_("averaged=False asks for one 0/1 value per example, not their mean")),
             none_correct,
         )
     return (
         (lambda got: float(got) == float((Y_hat.argmax(dim=0) == Y).float().mean()),
-         "this is what argmax over axis 0 (across examples) gives: take argmax over axis 1, the classes"),
+         N_("this is what argmax over axis 0 (across examples) gives: take argmax over axis 1, the classes")),
         none_correct,
         (lambda got: float(got) == float(correct.sum()),
-         "this is the number of correct predictions: averaged=True asks for their share (the mean)"),
+         N_("this is the number of correct predictions: averaged=True asks for their share (the mean)")),
     )
 
 
@@ -77,8 +77,8 @@ def _accuracy_verdict(case: _ScoreCase, averaged: bool, got: Any) -> Verdict:
     Y_hat, Y = case.inputs()
     expected = d2l.Classifier.accuracy(None, Y_hat, Y, averaged=averaged)
     if isinstance(got, dict):
-        return Verdict.fail(f"{case.what(averaged)} returned {got['not_a_tensor']}, expected "
-                            f"{describe(expected)}")
+        return Verdict.fail(_("{call} returned {got}, expected {expected}").format(
+            call=case.what(averaged), got=got["not_a_tensor"], expected=describe(expected)))
     if averaged and isinstance(got, (int, float)):  # a Python number is as good as a 0-d tensor here
         got = torch.tensor(float(got))
     return close(got, expected, what=case.what(averaged), hints=_accuracy_hints(case, averaged))
@@ -103,16 +103,16 @@ _SCORES = _ScoreCase(shape=(40, 10), seed=51)
 ACCURACY = Task(
     id="hw2_accuracy",
     assignment="hw2",
-    title="Classifier.accuracy (Book §4.3.2)",
+    title=N_("Classifier.accuracy (Book §4.3.2)"),
     target="accuracy",
     checks=(
-        _accuracy_check("share of correct predictions for (n, q) scores and int64 labels", 1.5,
+        _accuracy_check(N_("share of correct predictions for (n, q) scores and int64 labels"), 1.5,
                         _SCORES, False, [True]),
-        _accuracy_check("averaged=False: one float32 0/1 per example", 1.0, _SCORES, False, [False]),
-        _accuracy_check("float labels", 0.5, _ScoreCase((40, 10), 52, torch.float32), True, [True, False]),
-        _accuracy_check("scores of shape (b, n, q) with labels (b, n)", 0.5, _ScoreCase((4, 6, 5), 53),
+        _accuracy_check(N_("averaged=False: one float32 0/1 per example"), 1.0, _SCORES, False, [False]),
+        _accuracy_check(N_("float labels"), 0.5, _ScoreCase((40, 10), 52, torch.float32), True, [True, False]),
+        _accuracy_check(N_("scores of shape (b, n, q) with labels (b, n)"), 0.5, _ScoreCase((4, 6, 5), 53),
                         True, [True, False]),
-        _accuracy_check("as many examples as classes: argmax over the classes", 0.5,
+        _accuracy_check(N_("as many examples as classes: argmax over the classes"), 0.5,
                         _ScoreCase((10, 10), 54), True, [True]),
     ),
     forbidden=families.BOOK_ACCURACY,

@@ -8,6 +8,7 @@ import torch
 
 from autograder import families
 from autograder.compare import close, describe
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import generator
 from autograder.tasks._verdicts import first_failure
@@ -37,8 +38,9 @@ class _GridCase:
         """The call, as a student reads it."""
         h, w = self.size
         titles = "['picture 0', …]" if self.titled else "None"
-        return (f"show_images({self.n_images} images of {h}×{w}, num_rows={self.rows}, "
-                f"num_cols={self.cols}, titles={titles}, scale={self.scale:g})")
+        return _("show_images({n} images of {h}×{w}, num_rows={rows}, num_cols={cols}, titles={titles}, "
+                 "scale={scale:g})").format(n=self.n_images, h=h, w=w, rows=self.rows, cols=self.cols, titles=titles,
+                                            scale=self.scale)
 
 
 def _flat_axes(axes: Any) -> list:
@@ -123,32 +125,35 @@ def _returned_axes(case: _GridCase, facts: dict) -> Verdict:
     """Fail unless show_images returned the axes."""
     if facts["returned"] == "axes":
         return Verdict.ok()
-    return Verdict.fail(f"{case.what()} returned {facts['returned']}: end show_images with "
-                        f"`return axes` (the flattened array of the grid's axes)")
+    return Verdict.fail(_("{call} returned {got}: end show_images with `return axes` (the flattened array of the "
+                          "grid's axes)").format(call=case.what(), got=facts["returned"]))
 
 
 def _grid_shape(case: _GridCase, facts: dict) -> Verdict:
     """A num_rows × num_cols grid, all its axes returned, in a figure of (num_cols·scale, num_rows·scale) inches."""
     rows, cols = case.rows, case.cols
     if facts["geometry"] is None:
-        return Verdict.fail(f"{case.what()}: the axes are not in a grid: make them with "
-                            f"plt.subplots(num_rows, num_cols)")
+        return Verdict.fail(_("{call}: the axes are not in a grid: make them with "
+                              "plt.subplots(num_rows, num_cols)").format(call=case.what()))
     got_rows, got_cols = facts["geometry"]
     if (got_rows, got_cols) != (rows, cols):
-        swapped = ": rows and columns are swapped (plt.subplots takes num_rows, then num_cols)" \
+        swapped = _(": rows and columns are swapped (plt.subplots takes num_rows, then num_cols)") \
             if (got_rows, got_cols) == (cols, rows) else ""
-        return Verdict.fail(f"{case.what()}: the grid has {got_rows} row(s) and {got_cols} column(s), "
-                            f"expected {rows} row(s) and {cols} column(s){swapped}")
+        return Verdict.fail(_("{call}: the grid has {got_rows} row(s) and {got_cols} column(s), expected {rows} "
+                              "row(s) and {cols} column(s){swapped}").format(
+            call=case.what(), got_rows=got_rows, got_cols=got_cols, rows=rows, cols=cols, swapped=swapped))
     if len(facts["axes"]) != rows * cols:
-        return Verdict.fail(f"{case.what()} returned {len(facts['axes'])} axes, expected all "
-                            f"{rows * cols} of the grid (flatten the array plt.subplots gives)")
+        return Verdict.fail(_("{call} returned {got} axes, expected all {expected} of the grid (flatten the array "
+                              "plt.subplots gives)").format(call=case.what(), got=len(facts["axes"]),
+                                                            expected=rows * cols))
     width, height = facts["figsize"]
     want = (cols * case.scale, rows * case.scale)
     if max(abs(width - want[0]), abs(height - want[1])) > 1e-6:
-        swapped = " (width and height swapped)" if abs(width - want[1]) + abs(height - want[0]) < 1e-6 else ""
-        return Verdict.fail(f"{case.what()}: the figure is {width:g}×{height:g} inches (width × height), "
-                            f"expected {want[0]:g}×{want[1]:g}{swapped}: figsize = "
-                            f"(num_cols * scale, num_rows * scale)")
+        swapped = _(" (width and height swapped)") if abs(width - want[1]) + abs(height - want[0]) < 1e-6 else ""
+        return Verdict.fail(_("{call}: the figure is {width:g}×{height:g} inches (width × height), expected "
+                              "{want_width:g}×{want_height:g}{swapped}: figsize = (num_cols * scale, num_rows * "
+                              "scale)").format(call=case.what(), width=width, height=height, want_width=want[0],
+                                               want_height=want[1], swapped=swapped))
     return Verdict.ok()
 
 
@@ -161,19 +166,19 @@ def _image_problem(case: _GridCase, k: int, got: torch.Tensor | None) -> str | N
     """What is wrong with the image on axis k; None when it is image k (or nothing, past the last image)."""
     images = case.images()
     if k >= case.n_images:
-        return (f"axis {k} shows an image, but only {case.n_images} images were given: leave the "
-                f"extra axes empty") if got is not None else None
+        return _("axis {k} shows an image, but only {n} images were given: leave the extra axes "
+                 "empty").format(k=k, n=case.n_images) if got is not None else None
     if got is None:
-        return f"axis {k} shows no image, expected image {k}: call ax.imshow(img) for every image"
+        return _("axis {k} shows no image, expected image {k}: call ax.imshow(img) for every image").format(k=k)
     if _same_image(got, images[k]):
         return None
     other = next((j for j in range(case.n_images) if _same_image(got, images[j])), None)
     if other is not None:
-        return (f"axis {k} shows image {other}, expected image {k}: pair the axes with the images "
-                f"in order (zip(axes, imgs))")
+        return _("axis {k} shows image {other}, expected image {k}: pair the axes with the images in order "
+                 "(zip(axes, imgs))").format(k=k, other=other)
     if _same_image(got, images[k].T):
-        return f"axis {k} shows image {k} transposed: pass each image to imshow as it is (H × W)"
-    return close(got, images[k], what=f"the image on axis {k}").message
+        return _("axis {k} shows image {k} transposed: pass each image to imshow as it is (H × W)").format(k=k)
+    return close(got, images[k], what=_("the image on axis {k}").format(k=k)).message
 
 
 def _title_problem(case: _GridCase, k: int, got: str) -> str | None:
@@ -183,13 +188,15 @@ def _title_problem(case: _GridCase, k: int, got: str) -> str | None:
     if got == due:
         return None
     if not titles:
-        return f"axis {k} has the title {got!r} though titles=None: set titles only when they are given"
+        return _("axis {k} has the title {got!r} though titles=None: set titles only when they are "
+                 "given").format(k=k, got=got)
     if got == "":
-        return f"axis {k} has no title, expected {due!r}: call ax.set_title(titles[i]) when titles are given"
+        return _("axis {k} has no title, expected {due!r}: call ax.set_title(titles[i]) when titles are "
+                 "given").format(k=k, due=due)
     if got in titles:
-        return (f"axis {k} has the title {got!r} of image {titles.index(got)}, expected {due!r}: "
-                f"give imgs[i] the title titles[i]")
-    return f"axis {k} has the title {got!r}, expected {due!r}"
+        return _("axis {k} has the title {got!r} of image {other}, expected {due!r}: give imgs[i] the title "
+                 "titles[i]").format(k=k, got=got, other=titles.index(got), due=due)
+    return _("axis {k} has the title {got!r}, expected {due!r}").format(k=k, got=got, due=due)
 
 
 def _grid_contents(case: _GridCase, facts: dict) -> Verdict:
@@ -197,9 +204,11 @@ def _grid_contents(case: _GridCase, facts: dict) -> Verdict:
     for k, ax in enumerate(facts["axes"]):
         cell = [k // case.cols, k % case.cols]
         if ax["cell"] is not None and ax["cell"] != cell:
-            return Verdict.fail(f"{case.what()}: axis {k} of the returned axes sits in row {ax['cell'][0]}, "
-                                f"column {ax['cell'][1]}, expected row {cell[0]}, column {cell[1]}: "
-                                f"return the axes row by row (axes.flatten())")
+            return Verdict.fail(_("{call}: axis {k} of the returned axes sits in row {row}, column {column}, "
+                                  "expected row {want_row}, column {want_column}: return the axes row by row "
+                                  "(axes.flatten())").format(call=case.what(), k=k, row=ax["cell"][0],
+                                                             column=ax["cell"][1], want_row=cell[0],
+                                                             want_column=cell[1]))
         problem = _image_problem(case, k, ax["image"]) or _title_problem(case, k, ax["title"])
         if problem:
             return Verdict.fail(f"{case.what()}: {problem}")
@@ -211,8 +220,10 @@ def _grid_ticks(case: _GridCase, facts: dict) -> Verdict:
     for k, ax in enumerate(facts["axes"][:case.n_images]):
         shown = [name for name in ("x", "y") if ax[f"{name}_ticks"]]
         if shown:
-            return Verdict.fail(f"{case.what()}: axis {k} shows its {' and '.join(shown)} ticks: hide "
-                                f"them (ax.axes.get_xaxis().set_visible(False), the same for y)")
+            axes = _("{x} and {y}").format(x=shown[0], y=shown[1]) if len(shown) == 2 else shown[0]
+            return Verdict.fail(_("{call}: axis {k} shows its {axes} ticks: hide them "
+                                  "(ax.axes.get_xaxis().set_visible(False), the same for y)").format(
+                call=case.what(), k=k, axes=axes))
     return Verdict.ok()
 
 
@@ -233,17 +244,17 @@ _COLUMN = _GridCase(n_images=2, rows=3, cols=1, titled=True, scale=1.0, size=(8,
 SHOW_IMAGES = Task(
     id="hw2_show_images",
     assignment="hw2",
-    title="show_images (Book §4.2.3)",
+    title=N_("show_images (Book §4.2.3)"),
     target="show_images",
     checks=(
-        _grid_check("a num_rows × num_cols grid of (num_cols·scale, num_rows·scale) inches, axes returned",
+        _grid_check(N_("a num_rows × num_cols grid of (num_cols·scale, num_rows·scale) inches, axes returned"),
                     1.0, _GRID, False, True, _grid_shape),
-        _grid_check("each image on its own axis, row by row, under its title", 1.5, _GRID, False, False,
+        _grid_check(N_("each image on its own axis, row by row, under its title"), 1.5, _GRID, False, False,
                     _grid_contents),
-        _grid_check("axis ticks hidden", 0.5, _GRID, False, False, _grid_ticks),
-        _grid_check("one row without titles (1 × 4, scale 2)", 0.5, _ROW, True, True,
+        _grid_check(N_("axis ticks hidden"), 0.5, _GRID, False, False, _grid_ticks),
+        _grid_check(N_("one row without titles (1 × 4, scale 2)"), 0.5, _ROW, True, True,
                     _grid_shape, _grid_contents, _grid_ticks),
-        _grid_check("one column with more axes than images (3 × 1, 2 images)", 0.5, _COLUMN, True, True,
+        _grid_check(N_("one column with more axes than images (3 × 1, 2 images)"), 0.5, _COLUMN, True, True,
                     _grid_shape, _grid_contents, _grid_ticks),
     ),
     forbidden=families.BOOK_SHOW_IMAGES,

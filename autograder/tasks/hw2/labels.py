@@ -9,6 +9,7 @@ import torch
 import d2lmini as d2l
 from autograder import families
 from autograder.compare import Hint, describe, with_hint
+from autograder.i18n import N_, _, ngettext
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import generator
 
@@ -67,14 +68,14 @@ def _label_hints(indices: Any) -> tuple[Hint, ...]:
 
     return (
         (lambda got: got == _torchvision_names(flat),
-         "these are torchvision's class names (FashionMNIST.classes): use the book's names, "
-         "all lower case ('t-shirt', 'trouser', …, 'ankle boot')"),
+         N_("these are torchvision's class names (FashionMNIST.classes): use the book's names, "
+            "all lower case ('t-shirt', 'trouser', …, 'ankle boot')")),
         (lambda got: got in (_names_of((flat + 1) % 10), _names_of((flat - 1) % 10)),
-         "every name is one class off: class 0 is 't-shirt' and class 9 is 'ankle boot', "
-         "so look the name up at index i itself"),
+         N_("every name is one class off: class 0 is 't-shirt' and class 9 is 'ankle boot', "
+            "so look the name up at index i itself")),
         (lambda got: squash(got) == squash(_names_of(flat)),
-         "the classes are right but spelled differently: use the book's names, all lower case "
-         "('t-shirt', 'trouser', …, 'ankle boot')"),
+         N_("the classes are right but spelled differently: use the book's names, all lower case "
+            "('t-shirt', 'trouser', …, 'ankle boot')")),
     )
 
 
@@ -87,15 +88,18 @@ def _labels_check(name: str, points: float, case: _LabelCase, hidden: bool) -> C
     def judge(got: Any) -> Verdict:
         expected = _names_of(case.indices())
         if isinstance(got, dict):
-            return Verdict.fail(f"{case.what()} returned {got['not_names']}, expected a list of "
-                                f"{len(expected)} name{'s' if len(expected) != 1 else ''}: {expected!r}")
+            return Verdict.fail(ngettext("{call} returned {got}, expected a list of {n} name: {names!r}",
+                                         "{call} returned {got}, expected a list of {n} names: {names!r}",
+                                         len(expected)).format(call=case.what(), got=got["not_names"],
+                                                               n=len(expected), names=expected))
         if got == expected:
             return Verdict.ok()
         if len(got) != len(expected):
-            problem = f"gave {len(got)} names for {len(expected)} indices ({got!r})"
+            problem = _("gave {got} names for {expected} indices ({names!r})").format(
+                got=len(got), expected=len(expected), names=got)
         else:
             i = next(i for i, (g, e) in enumerate(zip(got, expected)) if g != e)
-            problem = f"name {i} is {got[i]!r}, expected {expected[i]!r}"
+            problem = _("name {i} is {got!r}, expected {expected!r}").format(i=i, got=got[i], expected=expected[i])
         return with_hint(Verdict.fail(f"{case.what()}: {problem}"), got, _label_hints(case.indices()))
 
     return Check(name, points, probe=probe, judge=judge, hidden=hidden)
@@ -104,12 +108,12 @@ def _labels_check(name: str, points: float, case: _LabelCase, hidden: bool) -> C
 TEXT_LABELS = Task(
     id="hw2_text_labels",
     assignment="hw2",
-    title="text_labels (Book §4.2.1)",
+    title=N_("text_labels (Book §4.2.1)"),
     target="text_labels",
     checks=(
-        _labels_check("names a tensor of class indices", 1.0, _LabelCase("tensor", 21), hidden=False),
-        _labels_check("names a list of ints", 0.5, _LabelCase("list", 22), hidden=False),
-        _labels_check("names a 0-d tensor (one label) as a list of one name", 0.5,
+        _labels_check(N_("names a tensor of class indices"), 1.0, _LabelCase("tensor", 21), hidden=False),
+        _labels_check(N_("names a list of ints"), 0.5, _LabelCase("list", 22), hidden=False),
+        _labels_check(N_("names a 0-d tensor (one label) as a list of one name"), 0.5,
                       _LabelCase("scalar", 23), hidden=True),
     ),
     forbidden=families.BOOK_TEXT_LABELS,

@@ -9,6 +9,7 @@ import torch
 
 from autograder import families
 from autograder.compare import with_hint
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._rng import generator, seeded
 from autograder.tasks._verdicts import first_failure
@@ -54,8 +55,9 @@ class _LoaderCase:
     def what(self) -> str:
         """The stand-in, as a student reads it."""
         h, w = self.size
-        return (f"get_dataloader on a data module of {self.n_train} training and {self.n_val} "
-                f"validation images of 1×{h}×{w} with batch_size={self.batch_size}")
+        return _("get_dataloader on a data module of {n_train} training and {n_val} validation images of "
+                 "1×{h}×{w} with batch_size={batch_size}").format(n_train=self.n_train, n_val=self.n_val, h=h, w=w,
+                                                                  batch_size=self.batch_size)
 
 
 _SPLITS = (("train", True), ("val", False))
@@ -73,7 +75,7 @@ def _epoch_facts(loader: Any, case: _LoaderCase, limit: int) -> dict:
     """One pass over the loader (at most ``limit`` batches): batch sizes, label order, first batch,
     and how far the images are from each split's images at their labels (0: that split's own pairs)."""
     sizes, order, first = [], [], None
-    pairing = {split: 0.0 for split, _ in _SPLITS}
+    pairing = {split: 0.0 for split, _train in _SPLITS}
     images = {split: case.images(train) for split, train in _SPLITS}
     for X, y in itertools.islice(loader, limit):
         y = torch.as_tensor(y).reshape(-1)
@@ -100,7 +102,7 @@ def _loader_probe(case: _LoaderCase) -> Callable[[Callable], dict]:
                 loader = get_dataloader(data, train)
                 limit = len(case.sizes(train)) + 2  # enough to see extra batches, never a whole foreign dataset
                 facts[split] = {"len": len(loader) if hasattr(loader, "__len__") else None,
-                                "epochs": [_epoch_facts(loader, case, limit) for _ in range(2)]}
+                                "epochs": [_epoch_facts(loader, case, limit) for _epoch in range(2)]}
         return facts
 
     return probe
@@ -110,19 +112,20 @@ def _reads_self(case: _LoaderCase, facts: dict) -> Verdict:
     """Fail when a split's batches are not that split's images of the stand-in, with their labels."""
     for split, train in _SPLITS:
         epoch = facts[split]["epochs"][0]
-        where = f"{case.what()}: the {split} loader"
+        where = _("{call}: the {split} loader").format(call=case.what(), split=split)
         if epoch["first"] is None:
-            return Verdict.fail(f"{where} yields no batches")
+            return Verdict.fail(_("{where} yields no batches").format(where=where))
         if epoch["pairing"][split] == 0:
             continue
         other = "val" if train else "train"
         if epoch["pairing"][other] == 0:
-            return Verdict.fail(f"{where} yields the {other} images: read self.train when train is "
-                                f"True and self.val when it is False")
+            return Verdict.fail(_("{where} yields the {other} images: read self.train when train is "
+                                  "True and self.val when it is False").format(where=where, other=other))
         shape = tuple(epoch["first"]["x_shape"])
-        return Verdict.fail(f"{where}'s batches (images of shape {shape}) are not the images of the "
-                            f"data module passed as self, each with its label: read self.train / "
-                            f"self.val and self.batch_size, not the notebook's `data`")
+        return Verdict.fail(_("{where}'s batches (images of shape {shape}) are not the images of the "
+                              "data module passed as self, each with its label: read self.train / "
+                              "self.val and self.batch_size, not the notebook's `data`").format(where=where,
+                                                                                               shape=shape))
     return Verdict.ok()
 
 
@@ -131,35 +134,41 @@ def _batch_format(case: _LoaderCase, facts: dict) -> Verdict:
     for split, train in _SPLITS:
         first = facts[split]["epochs"][0]["first"]
         shape = [min(case.batch_size, case.n(train)), 1, *case.size]
-        where = f"{case.what()}: the first {split} batch"
+        where = _("{call}: the first {split} batch").format(call=case.what(), split=split)
         if first["x_shape"][:1] != shape[:1]:
-            return Verdict.fail(f"{where} holds {first['x_shape'][0] if first['x_shape'] else 'no'} images, expected "
-                                f"{shape[0]}: pass self.batch_size to the DataLoader")
+            if first["x_shape"]:
+                template = _("{where} holds {count} images, expected {expected}: pass self.batch_size to the "
+                             "DataLoader")
+            else:
+                template = _("{where} holds no images, expected {expected}: pass self.batch_size to the DataLoader")
+            return Verdict.fail(template.format(where=where, count=(first["x_shape"] or [0])[0], expected=shape[0]))
         if first["x_shape"] != shape:
-            return Verdict.fail(f"{where} has X of shape {tuple(first['x_shape'])}, expected "
-                                f"{tuple(shape)}: hand the dataset to the DataLoader unchanged")
+            return Verdict.fail(_("{where} has X of shape {got}, expected {expected}: hand the dataset to the "
+                                  "DataLoader unchanged").format(where=where, got=tuple(first["x_shape"]),
+                                                                 expected=tuple(shape)))
         if first["x_dtype"] != "torch.float32" or first["y_dtype"] != "torch.int64":
-            return Verdict.fail(f"{where} has X of {first['x_dtype']} and y of {first['y_dtype']}, "
-                                f"expected torch.float32 and torch.int64")
+            return Verdict.fail(_("{where} has X of {x_dtype} and y of {y_dtype}, expected torch.float32 and "
+                                  "torch.int64").format(where=where, x_dtype=first["x_dtype"],
+                                                        y_dtype=first["y_dtype"]))
         if first["x_min"] < 0 or first["x_max"] > 1:
-            return Verdict.fail(f"{where} has pixel values from {first['x_min']:.3g} to "
-                                f"{first['x_max']:.3g}, expected values in [0, 1]")
+            return Verdict.fail(_("{where} has pixel values from {low:.3g} to {high:.3g}, expected values in "
+                                  "[0, 1]").format(where=where, low=first["x_min"], high=first["x_max"]))
     return Verdict.ok()
 
 
 def _train_shuffled(case: _LoaderCase, facts: dict) -> Verdict:
     """Training examples come in a random order, a new one every epoch."""
     first, second = (epoch["order"] for epoch in facts["train"]["epochs"])
-    where = f"{case.what()}: the training loader"
+    where = _("{call}: the training loader").format(call=case.what())
     if len(second) == 0:
-        return Verdict.fail(f"{where} yields nothing the second time it is read: return a "
-                            f"DataLoader (it can be read once per epoch), not an iterator")
+        return Verdict.fail(_("{where} yields nothing the second time it is read: return a "
+                              "DataLoader (it can be read once per epoch), not an iterator").format(where=where))
     if torch.equal(first, torch.arange(len(first))):
-        return Verdict.fail(f"{where} reads the examples in their stored order (0, 1, 2, …): "
-                            f"shuffle the training data (shuffle=train)")
+        return Verdict.fail(_("{where} reads the examples in their stored order (0, 1, 2, …): "
+                              "shuffle the training data (shuffle=train)").format(where=where))
     if torch.equal(first, second):
-        return Verdict.fail(f"{where} visits the examples in the same order in both epochs: let "
-                            f"the DataLoader reshuffle every epoch (shuffle=True), not a fixed permutation")
+        return Verdict.fail(_("{where} visits the examples in the same order in both epochs: let the DataLoader "
+                              "reshuffle every epoch (shuffle=True), not a fixed permutation").format(where=where))
     return Verdict.ok()
 
 
@@ -168,33 +177,35 @@ def _val_in_order(case: _LoaderCase, facts: dict) -> Verdict:
     for epoch in facts["val"]["epochs"]:
         order = epoch["order"]
         if not torch.equal(order, torch.arange(len(order))):
-            return Verdict.fail(f"{case.what()}: the validation loader yields the examples in the order "
-                                f"{order[:6].tolist()}…, expected their stored order 0, 1, 2, … in "
-                                f"every epoch: pass shuffle=train (False for validation)")
+            return Verdict.fail(_("{call}: the validation loader yields the examples in the order {order}…, "
+                                  "expected their stored order 0, 1, 2, … in every epoch: pass shuffle=train "
+                                  "(False for validation)").format(call=case.what(), order=order[:6].tolist()))
     return Verdict.ok()
 
 
 def _every_example_once(case: _LoaderCase, facts: dict) -> Verdict:
     """Each epoch has every example exactly once, in full batches and the last partial one; len() agrees."""
     for split, train in _SPLITS:
-        where = f"{case.what()}: the {split} loader"
+        where = _("{call}: the {split} loader").format(call=case.what(), split=split)
         expected = case.sizes(train)
         length = facts[split]["len"]
         for epoch in facts[split]["epochs"]:
             sizes, order = epoch["sizes"], epoch["order"]
             if sizes != expected:
                 if sizes == expected[:-1]:
-                    return Verdict.fail(f"{where} drops the last partial batch of {expected[-1]} "
-                                        f"examples ({case.n(train)} = {len(expected) - 1}·{case.batch_size} "
-                                        f"+ {expected[-1]}): keep drop_last=False")
-                return Verdict.fail(f"{where} yields batches of {sizes}, expected {expected}")
+                    return Verdict.fail(_("{where} drops the last partial batch of {rest} examples ({n} = "
+                                          "{full}·{batch_size} + {rest}): keep drop_last=False").format(
+                        where=where, rest=expected[-1], n=case.n(train), full=len(expected) - 1,
+                        batch_size=case.batch_size))
+                return Verdict.fail(_("{where} yields batches of {sizes}, expected {expected}").format(
+                    where=where, sizes=sizes, expected=expected))
             if not torch.equal(order.sort().values, torch.arange(case.n(train))):
-                distinct = len(order.unique())
-                return Verdict.fail(f"{where} visits {distinct} distinct of the {case.n(train)} "
-                                    f"examples in one epoch: each must come exactly once (shuffle, "
-                                    f"do not sample with replacement)")
+                return Verdict.fail(_("{where} visits {distinct} distinct of the {n} examples in one epoch: each "
+                                      "must come exactly once (shuffle, do not sample with replacement)").format(
+                    where=where, distinct=len(order.unique()), n=case.n(train)))
         if length != len(expected):
-            return Verdict.fail(f"{where} has len() {length}, expected {len(expected)} batches")
+            return Verdict.fail(_("{where} has len() {length}, expected {expected} batches").format(
+                where=where, length=length, expected=len(expected)))
     return Verdict.ok()
 
 
@@ -217,7 +228,7 @@ _FULL_BATCH = 256
 
 def _full_length_probe(get_dataloader: Callable) -> dict:
     """len() of the loaders for datasets as long as Fashion-MNIST's splits (never iterated)."""
-    data = _DataStandIn(*(torch.utils.data.TensorDataset(torch.arange(_FULL[s])) for s, _ in _SPLITS),
+    data = _DataStandIn(*(torch.utils.data.TensorDataset(torch.arange(_FULL[s])) for s, _train in _SPLITS),
                         batch_size=_FULL_BATCH)
     return {split: len(get_dataloader(data, train)) for split, train in _SPLITS}
 
@@ -227,14 +238,15 @@ def _full_length_judge(got: dict) -> Verdict:
     expected = {s: -(-n // _FULL_BATCH) for s, n in _FULL.items()}
     if got == expected:
         return Verdict.ok()
-    message = (f"get_dataloader on Fashion-MNIST-sized splits (60000 / 10000 examples, batch_size="
-               f"{_FULL_BATCH}) gives {got['train']} / {got['val']} batches, expected "
-               f"{expected['train']} / {expected['val']}")
+    message = _("get_dataloader on Fashion-MNIST-sized splits (60000 / 10000 examples, batch_size={batch_size}) "
+                "gives {train} / {val} batches, expected {expected_train} / {expected_val}").format(
+        batch_size=_FULL_BATCH, train=got["train"], val=got["val"], expected_train=expected["train"],
+        expected_val=expected["val"])
     hints = (
         (lambda g: g == {s: n // _FULL_BATCH for s, n in _FULL.items()},
-         "the last partial batches are dropped: keep drop_last=False"),
+         N_("the last partial batches are dropped: keep drop_last=False")),
         (lambda g: g != expected and g["train"] * _FULL_BATCH >= _FULL["train"] + _FULL_BATCH,
-         "the batches are smaller than self.batch_size: pass self.batch_size to the DataLoader"),
+         N_("the batches are smaller than self.batch_size: pass self.batch_size to the DataLoader")),
     )
     return with_hint(Verdict.fail(message), got, hints)
 
@@ -242,18 +254,18 @@ def _full_length_judge(got: dict) -> Verdict:
 GET_DATALOADER = Task(
     id="hw2_get_dataloader",
     assignment="hw2",
-    title="get_dataloader (Book §4.2.2)",
+    title=N_("get_dataloader (Book §4.2.2)"),
     target="get_dataloader",
     checks=(
-        _loader_check("batches of (256, 1, 28, 28) float32 images in [0, 1] with int64 labels", 1.0,
+        _loader_check(N_("batches of (256, 1, 28, 28) float32 images in [0, 1] with int64 labels"), 1.0,
                       _BOOK_SIZED, False, _batch_format),
-        _loader_check("training data reshuffled every epoch", 1.0, _BOOK_SIZED, False, _train_shuffled),
-        _loader_check("validation data in its stored order", 1.0, _BOOK_SIZED, False, _val_in_order),
-        _loader_check("every example once per epoch, last partial batch kept", 1.0, _BOOK_SIZED, False,
+        _loader_check(N_("training data reshuffled every epoch"), 1.0, _BOOK_SIZED, False, _train_shuffled),
+        _loader_check(N_("validation data in its stored order"), 1.0, _BOOK_SIZED, False, _val_in_order),
+        _loader_check(N_("every example once per epoch, last partial batch kept"), 1.0, _BOOK_SIZED, False,
                       _every_example_once),
-        Check("235 / 40 batches for Fashion-MNIST's 60000 / 10000 examples at batch size 256", 0.5,
+        Check(N_("235 / 40 batches for Fashion-MNIST's 60000 / 10000 examples at batch size 256"), 0.5,
               probe=_full_length_probe, judge=_full_length_judge, hidden=True),
-        _loader_check("another data module (batch size 100, 32×32 images)", 0.5, _OTHER, True,
+        _loader_check(N_("another data module (batch size 100, 32×32 images)"), 0.5, _OTHER, True,
                       _batch_format, _train_shuffled, _val_in_order, _every_example_once),
     ),
     forbidden=families.BOOK_FASHION_LOADER,

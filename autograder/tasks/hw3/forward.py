@@ -10,6 +10,7 @@ from torch import nn
 import d2lmini as d2l
 from autograder import families
 from autograder.compare import Hint
+from autograder.i18n import N_, _
 from autograder.spec import Task, Verdict
 from autograder.tasks._attempt import attempt, raised_hint, tensor_verdict
 from autograder.tasks._bugs import Bug, bug_hints
@@ -22,28 +23,28 @@ from autograder.tasks.hw3.model import BOOK_MODEL, Init
 
 FORWARD_BUGS: tuple[Bug, ...] = (
     (lambda X, W, b: d2l.softmax(X @ W),
-     "the result is softmax(X @ W): add the bias b before the softmax"),
+     N_("the result is softmax(X @ W): add the bias b before the softmax")),
     (lambda X, W, b: X @ W + b,
-     "the result is X @ W + b, the logits: pass them through softmax to get probabilities"),
+     N_("the result is X @ W + b, the logits: pass them through softmax to get probabilities")),
     (lambda X, W, b: X @ W,
-     "the result is X @ W: add the bias b and apply softmax"),
+     N_("the result is X @ W: add the bias b and apply softmax")),
     (lambda X, W, b: d2l.softmax(X @ W + b, dim=0),
-     "each column sums to 1: your softmax normalizes over axis 0 (fix softmax first)"),
+     N_("each column sums to 1: your softmax normalizes over axis 0 (fix softmax first)")),
 )
 SHAPE_ERRORS = ("cannot be multiplied", "must match the size", "is invalid for input of size",
                 "must be a matrix")
 """Fragments of torch's messages for tensors of incompatible shapes."""
-NO_FLATTEN = ("forward does not flatten the images: X.reshape((-1, self.W.shape[0])) turns a batch "
-              "of images (batch, 1, 28, 28) into a (batch, num_inputs) matrix before X @ W")
+NO_FLATTEN = N_("forward does not flatten the images: X.reshape((-1, self.W.shape[0])) turns a batch "
+                "of images (batch, 1, 28, 28) into a (batch, num_inputs) matrix before X @ W")
 """The hint for a forward that multiplies a batch of images by W as it is."""
 FORWARD_RAISED: tuple[Hint, ...] = (
     raised_hint(("cannot be multiplied",),
-                "X @ W needs W of shape (num_inputs, num_outputs) after X is flattened to "
-                "(batch, num_inputs): did you transpose W, or forget the reshape?"),
+                N_("X @ W needs W of shape (num_inputs, num_outputs) after X is flattened to "
+                   "(batch, num_inputs): did you transpose W, or forget the reshape?")),
     raised_hint(("is invalid for input of size",),
-                "flatten with X.reshape((-1, self.W.shape[0])): W has shape (num_inputs, "
-                "num_outputs), so its first axis is the number of inputs (did you transpose W, "
-                "or hard-code a size?)"),
+                N_("flatten with X.reshape((-1, self.W.shape[0])): W has shape (num_inputs, "
+                   "num_outputs), so its first axis is the number of inputs (did you transpose W, "
+                   "or hard-code a size?)")),
 )
 
 
@@ -70,8 +71,8 @@ class _Forward:
     @property
     def what(self) -> str:
         """The call, as a failure message starts with it."""
-        return (f"forward(X) for X of shape {shape_text(self.x_shape)}, with W of shape "
-                f"({self.num_inputs}, {self.num_outputs}) and b set by the grader")
+        return _("forward(X) for X of shape {shape}, with W of shape {w_shape} and b set by the grader").format(
+            shape=shape_text(self.x_shape), w_shape=shape_text((self.num_inputs, self.num_outputs)))
 
     def probe(self, cls: type) -> Any:
         """The student's model(X) for the grader's X, W, b."""
@@ -103,15 +104,15 @@ FORWARD_OTHERS = (_Forward(seed=23, num_inputs=12, num_outputs=4, x_shape=(3, 3,
 FORWARD = Task(
     id="hw3_forward",
     assignment="hw3",
-    title="SoftmaxRegressionScratch.forward (Book §4.4.2)",
+    title=N_("SoftmaxRegressionScratch.forward (Book §4.4.2)"),
     target="SoftmaxRegressionScratch",
     checks=(
-        class_check("softmax(X @ W + b) on a 4×5 batch", FORWARD_MATRIX.probe, FORWARD_MATRIX.judge,
+        class_check(N_("softmax(X @ W + b) on a 4×5 batch"), FORWARD_MATRIX.probe, FORWARD_MATRIX.judge,
                     library=BOOK_MODEL, own=("forward",)),
         # visible, so that a forward without the reshape fails here and not first in training
-        class_check("flattens a batch of 28×28 images", FORWARD_IMAGES.probe, FORWARD_IMAGES.judge,
+        class_check(N_("flattens a batch of 28×28 images"), FORWARD_IMAGES.probe, FORWARD_IMAGES.judge,
                     library=BOOK_MODEL, own=("forward",)),
-        class_check("works for other input sizes and batch sizes",
+        class_check(N_("works for other input sizes and batch sizes"),
                     lambda cls: [case.probe(cls) for case in FORWARD_OTHERS],
                     lambda got: share(*(case.judge(out) for case, out in zip(FORWARD_OTHERS, got)), tally=True),
                     library=BOOK_MODEL, hidden=True, own=("forward",)),

@@ -8,6 +8,7 @@ import torch
 
 from autograder import families
 from autograder.compare import describe
+from autograder.i18n import N_, _
 from autograder.spec import Task, Verdict
 from autograder.tasks._classes import class_check
 from autograder.tasks._plain import plain, scalar_or_described
@@ -43,7 +44,8 @@ class Init:
     def judge(self, got: dict) -> Verdict:
         """Half the points for W ~ N(0, sigma²) of shape (num_inputs, num_outputs), half for b = 0."""
         problems = [p for p in (self._w_problem(got["W"]), self._b_problem(got["b"])) if p]
-        return Verdict(1 - len(problems) / 2, f"{self._call}: {'; '.join(problems)}" if problems else "")
+        message = _("{what}: {problem}").format(what=self._call, problem="; ".join(problems)) if problems else ""
+        return Verdict(1 - len(problems) / 2, message)
 
     @property
     def _call(self) -> str:
@@ -56,44 +58,53 @@ class Init:
         shape = (self.num_inputs, self.num_outputs)
         sigma = 0.01 if self.sigma is None else self.sigma
         if not isinstance(W, torch.Tensor):
-            return f"self.W is {W if isinstance(W, str) else describe(W)}, expected a tensor of shape {shape}"
+            return _("self.W is {got}, expected a tensor of shape {shape}").format(
+                got=W if isinstance(W, str) else describe(W), shape=shape)
         if tuple(W.shape) == shape[::-1]:
-            return (f"W has shape {shape_text(W.shape)}, expected {shape} = (num_inputs, num_outputs), "
-                    f"so that X @ W maps each example's inputs to the class scores")
+            return _("W has shape {got}, expected {shape} = (num_inputs, num_outputs), so that X @ W maps each "
+                     "example's inputs to the class scores").format(got=shape_text(W.shape), shape=shape)
         if tuple(W.shape) != shape:
-            return (f"W has shape {shape_text(W.shape)}, expected {shape} = (num_inputs, num_outputs): "
-                    f"build it from the constructor's arguments, not fixed sizes")
+            return _("W has shape {got}, expected {shape} = (num_inputs, num_outputs): build it from the "
+                     "constructor's arguments, not fixed sizes").format(got=shape_text(W.shape), shape=shape)
         if not W.is_floating_point():
-            return f"W has dtype {W.dtype}, expected a floating-point tensor"
+            return _("W has dtype {dtype}, expected a floating-point tensor").format(dtype=W.dtype)
         std, mean = W.double().std().item(), W.double().mean().item()
-        stated = f"W's entries have mean {mean:.3g} and standard deviation {std:.3g}"
+        stated = _("W's entries have mean {mean:.3g} and standard deviation {std:.3g}").format(mean=mean, std=std)
         if std == 0:
-            return (f"{stated}: initialize W with Gaussian noise, "
-                    f"torch.normal(0, sigma, size=(num_inputs, num_outputs))")
+            return _("{stated}: initialize W with Gaussian noise, torch.normal(0, sigma, size=(num_inputs, "
+                     "num_outputs))").format(stated=stated)
         if abs(std - sigma) > 0.1 * sigma:
-            cause = ""
-            if abs(std - sigma ** 2) < 0.1 * sigma ** 2:
-                cause = ": did you pass sigma**2? torch.normal takes the standard deviation"
-            elif abs(std - 1) < 0.1:
-                cause = ": they look standard normal; draw them with standard deviation sigma"
-            elif self.sigma is None:
-                cause = ": is sigma's default 0.01, as in the book?"
-            return f"{stated}, expected standard deviation {sigma}{cause}"
+            cause = self._spread_cause(std, sigma)
+            if cause is None:
+                return _("{stated}, expected standard deviation {sigma}").format(stated=stated, sigma=sigma)
+            return _("{stated}, expected standard deviation {sigma}: {cause}").format(stated=stated, sigma=sigma,
+                                                                                      cause=_(cause))
         if abs(mean) > 5 * sigma / W.numel() ** 0.5:
-            return (f"{stated}, expected mean 0 (Gaussian noise centred at 0, "
-                    f"torch.normal(0, sigma, ...))")
+            return _("{stated}, expected mean 0 (Gaussian noise centred at 0, torch.normal(0, sigma, ...))").format(
+                stated=stated)
         return ""
+
+    def _spread_cause(self, std: float, sigma: float) -> str | None:
+        """The likely reason W's entries have standard deviation ``std`` instead of ``sigma`` (untranslated)."""
+        if abs(std - sigma ** 2) < 0.1 * sigma ** 2:
+            return N_("did you pass sigma**2? torch.normal takes the standard deviation")
+        if abs(std - 1) < 0.1:
+            return N_("they look standard normal; draw them with standard deviation sigma")
+        if self.sigma is None:
+            return N_("is sigma's default 0.01, as in the book?")
+        return None
 
     def _b_problem(self, b: Any) -> str:
         """What is wrong with b; "" if nothing."""
         q = self.num_outputs
         if not isinstance(b, torch.Tensor):
-            return f"self.b is {b if isinstance(b, str) else describe(b)}, expected torch.zeros({q})"
+            return _("self.b is {got}, expected torch.zeros({q})").format(got=b if isinstance(b, str) else describe(b),
+                                                                          q=q)
         if tuple(b.shape) not in ((q,), (1, q)):
-            return (f"b has shape {shape_text(b.shape)}, expected ({q},), one bias per output: "
-                    f"torch.zeros(num_outputs)")
+            return _("b has shape {got}, expected {shape}, one bias per output: torch.zeros(num_outputs)").format(
+                got=shape_text(b.shape), shape=shape_text((q,)))
         if (b != 0).any():
-            return "b has nonzero entries, but the biases start at zero: torch.zeros(num_outputs)"
+            return _("b has nonzero entries, but the biases start at zero: torch.zeros(num_outputs)")
         return ""
 
 
@@ -117,32 +128,31 @@ def _parameters_judge(got: dict) -> Verdict:
     """Half the points for returning exactly W and b, half for both being trainable leaves."""
     problems = []
     if sorted(got["roles"]) != ["W", "b"]:
-        problems.append(f"parameters() returned [{', '.join(got['roles'])}], expected [W, b]: "
-                        f"return [self.W, self.b] (the tensors themselves, not copies)")
+        problems.append(_("parameters() returned [{roles}], expected [W, b]: return [self.W, self.b] (the tensors "
+                          "themselves, not copies)").format(roles=", ".join(got["roles"])))
     frozen = [r for r, g in zip(got["roles"], got["requires_grad"]) if not g]
     derived = [r for r, leaf in zip(got["roles"], got["is_leaf"]) if not leaf]
     if frozen:
-        problems.append(f"not trainable: {', '.join(frozen)} (create each with requires_grad=True "
-                        f"so that SGD can update it)")
+        problems.append(_("not trainable: {names} (create each with requires_grad=True so that SGD can update "
+                          "it)").format(names=", ".join(frozen)))
     elif derived:
-        problems.append(f"not a leaf tensor, so SGD cannot update it: {', '.join(derived)} (it was "
-                        f"computed from another tensor, e.g. torch.randn(..., requires_grad=True) "
-                        f"* sigma; create it directly with torch.normal(0, sigma, size=..., "
-                        f"requires_grad=True))")
+        problems.append(_("not a leaf tensor, so SGD cannot update it: {names} (it was computed from another "
+                          "tensor, e.g. torch.randn(..., requires_grad=True) * sigma; create it directly with "
+                          "torch.normal(0, sigma, size=..., requires_grad=True))").format(names=", ".join(derived)))
     return Verdict(1 - len(problems) / 2, "; ".join(problems))
 
 
 MODEL = Task(
     id="hw3_model",
     assignment="hw3",
-    title="SoftmaxRegressionScratch.__init__ and parameters (Book §4.4.2)",
+    title=N_("SoftmaxRegressionScratch.__init__ and parameters (Book §4.4.2)"),
     target="SoftmaxRegressionScratch",
     checks=(
-        class_check("W is (num_inputs, num_outputs) ~ N(0, sigma²), b is zeros",
+        class_check(N_("W is (num_inputs, num_outputs) ~ N(0, sigma²), b is zeros"),
                     INIT_GIVEN_SIGMA.probe, INIT_GIVEN_SIGMA.judge, library=BOOK_MODEL),
-        class_check("sigma defaults to 0.01", INIT_DEFAULT_SIGMA.probe, INIT_DEFAULT_SIGMA.judge,
+        class_check(N_("sigma defaults to 0.01"), INIT_DEFAULT_SIGMA.probe, INIT_DEFAULT_SIGMA.judge,
                     library=BOOK_MODEL, hidden=True),
-        class_check("parameters() returns [W, b], both trainable", _parameters_probe, _parameters_judge,
+        class_check(N_("parameters() returns [W, b], both trainable"), _parameters_probe, _parameters_judge,
                     library=BOOK_MODEL, hidden=True),
     ),
     forbidden=families.BOOK_MODELS + families.LINEAR_LAYER,

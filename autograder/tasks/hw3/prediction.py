@@ -9,6 +9,7 @@ from torch import nn
 
 import d2lmini as d2l
 from autograder.compare import Hint, describe, with_hint
+from autograder.i18n import N_, _, ngettext
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, tensor_verdict
 from autograder.tasks._bugs import same_as
@@ -27,9 +28,12 @@ class _FixedClassifier(nn.Module):
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """The preset probabilities, one row per example of X."""
         if X.shape[0] != self.probabilities.shape[0]:
-            raise ValueError(f"the grader's model was given {X.shape[0]} examples but the batch "
-                             f"has {self.probabilities.shape[0]}: call model(X) on the X you "
-                             f"were given")
+            given = X.shape[0]
+            raise ValueError(ngettext(
+                "the grader's model was given {given} example but the batch has {batch}: call model(X) on the X "
+                "you were given",
+                "the grader's model was given {given} examples but the batch has {batch}: call model(X) on the X "
+                "you were given", given).format(given=given, batch=self.probabilities.shape[0]))
         return self.probabilities
 
 
@@ -40,9 +44,12 @@ def _indices(value: Any) -> bool:
 
 
 INDICES: Hint = ((lambda got: _indices(got[0])),
-                 "X_wrong holds indices (a 1-D integer tensor), not examples: index the batch with them, "
-                 "X[preds != y] (or X[indices]), and return the misclassified images themselves")
+                 N_("X_wrong holds indices (a 1-D integer tensor), not examples: index the batch with them, "
+                    "X[preds != y] (or X[indices]), and return the misclassified images themselves"))
 """Known bug: the positions of the mistakes returned where the examples were expected."""
+PARTS = (N_("the misclassified inputs X_wrong"), N_("their true labels y_wrong"),
+         N_("their predicted labels preds_wrong"))
+"""How a message names each of wrong_predictions' three results."""
 
 
 @dataclass(frozen=True)
@@ -80,18 +87,18 @@ class _Batch:
     def judge(self, got: Any) -> Verdict:
         """The three results against the book's selection."""
         n, k = self.x_shape[0], len(self.wrong)
-        what = (f"wrong_predictions(model, X, y) for X of shape {shape_text(self.x_shape)} and a model "
-                f"that gets {k} of {n} examples wrong")
+        what = _("wrong_predictions(model, X, y) for X of shape {shape} and a model that gets {k} of {n} examples "
+                 "wrong").format(shape=shape_text(self.x_shape), k=k, n=n)
         if isinstance(got, dict):
             return tensor_verdict(got, self.expected()[0], what=what)
         if not isinstance(got, list) or len(got) != 3:
-            verdict = Verdict.fail(f"{what} returned {describe(got) if not isinstance(got, list) else f'{len(got)} values'}, "
-                                   f"expected three tensors: (X_wrong, y_wrong, preds_wrong)")
+            returned = describe(got) if not isinstance(got, list) else \
+                ngettext("{n} value", "{n} values", len(got)).format(n=len(got))
+            verdict = Verdict.fail(_("{what} returned {got}, expected three tensors: (X_wrong, y_wrong, "
+                                     "preds_wrong)").format(what=what, got=returned))
             return with_hint(verdict, [got], (INDICES,))
-        parts = ("the misclassified inputs X_wrong", "their true labels y_wrong",
-                 "their predicted labels preds_wrong")
-        for part, out, exp in zip(parts, got, self.expected()):
-            verdict = tensor_verdict(out, exp, what=f"{what}: {part}")
+        for part, out, exp in zip(PARTS, got, self.expected()):
+            verdict = tensor_verdict(out, exp, what=_("{what}: {part}").format(what=what, part=_(part)))
             if not verdict.passed:
                 return with_hint(verdict, got, self._hints())
         return Verdict.ok()
@@ -106,18 +113,17 @@ class _Batch:
         return (
             INDICES,
             (lambda got: len(got[0]) > n,
-             f"it returned more examples than the {n} it was given: use the arguments model, X "
-             f"and y, not the notebook's globals"),
+             _("it returned more examples than the {n} it was given: use the arguments model, X and y, not the "
+               "notebook's globals").format(n=n)),
             (lambda got: same_as(got[0], X[right]) and not right.all(),
-             "these are the correctly classified examples: select those with preds != y"),
+             N_("these are the correctly classified examples: select those with preds != y")),
             (lambda got: same_as(got[0], X) and not (~right).all(),
-             f"all {n} examples came back: keep only the misclassified ones, X[preds != y]"),
+             _("all {n} examples came back: keep only the misclassified ones, X[preds != y]").format(n=n)),
             (lambda got: same_as(got[1], preds_wrong) and same_as(got[2], y_wrong),
-             "the true labels and the predictions are swapped: return (X_wrong, y_wrong, "
-             "preds_wrong)"),
+             N_("the true labels and the predictions are swapped: return (X_wrong, y_wrong, preds_wrong)")),
             (lambda got: got[2].dim() == 2,
-             "the predictions are rows of probabilities: take the most likely class, "
-             "model(X).argmax(axis=1)"),
+             N_("the predictions are rows of probabilities: take the most likely class, "
+                "model(X).argmax(axis=1)")),
         )
 
 
@@ -129,12 +135,12 @@ PREDICTION_HIDDEN = (_Batch(seed=42, x_shape=(6, 784), wrong=()),
 WRONG_PREDICTIONS = Task(
     id="hw3_wrong_predictions",
     assignment="hw3",
-    title="wrong_predictions: the misclassified examples (Book §4.4.5)",
+    title=N_("wrong_predictions: the misclassified examples (Book §4.4.5)"),
     target="wrong_predictions",
     checks=(
-        Check("returns the misclassified X, their labels and the predictions", 1.0,
+        Check(N_("returns the misclassified X, their labels and the predictions"), 1.0,
               probe=PREDICTION_VISIBLE.probe, judge=PREDICTION_VISIBLE.judge),
-        Check("no mistakes, all mistakes, flat inputs and other batch sizes", 1.0, hidden=True,
+        Check(N_("no mistakes, all mistakes, flat inputs and other batch sizes"), 1.0, hidden=True,
               probe=lambda f: [case.probe(f) for case in PREDICTION_HIDDEN],
               judge=lambda got: share(*(case.judge(out) for case, out
                                         in zip(PREDICTION_HIDDEN, got)), tally=True)),

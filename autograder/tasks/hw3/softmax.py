@@ -8,6 +8,7 @@ import torch
 import d2lmini as d2l
 from autograder import families
 from autograder.compare import Hint, close, describe, with_hint
+from autograder.i18n import N_, _, ngettext
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -28,26 +29,26 @@ def _book_logits() -> torch.Tensor:
 
 SOFTMAX_BUGS: tuple[Bug, ...] = (
     (lambda X: torch.exp(X) / torch.exp(X).sum(0, keepdim=True),
-     "each column sums to 1, not each row: did you sum over axis 0? The partition function of "
-     "an example is the sum over its row, X_exp.sum(1, keepdims=True)"),
+     N_("each column sums to 1, not each row: did you sum over axis 0? The partition function of "
+        "an example is the sum over its row, X_exp.sum(1, keepdims=True)")),
     (lambda X: torch.exp(X) / torch.exp(X).sum(1),
-     "the row sums were divided along the wrong axis: X_exp.sum(1) has shape (n,) and broadcasts "
-     "across columns; keep it a column with X_exp.sum(1, keepdims=True)"),
+     N_("the row sums were divided along the wrong axis: X_exp.sum(1) has shape (n,) and broadcasts "
+        "across columns; keep it a column with X_exp.sum(1, keepdims=True)")),
     (lambda X: torch.exp(X) / torch.exp(X).amax(1, keepdim=True),
-     "the largest entry of each row is 1: divide by the row's sum (the partition function), "
-     "not by its maximum"),
+     N_("the largest entry of each row is 1: divide by the row's sum (the partition function), "
+        "not by its maximum")),
     (lambda X: X / X.sum(1, keepdim=True),
-     "the result is X divided by its row sums: exponentiate first, X_exp = torch.exp(X)"),
+     N_("the result is X divided by its row sums: exponentiate first, X_exp = torch.exp(X)")),
     (lambda X: torch.exp(X),
-     "the result is exp(X) itself: divide each row by its sum, the partition function"),
+     N_("the result is exp(X) itself: divide each row by its sum, the partition function")),
 )
 SOFTMAX_RAISED: tuple[Hint, ...] = (
     raised_hint(("must match the size of tensor b",),
-                "the row sums lost their second axis: X_exp.sum(1) has shape (n,), which does not "
-                "broadcast against (n, q); use X_exp.sum(1, keepdims=True)"),
+                N_("the row sums lost their second axis: X_exp.sum(1) has shape (n,), which does not "
+                   "broadcast against (n, q); use X_exp.sum(1, keepdims=True)")),
 )
-SOFTMAX_IN_PLACE = changed_hint("X.exp_() and X /= ... overwrite the caller's X; compute "
-                                "X_exp = torch.exp(X) and return X_exp / X_exp.sum(1, keepdims=True)")
+SOFTMAX_IN_PLACE = changed_hint(N_("X.exp_() and X /= ... overwrite the caller's X; compute "
+                                   "X_exp = torch.exp(X) and return X_exp / X_exp.sum(1, keepdims=True)"))
 """What to do instead when softmax changed its argument."""
 
 
@@ -56,10 +57,14 @@ def _softmax_hints(X: torch.Tensor) -> tuple[Hint, ...]:
     return bug_hints(SOFTMAX_BUGS, X) + SOFTMAX_RAISED + (SOFTMAX_IN_PLACE,)
 
 
+def _what(shape: tuple[int, ...]) -> str:
+    """The call, as a failure message starts with it."""
+    return _("softmax(X) for X of shape {shape}").format(shape=shape_text(shape))
+
+
 def _softmax_verdict(got: Any, X: torch.Tensor) -> Verdict:
     """The student's softmax(X) against d2lmini's."""
-    return tensor_verdict(got, d2l.softmax(X), what=f"softmax(X) for X of shape {shape_text(X.shape)}",
-                          hints=_softmax_hints(X))
+    return tensor_verdict(got, d2l.softmax(X), what=_what(X.shape), hints=_softmax_hints(X))
 
 
 SOFTMAX_ROWS = (11, (10, 10))
@@ -70,19 +75,23 @@ as wrong values rather than an error)."""
 def _rows_judge(got: Any) -> Verdict:
     """Each row of softmax(X) sums to 1 and no entry is negative."""
     X = _logits(*SOFTMAX_ROWS)
-    what = f"softmax(X) for X of shape {shape_text(X.shape)}"
+    what = _what(X.shape)
     if not isinstance(got, torch.Tensor) or got.shape != X.shape:
         return _softmax_verdict(got, X)
     hints = _softmax_hints(X)
     sums = close(got.sum(1), torch.ones(X.shape[0], dtype=got.dtype), rtol=1e-5, atol=1e-5,
-                 what=f"the row sums of {what}")
+                 what=_("the row sums of {what}").format(what=what))
     if not sums.passed:
         return with_hint(sums, got, hints)
     if (got < 0).any():
         worst = tuple(int(i) for i in torch.nonzero(got == got.min())[0])
-        return with_hint(Verdict.fail(
-            f"{what}: {int((got < 0).sum())} entries are negative (smallest {got.min().item():.4g} "
-            f"at index {worst}), but probabilities are non-negative"), got, hints)
+        count = int((got < 0).sum())
+        return with_hint(Verdict.fail(ngettext(
+            "{what}: {count} entry is negative (smallest {smallest:.4g} at index {index}), but probabilities "
+            "are non-negative",
+            "{what}: {count} entries are negative (smallest {smallest:.4g} at index {index}), but probabilities "
+            "are non-negative", count).format(what=what, count=count, smallest=got.min().item(), index=worst)),
+            got, hints)
     return Verdict.ok()
 
 
@@ -107,8 +116,8 @@ def _shift_judge(got: list) -> Verdict:
     for out, inp in zip(got, (X, shifted)):  # NaN or Inf in the same places would compare equal below
         if not isinstance(out, torch.Tensor) or out.shape != X.shape or not torch.isfinite(out).all():
             return _softmax_verdict(out, inp)
-    return close(got[1], got[0], what="softmax(X + c) compared with softmax(X), for X of shape "
-                 f"{shape_text(X.shape)} and c a constant per row (softmax must ignore it)",
+    return close(got[1], got[0], what=_("softmax(X + c) compared with softmax(X), for X of shape {shape} and c a "
+                                        "constant per row (softmax must ignore it)").format(shape=shape_text(X.shape)),
                  hints=_softmax_hints(shifted))
 
 
@@ -120,16 +129,17 @@ def _shapes_judge(got: list) -> Verdict:
     """softmax(X) has X's shape."""
     verdicts = []
     for shape, out in zip(SHAPES, got):
-        what = f"softmax(X) for X of shape {shape_text(shape)}"
+        what = _what(shape)
         if isinstance(out, list) and list(shape) == out:
             verdicts.append(Verdict.ok())
         elif isinstance(out, dict):
             verdicts.append(_softmax_verdict(out, _logits(17, shape)))
         elif isinstance(out, list):
-            verdicts.append(Verdict.fail(f"{what} has shape {shape_text(out)}, expected {shape_text(shape)}"))
+            verdicts.append(Verdict.fail(_("{what} has shape {got}, expected {expected}").format(
+                what=what, got=shape_text(out), expected=shape_text(shape))))
         else:
-            verdicts.append(Verdict.fail(f"{what} returned {out}, expected a tensor of shape "
-                                         f"{shape_text(shape)}"))
+            verdicts.append(Verdict.fail(_("{what} returned {got}, expected a tensor of shape {shape}").format(
+                what=what, got=out, shape=shape_text(shape))))
     return share(*verdicts, tally=True)
 
 
@@ -141,24 +151,24 @@ def _shape_of(value: Any) -> Any:
 SOFTMAX = Task(
     id="hw3_softmax",
     assignment="hw3",
-    title="softmax (Book §4.4.1)",
+    title=N_("softmax (Book §4.4.1)"),
     target="softmax",
     checks=(
-        Check("matches the reference on the book's example (a 2×5 torch.rand input)", 1.0,
+        Check(N_("matches the reference on the book's example (a 2×5 torch.rand input)"), 1.0,
               probe=lambda softmax: attempt(lambda: unchanged(softmax, _book_logits(), names=("X",))),
               judge=lambda got: _softmax_verdict(got, _book_logits())),
-        Check("rows sum to 1 and entries are non-negative", 1.0,
+        Check(N_("rows sum to 1 and entries are non-negative"), 1.0,
               probe=lambda softmax: attempt(lambda: softmax(_logits(*SOFTMAX_ROWS))),
               judge=_rows_judge),
-        Check("matches the reference on inputs of other shapes and dtypes", 1.0, hidden=True,
+        Check(N_("matches the reference on inputs of other shapes and dtypes"), 1.0, hidden=True,
               probe=lambda softmax: [attempt(lambda: softmax(_logits(*case)))
                                      for case in SOFTMAX_CASES],
               judge=lambda got: share(*(_softmax_verdict(out, _logits(*case))
                                         for out, case in zip(got, SOFTMAX_CASES)), tally=True)),
-        Check("adding a constant to a row changes nothing", 1.0, hidden=True,
+        Check(N_("adding a constant to a row changes nothing"), 1.0, hidden=True,
               probe=lambda softmax: [attempt(lambda: softmax(x)) for x in _shift_inputs()],
               judge=_shift_judge),
-        Check("the output has the input's shape", 1.0, hidden=True,
+        Check(N_("the output has the input's shape"), 1.0, hidden=True,
               probe=lambda softmax: [attempt(lambda: _shape_of(softmax(_logits(17, shape))))
                                      for shape in SHAPES],
               judge=_shapes_judge),

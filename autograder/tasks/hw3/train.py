@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from autograder import families
-from autograder.compare import with_hint
+from autograder.compare import Hint, with_hint
+from autograder.i18n import N_, _
 from autograder.spec import Task, Verdict
 from autograder.tasks._attempt import raised, raised_hint
 from autograder.tasks._classes import class_check, library_methods
@@ -18,15 +19,18 @@ ACCURACY_FLOOR, ACCURACY_TARGET = 0.70, 0.80
 d2lmini's SoftmaxRegressionScratch reaches 0.824–0.834 over seeds 0–3 (per-epoch dips to 0.81);
 a model that never learns stays near 0.10."""
 
-LIBRARY_LOSS = ("SoftmaxRegressionScratch has no loss of its own, so training used {owner}.loss "
-                "(F.cross_entropy, which expects logits, not your probabilities) instead of your "
-                "cross_entropy: run the cell `@d2l.add_to_class(SoftmaxRegressionScratch) def loss(self, "
-                "y_hat, y): return cross_entropy(y_hat, y)` after the class cell, then this one again")
-"""Why a model trained with d2lmini's loss learns poorly, and what to run."""
+LIBRARY_LOSS = N_("SoftmaxRegressionScratch has no loss of its own, so training used {owner}.loss "
+                  "(F.cross_entropy, which expects logits, not your probabilities) instead of your "
+                  "cross_entropy: run the cell `@d2l.add_to_class(SoftmaxRegressionScratch) def loss(self, "
+                  "y_hat, y): return cross_entropy(y_hat, y)` after the class cell, then this one again")
+"""Why a model trained with d2lmini's loss learns poorly, and what to run (``{owner}``: the library class)."""
 
-TRAINING_RAISED = (raised_hint(SHAPE_ERRORS, f"{NO_FLATTEN} (the forward check above says the same)"),
-                   *FORWARD_RAISED)
-"""Hints for errors raised while training: the training batches are images, (256, 1, 28, 28)."""
+
+def _training_raised() -> tuple[Hint, ...]:
+    """Hints for errors raised while training (the training batches are images, (256, 1, 28, 28)), in the
+    current language."""
+    no_flatten = _("{hint} (the forward check above says the same)").format(hint=_(NO_FLATTEN))
+    return (raised_hint(SHAPE_ERRORS, no_flatten), *FORWARD_RAISED)
 
 
 def _probe_training(cls: type) -> dict:
@@ -49,13 +53,14 @@ _accuracy = accuracy_judge(ACCURACY_FLOOR, ACCURACY_TARGET)
 def _judge_training(got: Any) -> Verdict:
     """Accuracy credit; a cause first when training raised or used the library's loss."""
     if isinstance(got, dict) and "raised" in got:
-        return with_hint(Verdict.fail(f"training SoftmaxRegressionScratch raised {got['raised']}"), got,
-                         TRAINING_RAISED)
+        return with_hint(Verdict.fail(_("training SoftmaxRegressionScratch raised {error}").format(
+            error=got["raised"])), got, _training_raised())
     verdict = _accuracy(got)
     owner = got.get("library_loss") if isinstance(got, dict) else None
     if owner is None or verdict.passed:
         return verdict
-    return Verdict(verdict.fraction, f"{LIBRARY_LOSS.format(owner=owner or 'd2l.Module')}. {verdict.message}")
+    cause = _(LIBRARY_LOSS).format(owner=owner or "d2l.Module")
+    return Verdict(verdict.fraction, _("{cause}. {accuracy}").format(cause=cause, accuracy=verdict.message))
 
 
 _judge_training.target = _accuracy.target  # the feedback's plot draws it as the pass line
@@ -64,10 +69,11 @@ _judge_training.target = _accuracy.target  # the feedback's plot draws it as the
 TRAINING = Task(
     id="hw3_training",
     assignment="hw3",
-    title="training SoftmaxRegressionScratch on Fashion-MNIST (Book §4.4.4)",
+    title=N_("training SoftmaxRegressionScratch on Fashion-MNIST (Book §4.4.4)"),
     target="SoftmaxRegressionScratch",
     checks=(
-        class_check(f"validation accuracy after 10 epochs (full marks from {ACCURACY_TARGET})",
+        # the name is one message to translate, so the target is written out (a test checks it is ACCURACY_TARGET)
+        class_check(N_("validation accuracy after 10 epochs (full marks from 0.8)"),
                     _probe_training, _judge_training, library=BOOK_MODEL, points=2.0, timeout=300.0,
                     own=("forward",)),
     ),

@@ -3,8 +3,6 @@ cross-entropy, training on Fashion-MNIST, and the range of exp in five number fo
 
 Probes run in the student's process and return plain data; judges rebuild the same inputs
 from the same seeds (the input makers in ``inputs`` serve both sides) and decide. Known bugs are
-
-
 declared as data: a buggy function next to the sentence that explains it; a judge shows the
 sentence when the student's output equals what the buggy function gives on the same input.
 """

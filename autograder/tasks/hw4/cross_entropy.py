@@ -9,6 +9,7 @@ import torch
 import d2lmini as d2l
 from autograder import families
 from autograder.compare import close
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._bugs import bug_hints
 from autograder.tasks._text import shape_text
@@ -31,24 +32,24 @@ def _picked(values: Tensor, y: Tensor) -> Tensor:
 
 CROSS_ENTROPY_BUGS: tuple[tuple[Callable[[Tensor, Tensor], Tensor], str], ...] = (
     (lambda L, y: (torch.log(torch.exp(L - rowmax(L)).sum(dim=1)) - _picked(L, y)).mean(),
-     "the max was subtracted inside the log-sum-exp but not added back: "
-     "log Σ exp(o) = max + log Σ exp(o − max)"),
+     N_("the max was subtracted inside the log-sum-exp but not added back: "
+        "log Σ exp(o) = max + log Σ exp(o − max)")),
     (lambda L, y: (_log_partition(L) - math.log(L.shape[1]) - _picked(L, y)).mean(),
-     "the loss is log(q) too small: you took the log of the mean of exp(o − max) instead of its sum"),
+     N_("the loss is log(q) too small: you took the log of the mean of exp(o − max) instead of its sum")),
     (lambda L, y: (_log_partition(L).unsqueeze(1) - L[:, y]).mean(),
-     "L[:, y] picks whole columns (an n × n block); pick each row's own label with "
-     "L[torch.arange(n), y]"),
+     N_("L[:, y] picks whole columns (an n × n block); pick each row's own label with "
+        "L[torch.arange(n), y]")),
     (lambda L, y: (_log_partition(L) - _picked(L, y)).sum(),
-     "the loss is n times too large: average over the batch with .mean(), do not .sum()"),
+     N_("the loss is n times too large: average over the batch with .mean(), do not .sum()")),
     (lambda L, y: _log_partition(L) - _picked(L, y),
-     "you returned one loss per example: return their mean over the batch (a scalar)"),
+     N_("you returned one loss per example: return their mean over the batch (a scalar)")),
     (lambda L, y: (_picked(L, y) - _log_partition(L)).mean(),
-     "the sign is flipped: cross-entropy is −log ŷ_y = log Σ_k exp(o_k) − o_y"),
+     N_("the sign is flipped: cross-entropy is −log ŷ_y = log Σ_k exp(o_k) − o_y")),
     (lambda L, y: -torch.log(_picked(d2l.softmax(L), y)).mean(),
-     "log of a probability that underflowed to 0: compute log ŷ_j = o_j − max − log Σ exp(o − max) "
-     "directly (log-sum-exp), never log(softmax(o))"),
+     N_("log of a probability that underflowed to 0: compute log ŷ_j = o_j − max − log Σ exp(o − max) "
+        "directly (log-sum-exp), never log(softmax(o))")),
     (lambda L, y: (torch.log(torch.exp(L).sum(dim=1)) - _picked(L, y)).mean(),
-     "exp overflowed: subtract each row's max inside the log-sum-exp and add it back outside"),
+     N_("exp overflowed: subtract each row's max inside the log-sum-exp and add it back outside")),
 )
 
 
@@ -58,8 +59,8 @@ def _cross_entropy_verdict(got: Any, L: Tensor, y: Tensor, what: str) -> Verdict
     # float32 keeps ~7 digits of the largest logit; a correct log-sum-exp may lose the rest
     atol = 1e-5 + 1e-6 * float(L.abs().max())
     hints = bug_hints(CROSS_ENTROPY_BUGS, L.double(), y, atol=atol) + (
-        nonfinite_hint("NaN or Inf means some exp overflowed or a log met 0: use "
-                       "log Σ exp(o) = max + log Σ exp(o − max) and never take the log of a probability"),)
+        nonfinite_hint(N_("NaN or Inf means some exp overflowed or a log met 0: use "
+                          "log Σ exp(o) = max + log Σ exp(o − max) and never take the log of a probability")),)
     return close(got, expected, what=what, rtol=1.3e-6, atol=atol, hints=hints)
 
 
@@ -78,9 +79,13 @@ def _ce_check(name: str, scale: float | None, *, hidden: bool) -> Check:
 
     def judge(got: Any) -> Verdict:
         L, y = _ce_inputs(seed, scale)
-        size = "of size ~3" if scale is None else f"up to ±{scale * 1.1:g} (rows all low, all high and mixed)"
-        return _cross_entropy_verdict(got, L, y, f"cross_entropy_logits(logits, y) for logits of shape "
-                                                 f"{shape_text(L.shape)} {size}")
+        if scale is None:
+            what = _("cross_entropy_logits(logits, y) for logits of shape {shape} of size ~3").format(
+                shape=shape_text(L.shape))
+        else:
+            what = _("cross_entropy_logits(logits, y) for logits of shape {shape} up to ±{scale:g} (rows all low, "
+                     "all high and mixed)").format(shape=shape_text(L.shape), scale=scale * 1.1)
+        return _cross_entropy_verdict(got, L, y, what)
 
     return Check(name, 1.0, probe=probe, judge=judge, hidden=hidden)
 
@@ -98,21 +103,23 @@ def _probe_ce_batches(f: Callable) -> list[Tensor]:
 
 def _judge_ce_batches(got: Any) -> Verdict:
     """Each of the three losses must equal the reference mean."""
-    names = ("a batch of 4 examples", "that batch repeated 3 times (12 examples)", "its first example alone")
-    return share(*(_cross_entropy_verdict(g, L, y, f"cross_entropy_logits on {name} with 7 classes")
+    names = (N_("a batch of 4 examples"), N_("that batch repeated 3 times (12 examples)"),
+             N_("its first example alone"))
+    what = _("cross_entropy_logits on {batch} with 7 classes")
+    return share(*(_cross_entropy_verdict(g, L, y, what.format(batch=_(name)))
                   for g, (L, y), name in zip(got, _ce_batches(52), names, strict=True)), tally=True)
 
 
 CROSS_ENTROPY_LOGITS = Task(
     id="hw4_cross_entropy_logits",
     assignment="hw4",
-    title="cross_entropy_logits: cross-entropy from logits by log-sum-exp (Book §4.5.2)",
+    title=N_("cross_entropy_logits: cross-entropy from logits by log-sum-exp (Book §4.5.2)"),
     target="cross_entropy_logits",
     checks=(
-        _ce_check("matches F.cross_entropy on ordinary logits", None, hidden=False),
-        _ce_check("finite and right at logits of ±100", 100.0, hidden=False),
-        _ce_check("finite and right at logits of ±1e4", 1e4, hidden=True),
-        Check("a mean over the batch: repeating the batch leaves it unchanged", 1.0, hidden=True,
+        _ce_check(N_("matches F.cross_entropy on ordinary logits"), None, hidden=False),
+        _ce_check(N_("finite and right at logits of ±100"), 100.0, hidden=False),
+        _ce_check(N_("finite and right at logits of ±1e4"), 1e4, hidden=True),
+        Check(N_("a mean over the batch: repeating the batch leaves it unchanged"), 1.0, hidden=True,
               probe=_probe_ce_batches, judge=_judge_ce_batches),
     ),
     forbidden=families.CROSS_ENTROPY + families.SOFTMAX,

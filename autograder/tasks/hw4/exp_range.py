@@ -7,6 +7,8 @@ from typing import Any, Callable
 import torch
 
 from autograder.compare import describe
+from autograder.diagnostic import hinted
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._verdicts import share
 from autograder.tasks.hw4.inputs import Tensor
@@ -35,34 +37,34 @@ def format_limits(fmt: str) -> tuple[float, float, float]:
 
 def exp_range_reference(fmt: str) -> tuple[float, float]:
     """(x_min, x_max): exp(x) is at least the smallest positive normal number and at most the largest finite one."""
-    tiny, largest, _ = format_limits(fmt)
+    tiny, largest, _eps = format_limits(fmt)
     return math.log(tiny), math.log(largest)
 
 
 def _range_mistakes(fmt: str) -> list[tuple[int, float, str]]:
-    """Known wrong answers for one format as (end 0 = x_min or 1 = x_max, value, explanation)."""
+    """Known wrong answers for one format as (end 0 = x_min or 1 = x_max, value, explanation marked with ``N_``)."""
     tiny, largest, eps = format_limits(fmt)
     x_min, x_max = exp_range_reference(fmt)
     mistakes = [
-        (0, math.log(eps), "that is log(eps); eps is the gap between 1 and the next number, not the "
-                           "smallest positive number: use the smallest normal number torch.finfo(dtype).tiny"),
-        (0, math.log(tiny * eps), "that is the log of the smallest subnormal number; this homework counts "
-                                  "subnormal results as underflow: use torch.finfo(dtype).tiny"),
-        (0, -x_max, "the range is not symmetric: the smallest normal number is not 1/max, so x_min = ln(tiny)"),
-        (1, -x_min, "the range is not symmetric: x_max = ln(largest finite number), not −ln(tiny)"),
-        (0, x_max, "x_min and x_max are swapped: return (x_min, x_max)"),
-        (1, x_min, "x_min and x_max are swapped: return (x_min, x_max)"),
+        (0, math.log(eps), N_("that is log(eps); eps is the gap between 1 and the next number, not the "
+                              "smallest positive number: use the smallest normal number torch.finfo(dtype).tiny")),
+        (0, math.log(tiny * eps), N_("that is the log of the smallest subnormal number; this homework counts "
+                                     "subnormal results as underflow: use torch.finfo(dtype).tiny")),
+        (0, -x_max, N_("the range is not symmetric: the smallest normal number is not 1/max, so x_min = ln(tiny)")),
+        (1, -x_min, N_("the range is not symmetric: x_max = ln(largest finite number), not −ln(tiny)")),
+        (0, x_max, N_("x_min and x_max are swapped: return (x_min, x_max)")),
+        (1, x_min, N_("x_min and x_max are swapped: return (x_min, x_max)")),
     ]
     for end, value in ((0, tiny), (1, largest)):
-        mistakes += [(end, math.log10(value), "you used log10, but exp is base e: use the natural log math.log"),
-                     (end, math.log2(value), "you used log2 (the exponent in bits), but exp is base e: "
-                                             "use the natural log math.log")]
+        mistakes += [(end, math.log10(value), N_("you used log10, but exp is base e: use the natural log math.log")),
+                     (end, math.log2(value), N_("you used log2 (the exponent in bits), but exp is base e: "
+                                                "use the natural log math.log"))]
     if fmt == "TF32":
         # the usual shortcut takes FP32's torch.finfo for TF32: its eps and subnormals mislead the same way
         mistakes += [m for m in _range_mistakes("FP32") if m[0] == 0]
         fp16 = exp_range_reference("FP16")
-        mistakes += [(end, fp16[end], "TF32 keeps FP32's 8-bit exponent, so its range is nearly FP32's; "
-                                      "only its mantissa is cut to FP16's 10 bits") for end in (0, 1)]
+        mistakes += [(end, fp16[end], N_("TF32 keeps FP32's 8-bit exponent, so its range is nearly FP32's; "
+                                         "only its mantissa is cut to FP16's 10 bits")) for end in (0, 1)]
     return mistakes
 
 
@@ -71,18 +73,26 @@ def _near(got: float, expected: float, rtol: float = RANGE_RTOL) -> bool:
     return abs(got - expected) <= rtol * abs(expected)
 
 
-def _end_hint(fmt: str, end: int, got: float) -> str:
-    """Why one end of a range is wrong, when a known mistake explains it."""
+def _end_hint(fmt: str, end: int, got: float) -> str | None:
+    """Why one end of a range is wrong, when a known mistake explains it (in the current language)."""
     if math.isnan(got):
-        return (" Hint: NaN is the log of a negative number: torch.finfo(dtype).min is the most "
-                "negative number; the smallest positive normal one is .tiny.")
+        return _("NaN is the log of a negative number: torch.finfo(dtype).min is the most "
+                 "negative number; the smallest positive normal one is .tiny")
     for mistake_end, value, sentence in _range_mistakes(fmt):
         if mistake_end == end and _near(got, value):
-            return f" Hint: {sentence}."
+            return _(sentence)
     if _near(got, exp_range_reference(fmt)[end], rtol=0.02):
-        return (" Hint: close, but not within the tolerance: compute the logarithm in float64 "
-                "(math.log), not in the format itself, whose few digits round it.")
-    return ""
+        return _("close, but not within the tolerance: compute the logarithm in float64 "
+                 "(math.log), not in the format itself, whose few digits round it")
+    return None
+
+
+def _end_problem(fmt: str, end: int, got: float) -> str:
+    """What is wrong with one end of a range (x_min for 0, x_max for 1), with its hint when one applies."""
+    found = _("{name} is {got:.6g}, expected {expected:.6g} (relative tolerance {rtol:g})").format(
+        name=("x_min", "x_max")[end], got=got, expected=exp_range_reference(fmt)[end], rtol=RANGE_RTOL)
+    hint = _end_hint(fmt, end, got)
+    return (found if hint is None else hinted(found, hint)) + "."
 
 
 def _as_pair(value: Any) -> list[float] | str:
@@ -99,14 +109,10 @@ def _as_pair(value: Any) -> list[float] | str:
 def _judge_range(fmt: str, got: Any) -> Verdict:
     """One format's range: half the points per correct end."""
     if isinstance(got, str):
-        return Verdict.fail(f"exp_range({fmt!r}) returned {got}; expected a pair (x_min, x_max) of floats")
-    pair = got
+        return Verdict.fail(_("exp_range({fmt!r}) returned {got}; expected a pair (x_min, x_max) of floats").format(
+            fmt=fmt, got=got))
     expected = exp_range_reference(fmt)
-    problems = []
-    for end, name in enumerate(("x_min", "x_max")):
-        if not _near(pair[end], expected[end]):
-            problems.append(f"{name} is {pair[end]:.6g}, expected {expected[end]:.6g} (relative tolerance "
-                            f"{RANGE_RTOL:g}).{_end_hint(fmt, end, pair[end])}")
+    problems = [_end_problem(fmt, end, got[end]) for end in (0, 1) if not _near(got[end], expected[end])]
     if not problems:
         return Verdict.ok()
     return Verdict(1 - len(problems) / 2, f"exp_range({fmt!r}): " + " ".join(problems))
@@ -126,11 +132,11 @@ def _range_check(name: str, formats: tuple[str, ...], *, hidden: bool) -> Check:
 EXP_RANGE = Task(
     id="hw4_exp_range",
     assignment="hw4",
-    title="exp_range: where exp neither underflows nor overflows (Book §4.5.5, exercise 1)",
+    title=N_("exp_range: where exp neither underflows nor overflows (Book §4.5.5, exercise 1)"),
     target="exp_range",
     checks=(
-        _range_check("FP32 and FP16 ranges", ("FP32", "FP16"), hidden=False),
-        _range_check("FP64 and BF16 ranges", ("FP64", "BF16"), hidden=True),
-        _range_check("TF32 range (FP32's exponent, a 10-bit mantissa)", ("TF32",), hidden=True),
+        _range_check(N_("FP32 and FP16 ranges"), ("FP32", "FP16"), hidden=False),
+        _range_check(N_("FP64 and BF16 ranges"), ("FP64", "BF16"), hidden=True),
+        _range_check(N_("TF32 range (FP32's exponent, a 10-bit mantissa)"), ("TF32",), hidden=True),
     ),
 )

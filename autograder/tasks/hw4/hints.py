@@ -4,16 +4,17 @@ from __future__ import annotations
 import torch
 
 from autograder.compare import Hint
+from autograder.i18n import _
 from autograder.tasks.hw4.inputs import Tensor
 
 
 def shape_hint(expected: Tensor, argument: str) -> Hint:
     """A result of another shape than the reference was likely computed from a notebook global."""
     return (lambda got: isinstance(got, Tensor) and got.shape != expected.shape,
-            f"the result's shape does not follow the input's: does your function use a notebook "
-            f"variable instead of its argument {argument}?")
+            _("the result's shape does not follow the input's: does your function use a notebook "
+              "variable instead of its argument {argument}?").format(argument=argument))
 
 
 def nonfinite_hint(sentence: str) -> Hint:
-    """A hint for outputs that hold NaN or Inf."""
+    """A hint for outputs that hold NaN or Inf (``sentence`` marked with ``N_``: compare.with_hint translates it)."""
     return (lambda got: isinstance(got, Tensor) and not bool(torch.isfinite(got).all()), sentence)

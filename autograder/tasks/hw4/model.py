@@ -8,6 +8,8 @@ from torch import nn
 
 import d2lmini as d2l
 from autograder.compare import close
+from autograder.diagnostic import hinted
+from autograder.i18n import N_, _
 from autograder.spec import Task, Verdict
 from autograder.tasks._classes import class_check
 from autograder.tasks._bugs import same_as
@@ -33,14 +35,16 @@ def _load_weights(model: nn.Module, seed: int, num_outputs: int) -> None:
     """Copy linear_weights(seed) into the model's one linear layer, so its logits are known."""
     layers = [m for m in model.modules() if isinstance(m, nn.Linear)]
     if len(layers) != 1:
-        raise ProbeError(f"the model has {len(layers)} nn.Linear layers; softmax regression has exactly "
-                         f"one: self.net = nn.Sequential(nn.Flatten(), nn.LazyLinear(num_outputs))")
+        raise ProbeError(_("the model has {n} nn.Linear layers; softmax regression has exactly one: "
+                           "self.net = nn.Sequential(nn.Flatten(), nn.LazyLinear(num_outputs))").format(n=len(layers)))
     layer = layers[0]
     W, b = linear_weights(seed, num_outputs)
     if layer.weight.shape != W.shape or layer.bias is None:
-        raise ProbeError(f"the linear layer has weight shape {tuple(layer.weight.shape)}"
-                         f"{' and no bias' if layer.bias is None else ''}; expected weight "
-                         f"{tuple(W.shape)} and a bias: flatten the images and let nn.LazyLinear find 784 inputs")
+        template = (_("the linear layer has weight shape {got}; expected weight {expected} and a bias: flatten "
+                      "the images and let nn.LazyLinear find 784 inputs") if layer.bias is not None else
+                    _("the linear layer has weight shape {got} and no bias; expected weight {expected} and a bias: "
+                      "flatten the images and let nn.LazyLinear find 784 inputs"))
+        raise ProbeError(template.format(got=tuple(layer.weight.shape), expected=tuple(W.shape)))
     with torch.no_grad():
         layer.weight.copy_(W)
         layer.bias.copy_(b)
@@ -72,19 +76,19 @@ def _probe_shapes(cls: type) -> dict:
 def _judge_shapes(got: Any) -> Verdict:
     """A Classifier whose outputs are (n, 10)."""
     if not got["classifier"]:
-        return Verdict.fail("SoftmaxRegression is not a d2l.Classifier: declare it as "
-                            "class SoftmaxRegression(d2l.Classifier) so that it inherits the "
-                            "loss, accuracy and validation_step the Trainer uses")
+        return Verdict.fail(_("SoftmaxRegression is not a d2l.Classifier: declare it as "
+                              "class SoftmaxRegression(d2l.Classifier) so that it inherits the "
+                              "loss, accuracy and validation_step the Trainer uses"))
     for n, shape in zip((8, 3), got["shapes"], strict=True):
         if shape != [n, 10]:
-            hint = ""
+            found = _("SoftmaxRegression(num_outputs=10, lr=0.1)(X) for images X of shape ({n}, 1, 28, 28) has "
+                      "shape {shape}, expected ({n}, 10)").format(n=n, shape=tuple(shape))
             if shape == [n, 1, 28, 10]:
-                hint = (". Hint: the linear layer met the unflattened images: put nn.Flatten() "
-                        "before it, as in nn.Sequential(nn.Flatten(), nn.LazyLinear(num_outputs))")
+                found = hinted(found, _("the linear layer met the unflattened images: put nn.Flatten() before it, "
+                                        "as in nn.Sequential(nn.Flatten(), nn.LazyLinear(num_outputs))"))
             elif not shape or shape[0] != n:
-                hint = ". Hint: does forward use a notebook variable instead of its argument X?"
-            return Verdict.fail(f"SoftmaxRegression(num_outputs=10, lr=0.1)(X) for images X of shape "
-                                f"({n}, 1, 28, 28) has shape {tuple(shape)}, expected ({n}, 10){hint}")
+                found = hinted(found, _("does forward use a notebook variable instead of its argument X?"))
+            return Verdict.fail(found)
     return Verdict.ok()
 
 
@@ -102,19 +106,22 @@ def _probe_layers(cls: type) -> list[list]:
 def _judge_layers(got: Any) -> Verdict:
     """Exactly one linear layer, 784 → num_outputs."""
     for num_outputs, layers in zip((10, 7), got, strict=True):
-        model = f"SoftmaxRegression(num_outputs={num_outputs}, lr=0.1) after one forward pass"
+        model = _("SoftmaxRegression(num_outputs={num_outputs}, lr=0.1) after one forward pass").format(
+            num_outputs=num_outputs)
         if len(layers) != 1:
-            return Verdict.fail(f"{model} has {len(layers)} linear layers, expected exactly one: "
-                                f"self.net = nn.Sequential(nn.Flatten(), nn.LazyLinear(num_outputs))")
-        _, inputs, outputs = layers[0]
+            return Verdict.fail(_("{model} has {n} linear layers, expected exactly one: "
+                                  "self.net = nn.Sequential(nn.Flatten(), nn.LazyLinear(num_outputs))").format(
+                model=model, n=len(layers)))
+        _kind, inputs, outputs = layers[0]
         if inputs != 784:
-            why = (": the images were not flattened; put nn.Flatten() before the layer" if inputs == 28
-                   else ": let nn.LazyLinear infer the input size from the flattened images")
-            return Verdict.fail(f"{model}: its linear layer takes {inputs} inputs, expected "
-                                f"784 = 1 × 28 × 28{why}")
+            why = (_(": the images were not flattened; put nn.Flatten() before the layer") if inputs == 28
+                   else _(": let nn.LazyLinear infer the input size from the flattened images"))
+            return Verdict.fail(_("{model}: its linear layer takes {inputs} inputs, expected 784 = 1 × 28 × "
+                                  "28{why}").format(model=model, inputs=inputs, why=why))
         if outputs != num_outputs:
-            return Verdict.fail(f"{model}: its linear layer has {outputs} outputs, expected "
-                                f"{num_outputs}: pass num_outputs to the layer instead of a fixed number")
+            return Verdict.fail(_("{model}: its linear layer has {outputs} outputs, expected {num_outputs}: pass "
+                                  "num_outputs to the layer instead of a fixed number").format(
+                model=model, outputs=outputs, num_outputs=num_outputs))
     return Verdict.ok()
 
 
@@ -130,12 +137,12 @@ def _judge_logits(got: Any) -> Verdict:
     """forward must return X·Wᵀ + b."""
     logits = _reference_logits(images(64, 6))
     hints = [(lambda g: same_as(g, d2l.softmax(logits)),
-              "forward returns probabilities (the softmax of the logits); return the logits "
-              "self.net(X): the loss F.cross_entropy applies softmax itself (Book §4.5.2)"),
+              N_("forward returns probabilities (the softmax of the logits); return the logits "
+                 "self.net(X): the loss F.cross_entropy applies softmax itself (Book §4.5.2)")),
              (lambda g: same_as(g, d2l.log_softmax(logits)),
-              "forward returns log-probabilities; return the logits self.net(X)")]
-    return close(got, logits, what="forward(X) for 6 images with known weights W, b loaded into the "
-                                   "linear layer (expected X.reshape(6, 784) @ W.T + b)",
+              N_("forward returns log-probabilities; return the logits self.net(X)"))]
+    return close(got, logits, what=_("forward(X) for 6 images with known weights W, b loaded into the "
+                                     "linear layer (expected X.reshape(6, 784) @ W.T + b)"),
                  rtol=1e-5, atol=1e-5, hints=hints)
 
 
@@ -158,36 +165,36 @@ def _judge_loss(got: Any) -> Verdict:
     on_logits, end_to_end = got
     logits = _reference_logits(X)
     loss_hints = [(lambda g: same_as(g, d2l.cross_entropy_logits(d2l.softmax(L), y)),
-                   "loss applies softmax before F.cross_entropy, which applies it again: pass the "
-                   "logits straight to F.cross_entropy"),
+                   N_("loss applies softmax before F.cross_entropy, which applies it again: pass the "
+                      "logits straight to F.cross_entropy")),
                   (lambda g: not bool(torch.isfinite(g).all()),
-                   "loss takes the log of its input as if it held probabilities; with logits use "
-                   "F.cross_entropy(Y_hat, Y) as in Book §4.5.2")]
+                   N_("loss takes the log of its input as if it held probabilities; with logits use "
+                      "F.cross_entropy(Y_hat, Y) as in Book §4.5.2"))]
     model_hints = [(lambda g: same_as(g, d2l.cross_entropy_logits(d2l.softmax(logits), y)),
-                    "softmax is applied twice: forward returns probabilities and F.cross_entropy "
-                    "applies softmax again; forward must return the logits")]
+                    N_("softmax is applied twice: forward returns probabilities and F.cross_entropy "
+                       "applies softmax again; forward must return the logits"))]
     return share(
         close(on_logits, d2l.cross_entropy_logits(L, y), rtol=1e-5, atol=1e-5, hints=loss_hints,
-              what="model.loss(logits, y) for logits of shape (8, 10) (expected F.cross_entropy(logits, y))"),
+              what=_("model.loss(logits, y) for logits of shape (8, 10) (expected F.cross_entropy(logits, y))")),
         close(end_to_end, d2l.cross_entropy_logits(logits, y), rtol=1e-5, atol=1e-5, hints=model_hints,
-              what="model.loss(model(X), y) for 8 images with known weights (expected the "
-                   "cross-entropy of the logits X·Wᵀ + b)"),
+              what=_("model.loss(model(X), y) for 8 images with known weights (expected the "
+                     "cross-entropy of the logits X·Wᵀ + b)")),
         tally=True)
 
 
 MODEL = Task(
     id="hw4_model",
     assignment="hw4",
-    title="SoftmaxRegression: the concise model (Book §4.5.1)",
+    title=N_("SoftmaxRegression: the concise model (Book §4.5.1)"),
     target="SoftmaxRegression",
     checks=(
-        class_check("a d2l.Classifier mapping (n, 1, 28, 28) images to (n, 10) outputs",
+        class_check(N_("a d2l.Classifier mapping (n, 1, 28, 28) images to (n, 10) outputs"),
                     _probe_shapes, _judge_shapes, library=BOOK_MODEL),
-        class_check("one linear layer, 784 → num_outputs after a forward pass",
+        class_check(N_("one linear layer, 784 → num_outputs after a forward pass"),
                     _probe_layers, _judge_layers, library=BOOK_MODEL),
-        class_check("forward returns the logits X·Wᵀ + b, not probabilities",
+        class_check(N_("forward returns the logits X·Wᵀ + b, not probabilities"),
                     _probe_logits, _judge_logits, library=BOOK_MODEL),
-        class_check("its loss is the cross-entropy of the logits", _probe_loss, _judge_loss,
+        class_check(N_("its loss is the cross-entropy of the logits"), _probe_loss, _judge_loss,
                     library=BOOK_MODEL, hidden=True),
     ),
 )

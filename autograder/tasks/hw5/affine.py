@@ -8,6 +8,7 @@ import torch
 
 from autograder import families
 from autograder.compare import Hint
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -23,28 +24,28 @@ def reference(X: Tensor, W: Tensor, b: Tensor) -> Tensor:
 
 AFFINE_BUGS: tuple[Bug, ...] = (
     (lambda X, W, b: X.reshape(len(X), -1) @ W.T,
-     "the result is Wx without the bias: add b, one bias per class"),
+     N_("the result is Wx without the bias: add b, one bias per class")),
     (lambda X, W, b: X.transpose(-1, -2).reshape(len(X), -1) @ W.T + b,
-     "the pixels were flattened column by column: flatten each image row by row (x1, x2 is its first "
-     "row), as X.reshape(len(X), -1) does"),
+     N_("the pixels were flattened column by column: flatten each image row by row (x1, x2 is its first "
+        "row), as X.reshape(len(X), -1) does")),
     (lambda X, W, b: torch.softmax(X.reshape(len(X), -1) @ W.T + b, dim=-1),
-     "these are probabilities: this task asks for the affine outputs o themselves (the logits), "
-     "before any softmax"),
+     N_("these are probabilities: this task asks for the affine outputs o themselves (the logits), "
+        "before any softmax")),
     (lambda X, W, b: X.reshape(len(X), -1) @ W.T - b,
-     "the bias is subtracted: o = Wx + b"),
+     N_("the bias is subtracted: o = Wx + b")),
     (lambda X, W, b: X.reshape(len(X), -1) @ W + b,
-     "W was not transposed: it has shape (q, d) as in o = Wx + b, so with the inputs as rows of "
-     "X_flat (n, d) the outputs are X_flat @ W.T + b"),
+     N_("W was not transposed: it has shape (q, d) as in o = Wx + b, so with the inputs as rows of "
+        "X_flat (n, d) the outputs are X_flat @ W.T + b")),
 )
 AFFINE_RAISED: tuple[Hint, ...] = (
     raised_hint(("is invalid for input of size",),
-                "flatten each input to its d = W.shape[1] pixels: here W has shape (q, d) as in o = Wx + b, "
-                "so W.shape[0] is the number of classes (did you reshape with W.shape[0], or a fixed 4?)"),
+                N_("flatten each input to its d = W.shape[1] pixels: here W has shape (q, d) as in o = Wx + b, "
+                   "so W.shape[0] is the number of classes (did you reshape with W.shape[0], or a fixed 4?)")),
     raised_hint(("cannot be multiplied",),
-                "W has shape (q, d) as in o = Wx + b: with the inputs as rows of X_flat (n, d), the outputs "
-                "are X_flat @ W.T + b"),
+                N_("W has shape (q, d) as in o = Wx + b: with the inputs as rows of X_flat (n, d), the outputs "
+                   "are X_flat @ W.T + b")),
     raised_hint(("must match the size",),
-                "the bias b has one entry per class: add it to the (n, q) outputs, X_flat @ W.T + b"),
+                N_("the bias b has one entry per class: add it to the (n, q) outputs, X_flat @ W.T + b")),
 )
 
 
@@ -70,8 +71,9 @@ class _Case:
     def judge(self, got: Any) -> Verdict:
         """The outputs against X_flat Wᵀ + b."""
         X, W, b = self.tensors()
-        what = (f"affine_outputs(X, W, b) for X of shape {shape_text(X.shape)}, W of shape "
-                f"{shape_text(W.shape)} and b of shape {shape_text(b.shape)}")
+        what = _("affine_outputs(X, W, b) for X of shape {x_shape}, W of shape {w_shape} and b of shape "
+                 "{b_shape}").format(x_shape=shape_text(X.shape), w_shape=shape_text(W.shape),
+                                     b_shape=shape_text(b.shape))
         hints = bug_hints(AFFINE_BUGS, X, W, b) + AFFINE_RAISED
         return tensor_verdict(got, reference(X, W, b), what=what, hints=hints)
 
@@ -85,12 +87,12 @@ OTHERS = (_Case(seed=62, n=8, side=28, q=10), _Case(seed=63, n=6, side=3, q=3, f
 AFFINE_OUTPUTS = Task(
     id="hw5_affine_outputs",
     assignment="hw5",
-    title="affine_outputs: o = Wx + b for each image (Book §4.1.1.1)",
+    title=N_("affine_outputs: o = Wx + b for each image (Book §4.1.1.1)"),
     target="affine_outputs",
     checks=(
-        Check("the notes' example: five 2×2 images, 3 classes (12 weights, 3 biases)", 1.0,
+        Check(N_("the notes' example: five 2×2 images, 3 classes (12 weights, 3 biases)"), 1.0,
               probe=BOOK.probe, judge=BOOK.judge),
-        Check("28×28 images and 10 classes, flat inputs, a batch of one, 4 classes", 1.0, hidden=True,
+        Check(N_("28×28 images and 10 classes, flat inputs, a batch of one, 4 classes"), 1.0, hidden=True,
               probe=lambda f: [case.probe(f) for case in OTHERS],
               judge=lambda got: share(*(case.judge(out) for case, out in zip(OTHERS, got)), tally=True)),
     ),

@@ -9,6 +9,7 @@ from torch.distributions import Categorical, kl_divergence
 
 from autograder import families
 from autograder.compare import Hint
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -32,33 +33,34 @@ def _terms(P: Tensor, Q: Tensor) -> Tensor:
 
 CE_BUGS: tuple[Bug, ...] = (
     (lambda P, Q, base: _terms(Q, P).sum(-1) / math.log(base),
-     "the arguments are swapped: H(P, Q) weighs the surprisal −log Q(j) of the observer by the true "
-     "probabilities P(j), −Σ P(j) log Q(j); cross-entropy is not symmetric"),
+     N_("the arguments are swapped: H(P, Q) weighs the surprisal −log Q(j) of the observer by the true "
+        "probabilities P(j), −Σ P(j) log Q(j); cross-entropy is not symmetric")),
     (lambda P, Q, base: (torch.xlogy(P, P) - torch.xlogy(P, Q)).sum(-1) / math.log(base),
-     "that is KL(P‖Q) = Σ P log(P/Q), the extra surprisal only: H(P, Q) = H(P) + KL(P‖Q) = −Σ P log Q"),
+     N_("that is KL(P‖Q) = Σ P log(P/Q), the extra surprisal only: H(P, Q) = H(P) + KL(P‖Q) = −Σ P log Q")),
     (lambda P, Q, base: _terms(P, Q).sum(-1) / math.log(2),
-     "the result is in bits whatever the base: divide the natural log by math.log(base)"),
+     N_("the result is in bits whatever the base: divide the natural log by math.log(base)")),
     (lambda P, Q, base: _terms(P, Q).sum(-1),
-     "the result is in nats whatever the base: divide the natural log by math.log(base) (base 2: bits)"),
+     N_("the result is in nats whatever the base: divide the natural log by math.log(base) (base 2: bits)")),
     (lambda P, Q, base: _terms(P, Q).sum(-1) * math.log(base),
-     "you multiplied by math.log(base): to change units, divide, log_b(x) = ln(x) / ln(b)"),
+     N_("you multiplied by math.log(base): to change units, divide, log_b(x) = ln(x) / ln(b)")),
     (lambda P, Q, base: -_terms(P, Q).sum(-1) / math.log(base),
-     "the result is negative: cross-entropy is an expected surprisal, −Σ P(j) log Q(j)"),
+     N_("the result is negative: cross-entropy is an expected surprisal, −Σ P(j) log Q(j)")),
     (lambda P, Q, base: _terms(P, Q).mean(-1) / math.log(base),
-     "the result is q times too small: sum over the outcomes, do not average"),
+     N_("the result is q times too small: sum over the outcomes, do not average")),
 )
 NAN_HINT: Hint = (ENTROPY_NAN[0],
-                  "0 · log 0 gave NaN: an outcome with P(j) = 0 never happens, so it adds no surprisal even where "
-                  "Q(j) = 0: compute the terms with torch.where(P > 0, P * torch.log(Q), 0.0) or torch.xlogy(P, Q)")
-IN_PLACE = changed_hint("Q.log_() or P *= ... overwrite the caller's distributions: compute new tensors")
+                  N_("0 · log 0 gave NaN: an outcome with P(j) = 0 never happens, so it adds no surprisal even "
+                     "where Q(j) = 0: compute the terms with torch.where(P > 0, P * torch.log(Q), 0.0) or "
+                     "torch.xlogy(P, Q)"))
+IN_PLACE = changed_hint(N_("Q.log_() or P *= ... overwrite the caller's distributions: compute new tensors"))
 """What to do instead when cross_entropy changed its arguments."""
 
 
 def _verdict(got: Any, P: Tensor, Q: Tensor, base: float) -> Verdict:
     """The student's cross_entropy(P, Q, base) against H(P) + KL(P‖Q)."""
     shown = "math.e" if base == math.e else f"{base:g}"
-    what = (f"cross_entropy(P, Q, base={shown}) ({unit(base)}) for P and Q of shape {shape_text(P.shape)}, "
-            f"against H(P) + KL(P‖Q)")
+    what = _("cross_entropy(P, Q, base={base}) ({unit}) for P and Q of shape {shape}, against H(P) + "
+             "KL(P‖Q)").format(base=shown, unit=unit(base), shape=shape_text(P.shape))
     hints = (NAN_HINT,) + bug_hints(CE_BUGS, P, Q, base) + (IN_PLACE,)
     return tensor_verdict(got, reference(P, Q, base), what=what, hints=hints)
 
@@ -88,13 +90,13 @@ def _hidden(seed: int, n: int, q: int, zeros: int, base: float, shared_zeros: bo
 CROSS_ENTROPY = Task(
     id="hw5_cross_entropy",
     assignment="hw5",
-    title="cross_entropy: H(P, Q) = −Σ P log Q (Book §4.1.3.3)",
+    title=N_("cross_entropy: H(P, Q) = −Σ P log Q (Book §4.1.3.3)"),
     target="cross_entropy",
     checks=(
-        Check("the notes' (0.1, 0.2, 0.7) against a prediction in nats and bits, and H(P, P) = H(P)", 1.0,
+        Check(N_("the notes' (0.1, 0.2, 0.7) against a prediction in nats and bits, and H(P, P) = H(P)"), 1.0,
               probe=lambda f: [attempt(lambda: unchanged(f, *case, names=("P", "Q", "base"))) for case in _visible()],
               judge=lambda got: share(*(_verdict(out, *case) for out, case in zip(got, _visible())), tally=True)),
-        Check("H(P, Q) = H(P) + KL(P‖Q) on batches in nats and bits, with zeros in P (and in Q)", 1.0,
+        Check(N_("H(P, Q) = H(P) + KL(P‖Q) on batches in nats and bits, with zeros in P (and in Q)"), 1.0,
               hidden=True,
               probe=lambda f: [attempt(lambda: f(*_hidden(*case))) for case in HIDDEN],
               judge=lambda got: share(*(_verdict(out, *_hidden(*case)) for out, case in zip(got, HIDDEN)),

@@ -8,6 +8,7 @@ import torch
 
 from autograder import families
 from autograder.compare import Hint
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -17,8 +18,9 @@ from autograder.tasks.hw5.inputs import BASES, Tensor, distributions
 
 
 def unit(base: float) -> str:
-    """The unit of information a base counts in: nats, bits or bans (base 10), else "base b"."""
-    return next((name for name, b in BASES.items() if b == base), f"base {base:g}")
+    """The unit of information a base counts in: nats, bits or bans (base 10), else "base b" (in the current
+    language)."""
+    return next((_(name) for name, b in BASES.items() if b == base), _("base {base:g}").format(base=base))
 
 
 def reference(P: Tensor, base: float = math.e) -> Tensor:
@@ -34,34 +36,39 @@ def _terms(P: Tensor) -> Tensor:
 
 ENTROPY_BUGS: tuple[Bug, ...] = (
     (lambda P, base: _terms(P).sum(-1) / math.log(2),
-     "the result is in bits whatever the base: log2 counts bits; divide the natural log by math.log(base) "
-     "(1 nat = 1/ln 2 ≈ 1.44 bits)"),
+     N_("the result is in bits whatever the base: log2 counts bits; divide the natural log by math.log(base) "
+        "(1 nat = 1/ln 2 ≈ 1.44 bits)")),
     (lambda P, base: _terms(P).sum(-1),
-     "the result is in nats whatever the base: divide the natural log by math.log(base) to count in its "
-     "units (base 2: bits)"),
+     N_("the result is in nats whatever the base: divide the natural log by math.log(base) to count in its "
+        "units (base 2: bits)")),
     (lambda P, base: _terms(P).sum(-1) * math.log(base),
-     "you multiplied by math.log(base): to change units, divide, log_b(x) = ln(x) / ln(b)"),
+     N_("you multiplied by math.log(base): to change units, divide, log_b(x) = ln(x) / ln(b)")),
     (lambda P, base: _terms(P).sum(-1) / math.log(10),
-     "the result is in base 10 (log10) whatever the base: divide the natural log by math.log(base)"),
+     N_("the result is in base 10 (log10) whatever the base: divide the natural log by math.log(base)")),
     (lambda P, base: -_terms(P).sum(-1) / math.log(base),
-     "the result is negative: entropy is the expected surprisal, −Σ p log p, and log p ≤ 0"),
+     N_("the result is negative: entropy is the expected surprisal, −Σ p log p, and log p ≤ 0")),
     (lambda P, base: _terms(P).mean(-1) / math.log(base),
-     "the result is q times too small: sum the terms over the outcomes, do not average them"),
+     N_("the result is q times too small: sum the terms over the outcomes, do not average them")),
     (lambda P, base: _terms(P).sum(0) / math.log(base),
-     "you summed over axis 0: each distribution is a row, sum over the last axis (its outcomes)"),
+     N_("you summed over axis 0: each distribution is a row, sum over the last axis (its outcomes)")),
 )
 NAN_HINT: Hint = (lambda got: isinstance(got, Tensor) and bool(got.isnan().any()),
-                  "0 · log 0 gave NaN: by convention 0 · log 0 = 0 (the limit of p log p as p → 0; an outcome "
-                  "that never happens adds no surprisal): compute the terms with "
-                  "torch.where(P > 0, P * torch.log(P), 0.0) or torch.xlogy(P, P)")
-IN_PLACE = changed_hint("P.log_() or P *= ... overwrite the caller's distribution: compute new tensors")
+                  N_("0 · log 0 gave NaN: by convention 0 · log 0 = 0 (the limit of p log p as p → 0; an outcome "
+                     "that never happens adds no surprisal): compute the terms with "
+                     "torch.where(P > 0, P * torch.log(P), 0.0) or torch.xlogy(P, P)"))
+IN_PLACE = changed_hint(N_("P.log_() or P *= ... overwrite the caller's distribution: compute new tensors"))
 """What to do instead when entropy changed its argument."""
 
 
 def _verdict(got: Any, P: Tensor, base: float) -> Verdict:
     """The student's entropy(P, base) against torch's."""
-    what = f"entropy(P, base={'math.e' if base == math.e else f'{base:g}'}) ({unit(base)}) for P = " + (
-        f"{[round(p, 4) for p in P.tolist()]}" if P.dim() == 1 else f"a batch of shape {shape_text(P.shape)}")
+    shown = "math.e" if base == math.e else f"{base:g}"
+    if P.dim() == 1:
+        what = _("entropy(P, base={base}) ({unit}) for P = {values}").format(
+            base=shown, unit=unit(base), values=[round(p, 4) for p in P.tolist()])
+    else:
+        what = _("entropy(P, base={base}) ({unit}) for P = a batch of shape {shape}").format(
+            base=shown, unit=unit(base), shape=shape_text(P.shape))
     hints = (NAN_HINT,) + bug_hints(ENTROPY_BUGS, P, base) + (IN_PLACE,)
     return tensor_verdict(got, reference(P, base), what=what, hints=hints)
 
@@ -89,16 +96,16 @@ def _hidden(seed: int, n: int, q: int, zeros: int, base: float) -> tuple[Tensor,
 ENTROPY = Task(
     id="hw5_entropy",
     assignment="hw5",
-    title="entropy: H[P] = −Σ p log p in nats and bits (Book §4.1.3.1)",
+    title=N_("entropy: H[P] = −Σ p log p in nats and bits (Book §4.1.3.1)"),
     target="entropy",
     checks=(
-        Check("a fair coin (1 bit, ln 2 nats), 4 equal outcomes (2 bits), the notes' (0.1, 0.2, 0.7)", 1.0,
+        Check(N_("a fair coin (1 bit, ln 2 nats), 4 equal outcomes (2 bits), the notes' (0.1, 0.2, 0.7)"), 1.0,
               probe=lambda f: [attempt(lambda: unchanged(f, P, base, names=("P", "base"))) for P, base in _famous()],
               judge=lambda got: share(*(_verdict(out, P, b) for out, (P, b) in zip(got, _famous())), tally=True)),
-        Check("0 · log 0 = 0: a batch with zeros (a one-hot distribution has entropy 0)", 1.0,
+        Check(N_("0 · log 0 = 0: a batch with zeros (a one-hot distribution has entropy 0)"), 1.0,
               probe=lambda f: attempt(lambda: f(_zeros(), math.e)),
               judge=lambda got: _verdict(got, _zeros(), math.e)),
-        Check("batches of random distributions in nats, bits and base 10, with zeros", 1.0, hidden=True,
+        Check(N_("batches of random distributions in nats, bits and base 10, with zeros"), 1.0, hidden=True,
               probe=lambda f: [attempt(lambda: f(*_hidden(*case))) for case in HIDDEN],
               judge=lambda got: share(*(_verdict(out, *_hidden(*case)) for out, case in zip(got, HIDDEN)),
                                       tally=True)),

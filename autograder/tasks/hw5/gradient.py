@@ -10,6 +10,7 @@ import torch.nn.functional as F
 
 from autograder import families
 from autograder.compare import close, with_hint
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -27,23 +28,27 @@ def reference(O: Tensor, Y: Tensor) -> Tensor:
 
 GRAD_BUGS: tuple[Bug, ...] = (
     (lambda O, Y: (Y - torch.softmax(O, -1)) / len(O),
-     "the sign is flipped: the gradient of the loss is softmax(O) − Y (what the model says minus what "
-     "happened); Y − softmax(O) is the direction of steepest descent"),
+     N_("the sign is flipped: the gradient of the loss is softmax(O) − Y (what the model says minus what "
+        "happened); Y − softmax(O) is the direction of steepest descent")),
     (lambda O, Y: torch.softmax(O, -1) - Y,
-     "the result is n times too large: the loss is the MEAN over the batch, so each row is "
-     "(softmax(o_i) − y_i) / n"),
+     N_("the result is n times too large: the loss is the MEAN over the batch, so each row is "
+        "(softmax(o_i) − y_i) / n")),
     (lambda O, Y: (torch.softmax(O, -1) - Y) / O.numel(),
-     "the result is q times too small: divide by the batch size n = O.shape[0], not by n·q"),
+     N_("the result is q times too small: divide by the batch size n = O.shape[0], not by n·q")),
     (lambda O, Y: (torch.softmax(O, 0) - Y) / len(O),
-     "each column of softmax(O) sums to 1: take the softmax over the classes, the last axis"),
+     N_("each column of softmax(O) sums to 1: take the softmax over the classes, the last axis")),
     (lambda O, Y: (Y - torch.softmax(O, -1)),
-     "the sign is flipped and the 1/n of the mean is missing: the gradient is (softmax(O) − Y) / n"),
+     N_("the sign is flipped and the 1/n of the mean is missing: the gradient is (softmax(O) − Y) / n")),
 )
+
+
+LABELS = {"one-hot": N_("one-hot labels Y"), "soft": N_("soft labels Y"), "softmax": N_("softmax labels Y")}
+"""How a message names each kind of labels Y (translated where it is shown)."""
 
 
 @dataclass(frozen=True)
 class _Case:
-    """Logits O (n, q) and labels Y (n, q): one-hot, soft, or softmax(O) itself."""
+    """Logits O (n, q) and labels Y (n, q): one-hot, soft, or softmax(O) itself (``labels``, a key of LABELS)."""
 
     seed: int
     n: int
@@ -63,9 +68,10 @@ class _Case:
     @property
     def what(self) -> str:
         """The call, as a message names it."""
-        O, _ = self.tensors()
-        return (f"softmax_cross_entropy_grad(O, Y) for O of shape {shape_text(O.shape)}"
-                f"{'' if self.dtype == torch.float32 else f' ({self.dtype})'} and {self.labels} labels Y")
+        O, _labels = self.tensors()
+        dtype = "" if self.dtype == torch.float32 else f" ({self.dtype})"
+        return _("softmax_cross_entropy_grad(O, Y) for O of shape {shape}{dtype} and {labels}").format(
+            shape=shape_text(O.shape), dtype=dtype, labels=_(LABELS[self.labels]))
 
     def probe(self, grad: Any) -> Any:
         """The student's gradient, with O and Y left unchanged."""
@@ -86,12 +92,12 @@ AT_OPTIMUM = _Case(seed=95, n=5, q=4, labels="softmax")
 
 def _properties(got: Any) -> Verdict:
     """Each row of the gradient sums to 0; the gradient vanishes where softmax(O) = Y."""
-    O, _ = HIDDEN[0].tensors()
+    O, _labels = HIDDEN[0].tensors()
     rows = got[0]
     if isinstance(rows, Tensor) and rows.shape == O.shape:
         sums = close(rows.sum(-1), torch.zeros(len(O)), rtol=0.0, atol=1e-5,
-                     what=f"the row sums of {HIDDEN[0].what} (both softmax(o_i) and y_i sum to 1, so each row "
-                          f"of the gradient sums to 0)")
+                     what=_("the row sums of {what} (both softmax(o_i) and y_i sum to 1, so each row of the "
+                            "gradient sums to 0)").format(what=HIDDEN[0].what))
         if not sums.passed:
             return with_hint(sums, rows, bug_hints(GRAD_BUGS, *HIDDEN[0].tensors()))
     else:
@@ -102,15 +108,15 @@ def _properties(got: Any) -> Verdict:
 SOFTMAX_CE_GRAD = Task(
     id="hw5_softmax_ce_grad",
     assignment="hw5",
-    title="softmax_cross_entropy_grad: (softmax(O) − Y) / n, against autograd (Book §4.1.2.2)",
+    title=N_("softmax_cross_entropy_grad: (softmax(O) − Y) / n, against autograd (Book §4.1.2.2)"),
     target="softmax_cross_entropy_grad",
     checks=(
-        Check("one-hot labels, a batch of 4 over 3 classes, against autograd", 1.0,
+        Check(N_("one-hot labels, a batch of 4 over 3 classes, against autograd"), 1.0,
               probe=VISIBLE.probe, judge=VISIBLE.judge),
-        Check("soft labels, a batch of one, 64 examples in float64, against autograd", 1.0, hidden=True,
+        Check(N_("soft labels, a batch of one, 64 examples in float64, against autograd"), 1.0, hidden=True,
               probe=lambda f: [case.probe(f) for case in HIDDEN],
               judge=lambda got: share(*(case.judge(out) for case, out in zip(HIDDEN, got)), tally=True)),
-        Check("each row sums to 0, and the gradient is 0 where softmax(O) = Y", 1.0, hidden=True,
+        Check(N_("each row sums to 0, and the gradient is 0 where softmax(O) = Y"), 1.0, hidden=True,
               probe=lambda f: [HIDDEN[0].probe(f), AT_OPTIMUM.probe(f)],
               judge=_properties),
     ),

@@ -6,6 +6,7 @@ import math
 
 import torch
 
+from autograder.i18n import N_
 from autograder.tasks._rng import generator
 
 Tensor = torch.Tensor
@@ -16,8 +17,9 @@ ANIMALS = ("cat", "chicken", "dog")
 BOOK_LABELS = (0, 1, 2, 0, 2)
 """The notes' OneHotEncoder example: cat, chicken, dog, cat, dog."""
 
-BASES = {"nats": math.e, "bits": 2.0, "bans": 10.0}
-"""The units of information and the base of the logarithm each is counted in."""
+BASES = {N_("nats"): math.e, N_("bits"): 2.0, N_("bans"): 10.0}
+"""The units of information (as a message names them, translated where it is shown) and the base of the
+logarithm each is counted in."""
 
 
 def labels(seed: int, n: int, q: int, *, top: int | None = None) -> Tensor:

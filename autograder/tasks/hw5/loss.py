@@ -7,6 +7,7 @@ import torch
 
 from autograder import families
 from autograder.compare import Hint
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -22,35 +23,37 @@ def reference(Y_hat: Tensor, Y: Tensor) -> Tensor:
 
 LOSS_BUGS: tuple[Bug, ...] = (
     (lambda Y_hat, Y: -(Y * torch.log(Y_hat)).sum(),
-     "the result is the batch's total: average the per-example losses with .mean(), not .sum()"),
+     N_("the result is the batch's total: average the per-example losses with .mean(), not .sum()")),
     (lambda Y_hat, Y: -(Y * torch.log(Y_hat)).sum(-1),
-     "the result is one loss per example: average them over the batch with .mean()"),
+     N_("the result is one loss per example: average them over the batch with .mean()")),
     (lambda Y_hat, Y: -(Y * torch.log(Y_hat)).mean(),
-     "the result averages over every entry (n·q of them): sum over the classes first, .sum(-1), then "
-     "average over the examples"),
+     N_("the result averages over every entry (n·q of them): sum over the classes first, .sum(-1), then "
+        "average over the examples")),
     (lambda Y_hat, Y: (Y * torch.log(Y_hat)).sum(-1).mean(),
-     "the result is negative: the loss is the NEGATIVE log-likelihood, −Σ y_j log ŷ_j"),
+     N_("the result is negative: the loss is the NEGATIVE log-likelihood, −Σ y_j log ŷ_j")),
     (lambda Y_hat, Y: -(Y_hat * torch.log(Y)).sum(-1).mean(),
-     "the arguments are swapped: the labels weigh the log of the predictions, −Σ y_j log ŷ_j"),
+     N_("the arguments are swapped: the labels weigh the log of the predictions, −Σ y_j log ŷ_j")),
     (lambda Y_hat, Y: -torch.log((Y * Y_hat).sum(-1)).mean(),
-     "you took the log after summing: that is right for one-hot labels only; with soft labels the loss "
-     "is −Σ_j y_j log ŷ_j, the log inside the sum"),
+     N_("you took the log after summing: that is right for one-hot labels only; with soft labels the loss "
+        "is −Σ_j y_j log ŷ_j, the log inside the sum")),
 )
 NAN_HINT: Hint = (lambda got: isinstance(got, Tensor) and bool(got.isnan().any()),
-                  "0 · log 0 gave NaN: a class whose label y_j is 0 contributes nothing, even where ŷ_j = 0 "
-                  "(log 0 = −∞, and 0 · −∞ is NaN in floating point): compute the terms with "
-                  "torch.where(Y > 0, Y * torch.log(Y_hat), 0.0) or torch.xlogy(Y, Y_hat)")
-LOSS_IN_PLACE = changed_hint("Y_hat.log_() and Y *= ... overwrite the caller's tensors: compute new ones")
+                  N_("0 · log 0 gave NaN: a class whose label y_j is 0 contributes nothing, even where ŷ_j = 0 "
+                     "(log 0 = −∞, and 0 · −∞ is NaN in floating point): compute the terms with "
+                     "torch.where(Y > 0, Y * torch.log(Y_hat), 0.0) or torch.xlogy(Y, Y_hat)"))
+LOSS_IN_PLACE = changed_hint(N_("Y_hat.log_() and Y *= ... overwrite the caller's tensors: compute new ones"))
 """What to do instead when the loss changed its arguments."""
 
 
-KINDS = {"one-hot": "one-hot labels", "soft": "soft labels", "zeros": "one-hot labels (with zeros in Y_hat)"}
-"""How a message names each kind of labels."""
+KINDS = {"one-hot": N_("one-hot labels Y"), "soft": N_("soft labels Y"),
+         "zeros": N_("one-hot labels (with zeros in Y_hat) Y")}
+"""How a message names each kind of labels (translated where it is shown)."""
 
 
 def _verdict(got: Any, Y_hat: Tensor, Y: Tensor, kind: str) -> Verdict:
     """The student's cross_entropy_loss(Y_hat, Y) against the reference."""
-    what = f"cross_entropy_loss(Y_hat, Y) for {KINDS[kind]} Y of shape {shape_text(Y.shape)}"
+    what = _("cross_entropy_loss(Y_hat, Y) for {labels} of shape {shape}").format(labels=_(KINDS[kind]),
+                                                                                   shape=shape_text(Y.shape))
     hints = (NAN_HINT,) + bug_hints(LOSS_BUGS, Y_hat, Y) + (LOSS_IN_PLACE,)
     return tensor_verdict(got, reference(Y_hat, Y), what=what, hints=hints)
 
@@ -85,16 +88,16 @@ def _hidden(seed: int, n: int, q: int, kind: str) -> tuple[Tensor, Tensor]:
 CROSS_ENTROPY_LOSS = Task(
     id="hw5_cross_entropy_loss",
     assignment="hw5",
-    title="cross_entropy_loss: −Σ y_j log ŷ_j averaged over a batch (Book §4.1.2)",
+    title=N_("cross_entropy_loss: −Σ y_j log ŷ_j averaged over a batch (Book §4.1.2)"),
     target="cross_entropy_loss",
     checks=(
-        Check("one-hot labels: two predictions, true classes 0 and 2", 1.0,
+        Check(N_("one-hot labels: two predictions, true classes 0 and 2"), 1.0,
               probe=lambda f: attempt(lambda: unchanged(f, *_book(), names=("Y_hat", "Y"))),
               judge=lambda got: _verdict(got, *_book(), "one-hot")),
-        Check("soft labels such as (0.1, 0.2, 0.7)", 1.0,
+        Check(N_("soft labels such as (0.1, 0.2, 0.7)"), 1.0,
               probe=lambda f: attempt(lambda: f(*_soft())),
               judge=lambda got: _verdict(got, *_soft(), "soft")),
-        Check("batches of 1, 7 and 256; predictions with 0 in classes that are not the label (0 · log 0 = 0)",
+        Check(N_("batches of 1, 7 and 256; predictions with 0 in classes that are not the label (0 · log 0 = 0)"),
               1.0, hidden=True,
               probe=lambda f: [attempt(lambda: f(*_hidden(*case))) for case in HIDDEN],
               judge=lambda got: share(*(_verdict(out, *_hidden(*case), case[3]) for out, case in zip(got, HIDDEN)),

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 
 from autograder import families
 from autograder.compare import Hint, describe, with_hint
+from autograder.i18n import N_, _, ngettext
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -22,24 +23,24 @@ def reference(y: Tensor, q: int) -> Tensor:
 
 ONE_HOT_BUGS: tuple[Bug, ...] = (
     (lambda y, q: torch.eye(q)[(y - 1) % q],
-     "every 1 sits one column to the left: labels start at 0 here, as in torch and Fashion-MNIST "
-     "(class 0 is column 0), so do not subtract 1 (the notes number classes {1, 2, 3} for people)"),
+     N_("every 1 sits one column to the left: labels start at 0 here, as in torch and Fashion-MNIST "
+        "(class 0 is column 0), so do not subtract 1 (the notes number classes {1, 2, 3} for people)")),
     (lambda y, q: torch.eye(q)[(y + 1) % q],
-     "every 1 sits one column to the right: class 0 is column 0, so do not add 1 to the labels"),
+     N_("every 1 sits one column to the right: class 0 is column 0, so do not add 1 to the labels")),
     (lambda y, q: torch.eye(int(y.max()) + 1)[y],
-     "the width follows the labels in this batch: use num_classes columns, not y.max() + 1 (a batch "
-     "need not hold an example of the last class)"),
+     N_("the width follows the labels in this batch: use num_classes columns, not y.max() + 1 (a batch "
+        "need not hold an example of the last class)")),
     (lambda y, q: torch.eye(q + 1)[y],
-     "one column too many: there are num_classes columns, numbered 0 … num_classes − 1"),
+     N_("one column too many: there are num_classes columns, numbered 0 … num_classes − 1")),
     (lambda y, q: torch.eye(q)[y].T,
-     "rows and columns are swapped: one row per example, one column per class"),
+     N_("rows and columns are swapped: one row per example, one column per class")),
 )
 NOT_FLOAT: Hint = (lambda got: isinstance(got, Tensor) and not got.is_floating_point(),
-                   "this homework's one-hot vectors are float32, so that they multiply with probabilities: "
-                   "build them in torch.zeros((n, num_classes)), which is float32 (F.one_hot's int64 and a "
-                   "comparison's booleans need .float())")
-ONE_HOT_IN_PLACE = changed_hint("the labels y are the caller's: build a new (n, num_classes) matrix and "
-                                "leave y as it was")
+                   N_("this homework's one-hot vectors are float32, so that they multiply with probabilities: "
+                      "build them in torch.zeros((n, num_classes)), which is float32 (F.one_hot's int64 and a "
+                      "comparison's booleans need .float())"))
+ONE_HOT_IN_PLACE = changed_hint(N_("the labels y are the caller's: build a new (n, num_classes) matrix and "
+                                   "leave y as it was"))
 """What to do instead when one_hot changed its labels."""
 
 
@@ -61,8 +62,8 @@ def _hints(y: Tensor, q: int) -> tuple[Hint, ...]:
 
 def _what(y: Tensor, q: int) -> str:
     """The call, as a message names it."""
-    shown = y.tolist() if len(y) <= 8 else f"{len(y)} labels"
-    return f"one_hot(y, num_classes={q}) for y = {shown}"
+    shown = y.tolist() if len(y) <= 8 else ngettext("{n} label", "{n} labels", len(y)).format(n=len(y))
+    return _("one_hot(y, num_classes={q}) for y = {labels}").format(q=q, labels=shown)
 
 
 def _verdict(got: Any, y: Tensor, q: int) -> Verdict:
@@ -80,26 +81,27 @@ OUT_OF_RANGE = ((torch.tensor([0, 3, 1]), 3), (torch.tensor([2, -1]), 3))
 
 OUT_OF_RANGE_RAISED: tuple[Hint, ...] = (
     raised_hint(("out of bounds", "out of range", "smaller than num_classes", "non-negative"),
-                "that error comes from indexing (or torch), not from your own test: check the labels "
-                "first and raise ValueError naming the label, e.g. `if y.min() < 0 or y.max() >= "
-                "num_classes: raise ValueError(...)`"),
+                N_("that error comes from indexing (or torch), not from your own test: check the labels "
+                   "first and raise ValueError naming the label, e.g. `if y.min() < 0 or y.max() >= "
+                   "num_classes: raise ValueError(...)`")),
 )
 
 
 def _range_verdict(got: Any, y: Tensor, q: int) -> Verdict:
     """one_hot must refuse a label outside 0 … q − 1 with a ValueError."""
     bad = [v for v in y.tolist() if not 0 <= v < q][0]
-    what = f"{_what(y, q)} (label {bad} is not a class: labels are 0 … {q - 1})"
+    what = _("{call} (label {label} is not a class: labels are 0 … {last})").format(call=_what(y, q), label=bad,
+                                                                                    last=q - 1)
     if isinstance(got, dict) and got.get("raised", "").startswith("ValueError"):
         return Verdict.ok()
     if isinstance(got, dict) and "raised" in got:
-        return with_hint(Verdict.fail(f"{what} raised {got['raised']}, expected a ValueError"), got,
-                         OUT_OF_RANGE_RAISED)
-    message = f"{what} returned {describe(got)}, expected a ValueError"
+        return with_hint(Verdict.fail(_("{what} raised {error}, expected a ValueError").format(
+            what=what, error=got["raised"])), got, OUT_OF_RANGE_RAISED)
     if bad < 0:
-        message += (": negative indices count from the end in torch (torch.eye(q)[-1] is the last row), "
-                    "so check the range of y yourself before you index")
-    return Verdict.fail(message)
+        return Verdict.fail(_("{what} returned {got}, expected a ValueError: negative indices count from the end "
+                              "in torch (torch.eye(q)[-1] is the last row), so check the range of y yourself "
+                              "before you index").format(what=what, got=describe(got)))
+    return Verdict.fail(_("{what} returned {got}, expected a ValueError").format(what=what, got=describe(got)))
 
 
 HIDDEN_CASES = ((51, 16, 10, None), (52, 12, 10, 7), (53, 1, 4, None), (54, 64, 2, None))
@@ -118,36 +120,38 @@ def _property_judge(got: Any) -> Verdict:
     what = _what(y, q)
     values = got.detach().to(torch.float64)
     if not bool(((values == 0) | (values == 1)).all()):
-        return with_hint(Verdict.fail(f"{what}: entries other than 0 and 1"), got, _hints(y, q))
+        return with_hint(Verdict.fail(_("{what}: entries other than 0 and 1").format(what=what)), got, _hints(y, q))
     if not bool((values.sum(1) == 1).all()):
         rows = int((values.sum(1) != 1).sum())
-        return with_hint(Verdict.fail(f"{what}: {rows} rows do not hold exactly one 1"), got, _hints(y, q))
+        return with_hint(Verdict.fail(ngettext("{what}: {rows} row does not hold exactly one 1",
+                                               "{what}: {rows} rows do not hold exactly one 1", rows).format(
+            what=what, rows=rows)), got, _hints(y, q))
     if not bool((values.argmax(1) == y).all()):
-        return with_hint(Verdict.fail(f"{what}: the 1 of some rows is not in the column of the row's label"),
-                         got, _hints(y, q))
+        return with_hint(Verdict.fail(_("{what}: the 1 of some rows is not in the column of the row's label").format(
+            what=what)), got, _hints(y, q))
     return _verdict(got, y, q)
 
 
 ONE_HOT = Task(
     id="hw5_one_hot",
     assignment="hw5",
-    title="one_hot: one-hot encoding of integer labels (Book §4.1.1)",
+    title=N_("one_hot: one-hot encoding of integer labels (Book §4.1.1)"),
     target="one_hot",
     checks=(
-        Check("the notes' labels cat, chicken, dog, cat, dog (3 classes)", 1.0,
+        Check(N_("the notes' labels cat, chicken, dog, cat, dog (3 classes)"), 1.0,
               probe=lambda one_hot: attempt(lambda: unchanged(one_hot, _book(), 3, names=("y", "num_classes"))),
               judge=lambda got: _verdict(got, _book(), 3)),
-        Check("a label outside 0 … num_classes − 1 (−1 or num_classes) raises ValueError", 1.0,
+        Check(N_("a label outside 0 … num_classes − 1 (−1 or num_classes) raises ValueError"), 1.0,
               probe=lambda one_hot: [attempt(lambda: one_hot(y.clone(), q)) for y, q in OUT_OF_RANGE],
               judge=lambda got: share(*(_range_verdict(out, y, q) for out, (y, q) in zip(got, OUT_OF_RANGE)),
                                       every=True)),
-        Check("random labels: 10 classes, a batch without the last classes, a batch of one, 2 classes", 1.0,
+        Check(N_("random labels: 10 classes, a batch without the last classes, a batch of one, 2 classes"), 1.0,
               hidden=True,
               probe=lambda one_hot: [attempt(lambda: one_hot(labels(s, n, q, top=t), q))
                                      for s, n, q, t in HIDDEN_CASES],
               judge=lambda got: share(*(_verdict(out, labels(s, n, q, top=t), q)
                                         for out, (s, n, q, t) in zip(got, HIDDEN_CASES)), tally=True)),
-        Check("each row holds one 1, in the column of its label", 1.0, hidden=True,
+        Check(N_("each row holds one 1, in the column of its label"), 1.0, hidden=True,
               probe=lambda one_hot: attempt(lambda: one_hot(labels(*PROPERTY), PROPERTY[2])),
               judge=_property_judge),
     ),

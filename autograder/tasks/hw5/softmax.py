@@ -7,6 +7,7 @@ import torch
 
 from autograder import families
 from autograder.compare import Hint, close, with_hint
+from autograder.i18n import N_, _
 from autograder.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
@@ -22,34 +23,35 @@ def reference(O: Tensor) -> Tensor:
 
 SOFTMAX_BUGS: tuple[Bug, ...] = (
     (lambda O: O.exp() / O.exp().sum(0, keepdim=True),
-     "each column sums to 1: you summed over axis 0, the examples; sum over the last axis, the classes "
-     "(O_exp.sum(-1, keepdim=True))"),
+     N_("each column sums to 1: you summed over axis 0, the examples; sum over the last axis, the classes "
+        "(O_exp.sum(-1, keepdim=True))")),
     (lambda O: O.exp() / O.exp().sum(),
-     "the whole batch sums to 1: divide each row by its own sum, O_exp.sum(-1, keepdim=True)"),
+     N_("the whole batch sums to 1: divide each row by its own sum, O_exp.sum(-1, keepdim=True)")),
     (lambda O: O.exp() / O.exp().sum(-1),
-     "the sums lost their axis: O_exp.sum(-1) broadcasts across the wrong axis; keep it with keepdim=True"),
+     N_("the sums lost their axis: O_exp.sum(-1) broadcasts across the wrong axis; keep it with keepdim=True")),
     (lambda O: O.exp() / O.exp().amax(-1, keepdim=True),
-     "the largest entry of each row is 1: divide by the row's sum (the partition function), not its maximum"),
+     N_("the largest entry of each row is 1: divide by the row's sum (the partition function), not its maximum")),
     (lambda O: O / O.sum(-1, keepdim=True),
-     "the result is O divided by its sums: exponentiate first, O_exp = torch.exp(O)"),
+     N_("the result is O divided by its sums: exponentiate first, O_exp = torch.exp(O)")),
     (lambda O: O.exp(),
-     "the result is exp(O) itself: normalize it, dividing by its sum over the last axis"),
+     N_("the result is exp(O) itself: normalize it, dividing by its sum over the last axis")),
 )
 SOFTMAX_RAISED: tuple[Hint, ...] = (
     raised_hint(("Dimension out of range",),
-                "a single vector o has only one axis: sum over the last one, dim=-1, which is the classes "
-                "of a vector (q,) and of a batch (n, q) alike"),
+                N_("a single vector o has only one axis: sum over the last one, dim=-1, which is the classes "
+                   "of a vector (q,) and of a batch (n, q) alike")),
     raised_hint(("must match the size of tensor b",),
-                "the sums lost their axis: keep it with O_exp.sum(-1, keepdim=True)"),
+                N_("the sums lost their axis: keep it with O_exp.sum(-1, keepdim=True)")),
 )
-SOFTMAX_IN_PLACE = changed_hint("O.exp_() and O /= ... overwrite the caller's logits: compute O_exp = torch.exp(O) "
-                                "and return O_exp / O_exp.sum(-1, keepdim=True)")
+SOFTMAX_IN_PLACE = changed_hint(N_("O.exp_() and O /= ... overwrite the caller's logits: compute "
+                                   "O_exp = torch.exp(O) and return O_exp / O_exp.sum(-1, keepdim=True)"))
 """What to do instead when softmax changed its argument."""
 
 
 def _verdict(got: Any, O: Tensor) -> Verdict:
     """The student's softmax(O) against torch's."""
-    return tensor_verdict(got, reference(O), what=f"softmax(O) for O of shape {shape_text(O.shape)}",
+    what = _("softmax(O) for O of shape {shape}").format(shape=shape_text(O.shape))
+    return tensor_verdict(got, reference(O), what=what,
                           hints=bug_hints(SOFTMAX_BUGS, O) + SOFTMAX_RAISED + (SOFTMAX_IN_PLACE,))
 
 
@@ -64,7 +66,7 @@ def _batch_judge(got: Any) -> Verdict:
     O = logits(*BATCH)
     if isinstance(got, Tensor) and got.shape == O.shape:
         sums = close(got.sum(-1), torch.ones(O.shape[0], dtype=got.dtype), rtol=1e-5, atol=1e-5,
-                     what=f"the row sums of softmax(O) for O of shape {shape_text(O.shape)}")
+                     what=_("the row sums of softmax(O) for O of shape {shape}").format(shape=shape_text(O.shape)))
         if not sums.passed:
             return with_hint(sums, got, bug_hints(SOFTMAX_BUGS, O))
     return _verdict(got, O)
@@ -90,25 +92,26 @@ def _shift_judge(got: list) -> Verdict:
         if not isinstance(out, Tensor) or out.shape != O.shape or not bool(torch.isfinite(out).all()):
             return _verdict(out, inp)
     if not bool((got[0].argmax(-1) == O.argmax(-1)).all()):
-        return Verdict.fail("softmax(O) changed which class is most likely: softmax keeps the order of the "
-                            "logits, so argmax of softmax(O) is argmax of O")
-    return close(got[1], got[0], what=f"softmax(O + c) against softmax(O), for O of shape {shape_text(O.shape)} "
-                 f"and a constant c per row (softmax ignores it)", hints=bug_hints(SOFTMAX_BUGS, shifted))
+        return Verdict.fail(_("softmax(O) changed which class is most likely: softmax keeps the order of the "
+                              "logits, so argmax of softmax(O) is argmax of O"))
+    return close(got[1], got[0], what=_("softmax(O + c) against softmax(O), for O of shape {shape} and a constant c "
+                                        "per row (softmax ignores it)").format(shape=shape_text(O.shape)),
+                 hints=bug_hints(SOFTMAX_BUGS, shifted))
 
 
 SOFTMAX = Task(
     id="hw5_softmax",
     assignment="hw5",
-    title="softmax of a vector and of a batch (Book §4.1.1.2–4.1.1.3)",
+    title=N_("softmax of a vector and of a batch (Book §4.1.1.2–4.1.1.3)"),
     target="softmax",
     checks=(
-        Check("one vector o of three logits", 1.0,
+        Check(N_("one vector o of three logits"), 1.0,
               probe=lambda softmax: attempt(lambda: unchanged(softmax, logits(*VECTOR), names=("O",))),
               judge=lambda got: _verdict(got, logits(*VECTOR))),
-        Check("a batch: each row sums to 1 and matches the reference", 1.0,
+        Check(N_("a batch: each row sums to 1 and matches the reference"), 1.0,
               probe=lambda softmax: attempt(lambda: softmax(logits(*BATCH))),
               judge=_batch_judge),
-        Check("other shapes and dtypes; a constant per row changes nothing; the order of the logits is kept",
+        Check(N_("other shapes and dtypes; a constant per row changes nothing; the order of the logits is kept"),
               1.0, hidden=True,
               probe=lambda softmax: [[attempt(lambda: softmax(logits(*case))) for case in OTHERS],
                                      [attempt(lambda: softmax(O)) for O in _shift_inputs()]],
