@@ -136,24 +136,28 @@ def _short(key: str | tuple[str, str]) -> str:
 
 
 def update(lang: str, *, area: str | None = None, root: Path = PACKAGE) -> list[Path]:
-    """Add the code's new messages to ``lang``'s catalogues (untranslated), drop the ones it no longer has,
-    keep every translation; only ``area``'s file when given. Returns the files written."""
+    """Add the code's new messages to ``lang``'s catalogues (untranslated, or with the translation another area's
+    file has for them), drop the ones it no longer has, keep every translation; only ``area``'s file when given.
+    Returns the files written."""
     code = extract(root)
     areas = sorted({message.area for message in code.values()} | {p.stem for p in
                    (LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")})
+    known = {_key(e): e.string for a in areas for e in _read(_catalogue_path(lang, a), lang) if e.id and e.string}
+    """Every translation there is, so a message that moves to another area's file keeps its own."""
     elsewhere = {key for a in areas if a != area for key in _ids(_read(_catalogue_path(lang, a), lang))}
     written = []
     for name in [area] if area else areas:
         path = _catalogue_path(lang, name)
         old = _read(path, lang)
-        new = Catalog(locale=lang, project="d2l-coursework-kit", fuzzy=False)
-        new.plural_forms  # noqa: B018 - Babel fills the header's Plural-Forms from the locale
+        new = Catalog(locale=lang, project="d2l-coursework-kit", fuzzy=False,
+                      creation_date=old.creation_date)  # a file whose messages did not change stays byte for byte
         keep = {key: entry for key, entry in ((_key(e), e) for e in old if e.id)}
         for key, message in code.items():
             mine = message.area == name and (area is None or key not in elsewhere)
             if key in keep or mine:
                 previous = keep.get(key)
-                new.add(key, previous.string if previous else ("", "") if isinstance(key, tuple) else "",
+                empty = ("", "") if isinstance(key, tuple) else ""
+                new.add(key, previous.string if previous else known.get(key, empty),
                         locations=[tuple(message.where.rsplit(":", 1))], auto_comments=())
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:

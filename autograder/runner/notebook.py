@@ -87,6 +87,8 @@ def parse_notebook(data: bytes) -> Notebook:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":  # a copy cut short inside a character (Korean text, an emoji)
+            return parse_notebook(data[:error.start])  # says "not valid JSON … cut short", which is what happened
         raise NotebookError(_("your notebook is not a text file (byte {byte} is not UTF-8): hand in the .ipynb file "
                               "Jupyter saves").format(byte=error.start)) from None
     try:

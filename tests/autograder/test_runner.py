@@ -66,6 +66,7 @@ def test_is_the_pipeline_declared_in_its_order():
 
 @pytest.mark.parametrize("data, expected", [
     (b'{"cells": [', "your notebook is not valid JSON (line 1, column 12"),
+    ('{"cells": ["소프트맥스'.encode()[:-1], "not valid JSON (line 1, column 12"),  # cut inside a character
     (b"\xff\xfe", "is not a text file"),
     (b"[]", "its JSON is not an object"),
     (json.dumps({"nbformat": 3, "worksheets": []}).encode(), "nbformat 3, and the grader reads nbformat 4"),
