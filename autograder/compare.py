@@ -6,6 +6,7 @@ from typing import Any, Callable, Sequence
 import torch
 
 from autograder.diagnostic import hinted
+from autograder.formatting import shape_text
 from autograder.i18n import _, ngettext
 from autograder.spec import Verdict
 
@@ -34,12 +35,12 @@ def describe(value: Any) -> str:
     if value is None:
         return "None"
     if isinstance(value, torch.Tensor):
-        return _("a tensor of shape {shape} and dtype {dtype}").format(shape=_shape(value.shape), dtype=value.dtype)
+        return _("a tensor of shape {shape} and dtype {dtype}").format(shape=shape_text(value.shape), dtype=value.dtype)
     kind = type(value)
     name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
     shape = getattr(value, "shape", None)
     if isinstance(shape, tuple):
-        return _("a {name} of shape {shape}").format(name=name, shape=_shape(shape))
+        return _("a {name} of shape {shape}").format(name=name, shape=shape_text(shape))
     if isinstance(value, (list, tuple, dict)):
         return ngettext("a {name} of {n} item", "a {name} of {n} items", len(value)).format(name=name, n=len(value))
     if isinstance(value, (bool, int, float)):
@@ -84,8 +85,8 @@ def _first_problem(got: Any, expected: torch.Tensor, rtol: float | None,
     if not isinstance(got, torch.Tensor):
         return _not_a_tensor(got, expected)
     if got.shape != expected.shape:
-        return _("the result has shape {got}, expected {expected}").format(got=_shape(got.shape),
-                                                                           expected=_shape(expected.shape))
+        return _("the result has shape {got}, expected {expected}").format(got=shape_text(got.shape),
+                                                                           expected=shape_text(expected.shape))
     if got.dtype != expected.dtype:
         return _("the result has dtype {got}, expected {expected} (convert with .to({expected}) or keep the "
                  "input's dtype)").format(got=got.dtype, expected=expected.dtype)
@@ -99,7 +100,7 @@ def _first_problem(got: Any, expected: torch.Tensor, rtol: float | None,
 
 def _not_a_tensor(got: Any, expected: torch.Tensor) -> str:
     """Why a non-tensor result is wrong, and what to return instead."""
-    want = _("a torch.Tensor of shape {shape}").format(shape=_shape(expected.shape))
+    want = _("a torch.Tensor of shape {shape}").format(shape=shape_text(expected.shape))
     if got is None:
         return _("the result is None, expected {want}: did you forget to `return` it?").format(want=want)
     if type(got).__module__ == "numpy":
@@ -162,8 +163,3 @@ def _value_problem(got: torch.Tensor, expected: torch.Tensor, rtol: float,
 def _index(position: torch.Tensor) -> tuple[int, ...]:
     """A tensor index (from torch.nonzero) as a tuple of ints."""
     return tuple(int(i) for i in position)
-
-
-def _shape(shape: Sequence[int]) -> str:
-    """A shape written as a tuple: (2, 5), (5,), ()."""
-    return str(tuple(int(n) for n in shape))

@@ -11,14 +11,13 @@ import io
 import linecache
 import math
 import os
-import signal
-import threading
 import time
 import types
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
+from autograder.alarm import time_limit
 from autograder.compare import describe
 from autograder.families import in_words
 from autograder.forbidden import forbidden_calls
@@ -73,7 +72,7 @@ def run_probe(check: Check, obj: Any) -> ProbeOutcome:
     """Call ``check.probe(obj)`` within ``check.timeout``, silencing its output; never raises."""
     start = time.perf_counter()
     try:
-        with _silenced(), _time_limit(check.timeout):
+        with _silenced(), time_limit(check.timeout, ProbeTimeout):
             output = check.probe(obj)
     except BaseException as exc:  # noqa: BLE001 -- student code may raise anything, exit included
         return ProbeOutcome(None, _failure(exc, check.timeout), time.perf_counter() - start)
@@ -191,25 +190,6 @@ def _silenced() -> Iterator[None]:
             contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
         yield
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise ProbeTimeout in the main thread after ``seconds``; no limit elsewhere (no SIGALRM)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def expire(signum: int, frame: types.FrameType | None) -> None:
-        raise ProbeTimeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _failure(exc: BaseException, timeout: float) -> str:

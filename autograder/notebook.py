@@ -7,6 +7,7 @@ import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from autograder.formatting import out_of, points_text
 from autograder.i18n import _, ngettext
 from autograder.points import Points, task_points
 from autograder.spec import Check, TaskResult
@@ -43,7 +44,7 @@ def check(task_id: str, obj: Any, *, hidden: bool = False) -> Points:
         points = sum(c.points for c in hidden_left)
         checks = ngettext("{n} hidden check", "{n} hidden checks", len(hidden_left)).format(n=len(hidden_left))
         worth = ngettext("{points} more point", "{points} more points", 1 if points == 1 else 2).format(
-            points=_points(points))
+            points=points_text(points))
         print(_("(the grader also runs {checks} worth {points})").format(checks=checks, points=worth))
     return task_points(result, task.points, hidden=hidden)
 
@@ -83,15 +84,11 @@ def report_lines(result: TaskResult) -> list[str]:
     lines += [f"! {note}" for note in result.notes]
     for c in result.checks:
         mark = "✓" if c.passed else "✗"
-        line = f"{mark} {_(c.name)} ({_points(c.score)}/{_points(c.points)})"
+        line = f"{mark} {_(c.name)} ({out_of(c.score, c.points, compact=True)})"
         if c.message and c.message not in result.notes:
             line = _("{check}: {message}").format(check=line, message=hint_first(c.message))
         lines.append(line)
-    lines.append(_("Total: {score}/{points}").format(score=_points(result.score), points=_points(result.points)))
+    lines.append(_("Total: {score}/{points}").format(score=points_text(result.score),
+                                                     points=points_text(result.points)))
     return lines
-
-
-def _points(value: float) -> str:
-    """Points without trailing zeros: 1, 0.5, 2.25."""
-    return f"{round(value, 2):g}"
 

@@ -10,6 +10,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from autograder.formatting import out_of, points_text
 from autograder.i18n import N_, _
 
 __all__ = ["Row", "Overview", "overview", "check_all"]
@@ -41,12 +42,12 @@ class Overview:
     def text(self) -> str:
         """The table as text: task, points earned / visible points, first problem."""
         lines = [_("{assignment}: the checks you can run, task by task ({earned} / {possible} points)").format(
-            assignment=self.assignment, earned=_pts(sum(r.earned for r in self.rows)),
-            possible=_pts(sum(r.possible for r in self.rows)))]
+            assignment=self.assignment, earned=points_text(sum(r.earned for r in self.rows)),
+            possible=points_text(sum(r.possible for r in self.rows)))]
         width = max((len(r.task) for r in self.rows), default=0)
         for r in self.rows:
             mark = "✓" if r.earned >= r.possible else "✗"
-            points = f"{_pts(r.earned)}/{_pts(r.possible)}"
+            points = out_of(r.earned, r.possible, compact=True)
             lines.append(f"{mark} {r.task:<{width}}  {points:>7}  {r.problem or _(_ALL_PASS)}")
         return "\n".join(lines)
 
@@ -54,7 +55,7 @@ class Overview:
         """The table as HTML, for Jupyter."""
         cells = "".join(
             f"<tr><td>{'✓' if r.earned >= r.possible else '✗'}</td><td><code>{html.escape(r.task)}</code><br>"
-            f"{html.escape(r.title)}</td><td>{_pts(r.earned)} / {_pts(r.possible)}</td>"
+            f"{html.escape(r.title)}</td><td>{out_of(r.earned, r.possible)}</td>"
             f"<td>{html.escape(r.problem) or html.escape(_(_ALL_PASS))}</td></tr>" for r in self.rows)
         caption = _("{assignment}: the checks you can run, task by task").format(assignment=self.assignment)
         heads = "".join(f"<th>{html.escape(head)}</th>" for head in ("", _("task"), _("points"), _("first problem")))
@@ -133,8 +134,3 @@ def _task_ids() -> set[str]:
     from autograder.tasks import TASKS
 
     return set(TASKS)
-
-
-def _pts(value: float) -> str:
-    """Points without trailing zeros: 1, 0.5, 2.25."""
-    return f"{round(value, 2):g}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 
+from autograder.formatting import points_text
 from autograder.i18n import _
 from autograder.spec import TaskResult
 
@@ -47,19 +48,16 @@ def task_points(result: TaskResult, total: float, *, hidden: bool) -> Points:
     if hidden:
         mark = "✓" if earned >= total else "✗"
         return Points(round(earned, 4), _("{mark} {earned} / {total} points").format(
-            mark=mark, earned=_pts(earned), total=_pts(total)))
+            mark=mark, earned=points_text(earned), total=points_text(total)))
     share = earned / possible if possible else 1.0
     value = total if share >= 1.0 else min(round(total * share, 4), total)
     rest = total - possible
-    later = _("; the grader also runs {rest} more points of hidden checks").format(rest=_pts(rest)) if rest > 0 else ""
+    later = (_("; the grader also runs {rest} more points of hidden checks").format(rest=points_text(rest))
+             if rest > 0 else "")
     if share >= 1.0:
         return Points(value, _("✓ {earned} / {possible} points in the checks you can run{later}").format(
-            earned=_pts(earned), possible=_pts(possible), later=later))
+            earned=points_text(earned), possible=points_text(possible), later=later))
     return Points(value, _("✗ {earned} / {possible} points in the checks you can run: fix what the ✗ lines above "
                            "say{later} (nbgrader's Validate counts this cell as {value} / {total})").format(
-        earned=_pts(earned), possible=_pts(possible), later=later, value=_pts(value), total=_pts(total)))
-
-
-def _pts(value: float) -> str:
-    """Points without trailing zeros: 1, 0.5, 2.25."""
-    return f"{round(value, 2):g}"
+        earned=points_text(earned), possible=points_text(possible), later=later, value=points_text(value),
+        total=points_text(total)))

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from autograder import diagnostic
+from autograder.formatting import out_of, points_text
 from autograder.i18n import _, language
 from autograder.report import escape
 from autograder.report.record import Graded
@@ -62,8 +63,8 @@ def feedback_html(record: Graded) -> str:
     meta = [_("notebook {notebook}").format(notebook=record.notebook) if record.notebook else _("no notebook"),
             _("handed in {timestamp}").format(timestamp=record.timestamp) if record.timestamp else "",
             _("graded in {seconds:.0f} s").format(seconds=record.seconds) if record.seconds else ""]
-    score = _html(_("Score: {score} / {max_score}"), score=f"<b>{_pts(record.score)}</b>",
-                  max_score=_pts(record.max_score))
+    score = _html(_("Score: {score} / {max_score}"), score=f"<b>{points_text(record.score)}</b>",
+                  max_score=points_text(record.max_score))
     parts = [f"<header><h1>{escape.html(title)}</h1>", f'<p class="total">{score}</p>',
              f'<p class="meta">{escape.html(" · ".join(m for m in meta if m))}</p></header>']
     cells = _Cells(record)
@@ -126,7 +127,7 @@ def _task_section(task: TaskResult, record: Graded, cells: _Cells) -> str:
     reached = dict(record.accuracy).get(task.task)
     figures = "".join(_figure(p) for p in record.pictures if p.task == task.task)
     return (f'<section class="task"><h2><span>{escape.html(_(task.title))}</span>'
-            f"<span>{_pts(task.score)} / {_pts(task.points)}</span></h2>"
+            f"<span>{out_of(task.score, task.points)}</span></h2>"
             + (f'<ul class="notes">{notes}</ul>' if notes else "")
             + "".join('<p class="hint">' + _html(_("{label} (for every check below that fails): {hint}"),
                                                 label="<b>" + escape.html(_("Hint")) + "</b>", hint=escape.html(h))
@@ -174,8 +175,8 @@ def _checks(task: TaskResult, said: list[str], hints: list[str]) -> str:
     """A block per check; one line naming them all when every check failed for a reason said above (a stub not
     written yet, a cell that never ran), where a block each would repeat the same cross and 0."""
     if task.score == 0 and all(c.message in said for c in task.checks):
-        names = ", ".join(_("{name} ({points}, hidden)").format(name=_(c.name), points=_pts(c.points)) if c.hidden
-                          else f"{_(c.name)} ({_pts(c.points)})" for c in task.checks)
+        names = ", ".join(_("{name} ({points}, hidden)").format(name=_(c.name), points=points_text(c.points))
+                          if c.hidden else f"{_(c.name)} ({points_text(c.points)})" for c in task.checks)
         return '<p class="none"><span class="mark">✗</span> ' + escape.html(_("no check passed: {names}").format(
             names=names)) + "</p>"
     return '<ul class="checks">' + "".join(_check(c, said, hints) for c in task.checks) + "</ul>"
@@ -188,10 +189,5 @@ def _check(check: CheckResult, said: list[str], hints: list[str]) -> str:
     message = "" if check.message in said else _without(check.message, hints)
     return (f'<li class="{kind}"><div class="check"><span class="mark">{mark}</span>'
             f'<span class="name">{escape.html(_(check.name))}{badge}</span>'
-            f'<span class="pts">{_pts(check.score)} / {_pts(check.points)}</span></div>'
+            f'<span class="pts">{out_of(check.score, check.points)}</span></div>'
             + (f'<div class="msg">{escape.html(message)}</div>' if message else "") + "</li>")
-
-
-def _pts(value: float) -> str:
-    """Points without trailing zeros."""
-    return f"{round(value, 2):g}"

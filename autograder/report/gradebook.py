@@ -19,6 +19,7 @@ from typing import Sequence
 import dateutil.parser
 import dateutil.tz
 
+from autograder.formatting import points_text
 from autograder.i18n import N_
 from autograder.report import escape
 from autograder.report.record import Graded, failure
@@ -167,4 +168,4 @@ def _person(student: Student) -> list[str]:
 
 def _number(value: float) -> str:
     """Points as the CSV shows them: 7, 2.5, 0.3333."""
-    return f"{round(value, 4):g}"
+    return points_text(value, decimals=4)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from autograder.formatting import out_of, points_text
 from autograder.i18n import _, language, ngettext
 from autograder.report import escape
 from autograder.report.record import Graded, Written
@@ -119,23 +120,19 @@ def written_html(record: Graded) -> str:
     note = f'<p class="meta">{escape.html(said)}</p>' if pending else ""
     heading = escape.html(_("Written answers, graded by hand"))
     return (f'<section class="task written"><h2><span>{heading}</span>'
-            f"<span>{_pts(record.hand_score)} / {_pts(record.hand_max)}</span></h2>{note}"
+            f"<span>{out_of(record.hand_score, record.hand_max)}</span></h2>{note}"
             '<ul class="checks">' + "".join(_item(question) for question in record.written) + "</ul></section>")
 
 
 def _item(question: Written) -> str:
     """One question: mark, title, points (or pending), the grader's comment."""
     if question.score is None:
-        kind, mark, points, comment = "pending", "…", f"– / {_pts(question.points)}", _("graded by hand: pending")
+        kind, mark, comment = "pending", "…", _("graded by hand: pending")
+        points = f"– / {points_text(question.points)}"
     else:
         full = question.score >= question.points
         kind, mark = ("pass", "✓") if full else ("part", "◐") if question.score > 0 else ("fail", "✗")
-        points, comment = f"{_pts(question.score)} / {_pts(question.points)}", question.comment
+        points, comment = out_of(question.score, question.points), question.comment
     return (f'<li class="{kind}"><div class="check"><span class="mark">{mark}</span>'
             f'<span class="name">{escape.html(shown_title(question.title))}</span><span class="pts">{points}</span></div>'
             + (f'<div class="msg">{escape.html(comment)}</div>' if comment else "") + "</li>")
-
-
-def _pts(value: float) -> str:
-    """Points without trailing zeros."""
-    return f"{round(value, 2):g}"

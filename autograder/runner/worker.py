@@ -24,15 +24,14 @@ import io
 import os
 import resource
 import shutil
-import signal
 import sys
 import threading
 import time
-import types
 from typing import Any, Callable
 
 import torch
 
+from autograder.alarm import time_limit
 from autograder.compare import describe
 from autograder.engine import ProbeOutcome, live_forbidden_note, run_probe
 from autograder.i18n import _, language, use_language
@@ -198,20 +197,14 @@ def _shell() -> Any:
 
 def _run_cell(shell: Any, number: int, source: str, seconds: float, repair: Callable[[], None]) -> dict[str, Any]:
     """Run one cell within ``seconds``, then ``repair()``; what went wrong, as a sentence for the student."""
-    def expire(signum: int, frame: types.FrameType | None) -> None:
-        raise CellTimeout()
-
     start = time.perf_counter()
     printed = _Tail(MAX_TEXT)
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Tee(streams[0], printed), _Tee(streams[1], printed)
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        result = shell.run_cell(source, store_history=False, silent=False)
+        with time_limit(seconds, CellTimeout):
+            result = shell.run_cell(source, store_history=False, silent=False)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
         if isinstance(sys.stdout, _Tee):  # a stream the cell put in place stays, as it would in Jupyter
             sys.stdout = streams[0]
         if isinstance(sys.stderr, _Tee):

@@ -1,11 +1,6 @@
-"""How shapes read in a student's message."""
+"""How shapes read in a student's message: the shared :func:`autograder.formatting.shape_text`."""
 from __future__ import annotations
 
-from typing import Sequence
+from autograder.formatting import shape_text
 
 __all__ = ["shape_text"]
-
-
-def shape_text(shape: Sequence[int]) -> str:
-    """A shape written as a tuple: (2, 5), (5,), ()."""
-    return str(tuple(int(n) for n in shape))
