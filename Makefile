@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FASHION_SYSTEM := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup sandbox browser catalogues fonts data test test-fast test-corpus grade bench bench-grade assignments demo student-wheel clean
+.PHONY: setup sandbox browser catalogues fonts data test test-fast test-corpus grade bench bench-grade assignments demo regen student-wheel clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,13 @@ student-wheel: $(STAMP)
 	$(BIN)/python -m autograder.student_wheel --out dist
 
 demo: assignments
+	$(BIN)/python -m autograder.demo
+
+# After a solution notebook changed: the student notebooks, then the demo class, with the venv as it is (only a
+# missing venv is installed first; a test fails while either is stale). autograder/README.md, "Adding a task".
+regen:
+	@[ -x $(BIN)/python ] || $(MAKE) --no-print-directory $(STAMP)
+	$(BIN)/python -m autograder.release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)') $(if $(KIT_LANG),--language '$(KIT_LANG)')
 	$(BIN)/python -m autograder.demo
 
 clean:

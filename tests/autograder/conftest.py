@@ -10,6 +10,7 @@ from types import ModuleType
 import pytest
 
 from autograder.runner.course import REPO
+from tests.autograder.fixture_modules import FILES, import_file
 from tests.autograder.solution_notebooks import notebook_module
 
 
@@ -23,6 +24,15 @@ def solution(request: pytest.FixtureRequest) -> ModuleType:
 def stub(request: pytest.FixtureRequest) -> ModuleType:
     """What students receive: the same definitions with every solution region replaced by the named stub."""
     return notebook_module(request.module.ASSIGNMENT, stubbed=True)
+
+
+@pytest.fixture(scope="module")
+def bugs(request: pytest.FixtureRequest) -> dict[str, ModuleType]:
+    """The known-buggy implementations of the test module's ``ASSIGNMENT``: files/<assignment>/<file>.py imported
+    as module ``<assignment>_<file>``, by file name."""
+    assignment = request.module.ASSIGNMENT
+    return {path.stem: import_file(path, f"{assignment}_{path.stem}")
+            for path in sorted((FILES / assignment).glob("*.py"))}
 
 
 @pytest.fixture(scope="session")

@@ -2,39 +2,25 @@
 from __future__ import annotations
 
 import random
-import sys
 
 import nbformat
 import pytest
 import torch
 
-from autograder.engine import grade_in_process
 from autograder.i18n import use_language
-from autograder.spec import TaskResult
 from autograder.tasks import get_task
 from autograder.tasks.hw1 import TASKS
-from tests.autograder.fixture_modules import FILES
+from tests.autograder.fixture_modules import FILES, import_file
+from tests.autograder.grading import grade, messages
 from tests.autograder.solution_notebooks import SOLUTIONS
 
 ASSIGNMENT = "hw1"
 NOTEBOOK = SOLUTIONS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-sys.path.insert(0, str(FILES / ASSIGNMENT))
-
-import hw1_generators as generators  # noqa: E402
-import hw1_loaders as loaders  # noqa: E402
-import hw1_models as models  # noqa: E402
-import hw1_optimizers as optimizers  # noqa: E402
-import hw1_permutations as permutations  # noqa: E402
-
-
-def grade(task_id: str, obj: object) -> TaskResult:
-    """Every check of the task, hidden ones included, as the grader runs them."""
-    return grade_in_process(get_task(task_id), obj, hidden=True)
-
-
-def messages(result: TaskResult) -> str:
-    """All diagnostics of a result, one per line."""
-    return "\n".join([*result.notes, *(c.message for c in result.checks if c.message)])
+# The fixture files, imported at collection: each case below is the fixture object itself, its test id its docstring
+# (so hw1 does not use the shared `bugs` fixture). hw1_models imports from hw1_optimizers, so that one comes first.
+generators, loaders, optimizers, models, permutations = (
+    import_file(FILES / ASSIGNMENT / f"hw1_{name}.py", f"hw1_{name}")
+    for name in ("generators", "loaders", "optimizers", "models", "permutations"))
 
 
 TRAINING = {"hw1_train_scratch", "hw1_concise"}

@@ -15,18 +15,18 @@ import pytest
 import torch
 
 from autograder.diagnostic import parse
-from autograder.engine import grade_in_process, run_probe
+from autograder.engine import run_probe
 from autograder.i18n import use_language
-from autograder.spec import TaskResult
-from autograder.tasks import get_task
+from autograder.tasks import get_task, tasks_for
 from tests.autograder.fixture_modules import FILES as FIXTURES, import_file
+from tests.autograder.grading import grade, messages
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
 ASSIGNMENT = "hw2"
 FILES = FIXTURES / ASSIGNMENT
-TASK_IDS = ("hw2_text_labels", "hw2_get_dataloader", "hw2_show_images", "hw2_accuracy")
+TASK_IDS = tuple(task.id for task in tasks_for(ASSIGNMENT))
 
 
 @pytest.fixture(scope="module")
@@ -43,16 +43,6 @@ def bugs() -> dict[str, object]:
 def target(module: ModuleType, task_id: str) -> object:
     """The notebook global the task grades."""
     return getattr(module, get_task(task_id).target)
-
-
-def grade(task_id: str, obj: object) -> TaskResult:
-    """Every check of the task (visible and hidden), as the grader runs them."""
-    return grade_in_process(get_task(task_id), obj, hidden=True)
-
-
-def messages(result: TaskResult) -> str:
-    """All of a result's diagnostics, in one string."""
-    return " ".join(result.notes) + " " + " ".join(c.message for c in result.checks)
 
 
 @pytest.mark.parametrize("task_id", TASK_IDS)

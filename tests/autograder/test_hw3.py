@@ -5,37 +5,18 @@ the kit's NamedStubs (nbgrader's ClearSolutions); the buggy implementations live
 """
 from __future__ import annotations
 
-from types import ModuleType
-
 import pytest
 import torch
 
 from autograder.engine import grade_in_process
 from autograder.i18n import use_language
-from autograder.spec import TaskResult
-from autograder.tasks import get_task
-from tests.autograder.fixture_modules import FILES as FIXTURES, import_file
+from autograder.tasks import get_task, tasks_for
+from tests.autograder.grading import grade, messages
 from tests.autograder.korean import assert_explained_in_korean
 
 ASSIGNMENT = "hw3"
-FILES = FIXTURES / ASSIGNMENT
-QUICK = ("hw3_softmax", "hw3_model", "hw3_forward", "hw3_cross_entropy", "hw3_wrong_predictions")
-
-
-@pytest.fixture(scope="module")
-def bugs() -> dict[str, ModuleType]:
-    """The buggy implementations, by file name."""
-    return {path.stem: import_file(path, f"hw3_{path.stem}") for path in sorted(FILES.glob("*.py"))}
-
-
-def grade(task_id: str, obj: object) -> TaskResult:
-    """Every check of the task (visible and hidden), as the grader runs them."""
-    return grade_in_process(get_task(task_id), obj, hidden=True)
-
-
-def messages(result: TaskResult) -> str:
-    """All of a result's diagnostics, in one string."""
-    return " ".join(result.notes) + " " + " ".join(c.message for c in result.checks)
+QUICK = tuple(task.id for task in tasks_for(ASSIGNMENT) if task.id != "hw3_training")
+"""Every task but training, which the slow tests below train on one thread."""
 
 
 @pytest.mark.parametrize("task_id", QUICK)

@@ -11,7 +11,6 @@ import contextlib
 import io
 import math
 import sys
-from types import ModuleType
 
 import nbformat
 import pytest
@@ -20,36 +19,17 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograder.engine import grade_in_process
 from autograder.i18n import use_language
-from autograder.spec import TaskResult
 from autograder.tasks import get_task, tasks_for
 from autograder.tasks.hw5 import affine, cross_entropy, entropy, gradient, loss, one_hot
-from tests.autograder.fixture_modules import FILES as FIXTURES, import_file
+from tests.autograder.grading import grade, messages
 from tests.autograder.korean import assert_explained_in_korean
 from tests.autograder.solution_notebooks import SOLUTIONS
 from tests.strategies import distribution_pairs, labelled_logits, numeric
 
 ASSIGNMENT = "hw5"
-FILES = FIXTURES / ASSIGNMENT
 TASK_IDS = [task.id for task in tasks_for(ASSIGNMENT)]
 NOTEBOOK = nbformat.read(SOLUTIONS / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-
-
-@pytest.fixture(scope="module")
-def bugs() -> dict[str, ModuleType]:
-    """The buggy implementations, by file name."""
-    return {path.stem: import_file(path, f"hw5_{path.stem}") for path in sorted(FILES.glob("*.py"))}
-
-
-def grade(task_id: str, obj: object) -> TaskResult:
-    """Every check of the task (visible and hidden), as the grader runs them."""
-    return grade_in_process(get_task(task_id), obj, hidden=True)
-
-
-def messages(result: TaskResult) -> str:
-    """All of a result's diagnostics, in one string."""
-    return " ".join(result.notes) + " " + " ".join(c.message for c in result.checks)
 
 
 @pytest.mark.parametrize("task_id", TASK_IDS)
@@ -254,17 +234,13 @@ def test_do_the_grader_s_references_agree_with_torch():
 
 
 def test_is_the_notebook_hw5_release_1_with_20_auto_and_6_hand_graded_points():
-    """The notebook's kit metadata, its test cells in the template, and its points (auto-graded = the tasks')."""
+    """The notebook's kit metadata, its test cells in declaration order, and its points (each test cell's template,
+    lock and points: tests/autograder/test_registry.py)."""
     assert NOTEBOOK.metadata["kit"] == {"assignment": "hw5", "release": 1}
     graded = [c for c in NOTEBOOK.cells if c.metadata.get("nbgrader", {}).get("grade")]
     tests = {c.metadata.nbgrader.grade_id: c for c in graded if c.cell_type == "code"}
     written = [c for c in graded if c.cell_type == "markdown"]
     assert list(tests) == TASK_IDS
-    for task_id, cell in tests.items():
-        task = get_task(task_id)
-        assert cell.metadata.nbgrader.locked and cell.metadata.nbgrader.points == task.points
-        assert cell.source == (f'check("{task_id}", {task.target})\n### BEGIN HIDDEN TESTS\n'
-                               f'check("{task_id}", {task.target}, hidden=True)\n### END HIDDEN TESTS')
     assert sum(get_task(t).points for t in tests) == 20
     assert [c.metadata.nbgrader.points for c in written] == [2, 2, 2]
 
