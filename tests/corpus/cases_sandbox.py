@@ -115,13 +115,13 @@ SANDBOX_CASES: tuple[Case, ...] = (
         "import subprocess, sys\nfor _ in range(20):\n"
         "    subprocess.Popen([sys.executable, '-c', 'import time\\nend = time.time() + 40\\n"
         "while time.time() < end: pass'], start_new_session=True)"), _exact(BUGGY), needs_root=True),
-    # MAP_POPULATE fills the mapping inside one system call, which the cell's clock cannot interrupt: a loaded
-    # machine slows the fill, but the clock can no longer stop it below the limit (with the page loop alone, one
-    # CI run's page lacked "ran out of memory" and the kernel logged no OOM kill: the clock had won)
+    # filled by writes of 64 MB (user page faults, the path the memory controller's OOM killer takes), fast enough
+    # that the cell's clock cannot win on a loaded machine: a page-by-page loop once lost to the clock, and a
+    # MAP_POPULATE mapping once filled past the limit with no OOM kill logged (CI runs of 30 November)
     _hostile("sandbox_shared_memory", _at_end(
-        "import mmap\nshared = mmap.mmap(-1, ($memory_mb + 512) << 20, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE)\n"
-        "for offset in range(0, len(shared), 4096):\n    shared[offset] = 1"), (0, BUGGY), "ran out of memory",
-              needs_root=True),
+        "import mmap\nshared = mmap.mmap(-1, ($memory_mb + 512) << 20, flags=mmap.MAP_SHARED)\n"
+        "chunk = b'\\1' * (64 << 20)\nfor offset in range(0, len(shared), len(chunk)):\n"
+        "    shared[offset:offset + len(chunk)] = chunk"), (0, BUGGY), "ran out of memory", needs_root=True),
     _hostile("sandbox_sysv_and_lock", lambda p: _handin(
         nb.appended(buggy(), "import subprocess, sys\nsubprocess.run([sys.executable, 'keep.py'])"),
         **{"keep.py": b"import ctypes\nctypes.CDLL(None).shmget(0x5eed, 1 << 20, 0o1666)\n"
