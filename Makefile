@@ -32,7 +32,7 @@ browser:
 
 # The compiled message catalogues (autograder/locale/*/LC_MESSAGES/*.mo) from their .po files (README: "Languages").
 catalogues: $(STAMP)
-	$(BIN)/python -m autograder.catalogues --compile
+	$(BIN)/python -m autograder catalogues --compile
 
 # Debian's fonts-nanum: Hangul for the Korean words on the feedback pages' plots and the summary's histograms
 # (matplotlib's own font has none; without one, a plot leaves its Korean words to the browser's fonts).
@@ -67,21 +67,21 @@ bench-grade: data
 # the course's environment"); without it the release keeps the URL assignments/ has now. KIT_LANG=ko: the
 # notebooks' language (kit.language: check()'s messages, the setup cell, the stubs); without it, the one they have.
 assignments: $(STAMP)
-	$(BIN)/python -m autograder.release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)') $(if $(KIT_LANG),--language '$(KIT_LANG)')
+	$(BIN)/python -m autograder release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)') $(if $(KIT_LANG),--language '$(KIT_LANG)')
 
 # The student package (d2lmini and check(); torch, torchvision and matplotlib its only dependencies) in dist/.
 student-wheel: $(STAMP)
-	$(BIN)/python -m autograder.student_wheel --out dist
+	$(BIN)/python -m autograder wheel --out dist
 
 demo: assignments
-	$(BIN)/python -m autograder.demo
+	$(BIN)/python -m autograder demo
 
 # After a solution notebook changed: the student notebooks, then the demo class, with the venv as it is (only a
 # missing venv is installed first; a test fails while either is stale). autograder/README.md, "Adding a task".
 regen:
 	@[ -x $(BIN)/python ] || $(MAKE) --no-print-directory $(STAMP)
-	$(BIN)/python -m autograder.release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)') $(if $(KIT_LANG),--language '$(KIT_LANG)')
-	$(BIN)/python -m autograder.demo
+	$(BIN)/python -m autograder release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)') $(if $(KIT_LANG),--language '$(KIT_LANG)')
+	$(BIN)/python -m autograder demo
 
 clean:
 	rm -rf $(VENV) grading .pytest_cache

@@ -1,7 +1,7 @@
 """nbgrader configuration: the repository root is the course directory (see autograder/README.md)."""
 import os
 
-from autograder.nbgrader_stub import generate_assignment_preprocessors
+from autograder.authoring.stub_preprocessor import generate_assignment_preprocessors
 
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 

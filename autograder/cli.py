@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from autograder.deploy import BundleError, build_bundle
-from autograder.i18n import ENV, LANGUAGES, N_, _, check_language, ngettext, use_language
+from autograder.core.i18n import ENV, LANGUAGES, N_, _, check_language, ngettext, use_language
 from autograder.runner import GradingError, Limits, main as grade_main
 from autograder.runner.bench import main as bench_main
 from autograder.runner.course import asked_language, choose_language
@@ -78,7 +79,7 @@ def _add_language(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m autograder`` argument parser, its help in the current language."""
-    parser = argparse.ArgumentParser(prog=_PROG, description=_("Grade nbgrader submissions of the coursework kit."))
+    parser = argparse.ArgumentParser(prog=_PROG, description=_("Grade nbgrader submissions of the coursework kit, and build what the course hands out."))
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
     _grade_parser(verbs)
     merge = verbs.add_parser(
@@ -110,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                             help=_("folder for the zip (default: ./{out})").format(out=DEFAULT_OUT))
     _add_language(gradescope)
+    for verb, (_module, help_text) in AUTHORING.items():
+        verbs.add_parser(verb, help=_(help_text), add_help=False)  # parsed by the verb's own main
     return parser
 
 
@@ -207,10 +210,25 @@ _VERBS: dict[str, Callable[[argparse.Namespace, str], str]] = {
 }
 """Each verb: what it prints on stdout when it succeeds, given the parsed arguments and the chosen language."""
 
+AUTHORING: dict[str, tuple[str, str]] = {
+    "release": ("autograder.authoring.release",
+                N_("build the student notebooks in assignments/ from solutions/ (nbgrader generate_assignment)")),
+    "demo": ("autograder.authoring.demo", N_("rebuild the demo class in examples/submissions from assignments/")),
+    "wheel": ("autograder.authoring.student_wheel", N_("build the student package (d2lmini and check()) as a wheel")),
+    "catalogues": ("autograder.authoring.catalogues",
+                   N_("update, check or compile the message catalogues (autograder/locale)")),
+}
+"""The course author's verbs: each is its module's ``main``, which parses the rest of the command line itself (its
+imports, nbgrader and Babel among them, are loaded only when the verb runs)."""
+
 
 def run(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the command in its language; returns the exit status (2 for unusable input)."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in AUTHORING:
+        with use_language(_first_language(argv)), _argparse_speaks():
+            main = importlib.import_module(AUTHORING[argv[0]][0]).main
+            return main(argv[1:], prog=f"{_PROG} {argv[0]}")
     with use_language(_first_language(argv)):
         with _argparse_speaks():
             args = build_parser().parse_args(argv)  # usage errors exit 2 here

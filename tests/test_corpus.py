@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.report.escape import csv_cell
+from autograder.core.escape import csv_cell
 from autograder.runner.bubblewrap import HOME
 from autograder.runner.identity import FIRST_UID
 from autograder.runner.sandbox import isolation

@@ -11,7 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from autograder.i18n import _
+from autograder.core.i18n import _
 from d2lmini.datasets import DataNotFoundError, locate_fashion_mnist
 
 __all__ = ["prepare"]

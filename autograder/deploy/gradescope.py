@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 from autograder.deploy.pins import MissingDistribution, pinned_versions, pip_version, python_version
-from autograder.i18n import LOCALE_DIR, _, use_language
+from autograder.core.i18n import LOCALE_DIR, _, use_language
 from autograder.runner.course import REPO, SOLUTIONS, choose_language, release_notebook
 from autograder.runner.errors import GradingError
 from autograder.runner.registry import DEFAULT_TASKS, assignments_of
@@ -136,7 +136,7 @@ def _compile_catalogues() -> None:
     if not stale:
         return
     try:
-        from autograder.catalogues import compile_catalogue
+        from autograder.authoring.catalogues import compile_catalogue
     except ImportError as error:
         raise BundleError(_("{catalogue} must be compiled for the bundle, and Babel is missing here ({error}): build "
                             "the bundle with the kit's environment (.venv/bin/python -m autograder gradescope …)")

@@ -12,7 +12,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from autograder.i18n import _
+from autograder.core.i18n import _
 
 __all__ = ["GRADING_ROOTS", "MissingDistribution", "pinned_versions", "python_version", "pip_version"]
 

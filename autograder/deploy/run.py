@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.i18n import LANGUAGES, _, check_language, use_language
+from autograder.core.i18n import LANGUAGES, _, check_language, use_language
 from autograder.report.gradescope import write_results
 from autograder.runner.grade import main as grade_main
 from autograder.runner.limits import Limits

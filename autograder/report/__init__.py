@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
-from autograder.i18n import N_
+from autograder.core.i18n import N_
 from autograder.report.feedback import write_feedback
 from autograder.report.gradebook import write_gradebook, write_wide
 from autograder.report.gradescope import write_results
 from autograder.report.summary import write_summary
-from autograder.report.record import Graded, failure
+from autograder.runner.graded import Graded, failure
 from autograder.report.roster import Student
 
 __all__ = ["Reports", "write_reports", "feedback_path", "results_path"]

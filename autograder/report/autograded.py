@@ -19,11 +19,11 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
-from autograder.i18n import _
-from autograder.notebook import report_lines
-from autograder.report import escape
-from autograder.report.record import CellOutput, Graded
-from autograder.spec import TaskResult
+from autograder.core.i18n import _
+from autograder.check.task import report_lines
+from autograder.core import escape
+from autograder.runner.graded import CellOutput, Graded
+from autograder.core.spec import TaskResult
 
 __all__ = ["autograded_notebook", "test_cell_outputs", "SandboxResults", "RestoreHiddenTests"]
 
@@ -40,7 +40,7 @@ def autograded_notebook(data: bytes | None, record: Graded) -> NotebookNode:
     notebook = new_notebook()
     code = 0
     for cell in _cells(data):
-        code += cell.get("cell_type") == "code"  # the kit numbers code cells (runner/notebook.py)
+        code += cell.get("cell_type") == "code"  # the kit numbers code cells (core/notebook.py)
         made = _cell(cell, outputs.get(code) if cell.get("cell_type") == "code" else None)
         if made is not None:
             notebook.cells.append(made)

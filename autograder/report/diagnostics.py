@@ -10,7 +10,7 @@ so "got 3, expected 0.25" and "got 4, expected 0.25" are one misconception. Each
 students (never checks), and shows the first wording seen.
 
 A message is read in the language it was written in: its hint and count of cases through
-:mod:`autograder.diagnostic`, the stub and the probe never run in any language the kit speaks.
+:mod:`autograder.core.diagnostic`, the stub and the probe never run in any language the kit speaks.
 """
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from autograder import diagnostic
-from autograder.engine import is_stub_message
-from autograder.i18n import _, ngettext
-from autograder.report.record import Graded, is_not_graded
-from autograder.spec import TaskResult
+from autograder.core import diagnostic
+from autograder.core.probe import is_stub_message
+from autograder.core.i18n import _, ngettext
+from autograder.runner.graded import Graded, is_not_graded
+from autograder.core.spec import TaskResult
 
 __all__ = ["Cluster", "is_stub", "not_attempted", "shape", "gist", "clusters", "common_diagnostic", "student_count"]
 

@@ -7,7 +7,7 @@ never reached) and the same known-bug hint; each check keeps its own numbers. A 
 names ("cell [7]", as Jupyter numbers code cells) is shown by its first lines.
 
 The page is written in the language of the run (``<html lang>`` says which); a diagnostic's hint is found
-through :mod:`autograder.diagnostic`, in the language the record was graded in. Korean breaks lines between
+through :mod:`autograder.core.diagnostic`, in the language the record was graded in. Korean breaks lines between
 words, as English does (``word-break: keep-all``), and the fonts named first have Hangul on common systems.
 """
 from __future__ import annotations
@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from autograder import diagnostic
-from autograder.formatting import out_of, points_text
-from autograder.i18n import _, language
-from autograder.report import escape
-from autograder.report.record import Graded
+from autograder.core import diagnostic
+from autograder.core.formatting import out_of, points_text
+from autograder.core.i18n import _, language
+from autograder.core import escape
+from autograder.runner.graded import Graded
 from autograder.report.written import written_html
-from autograder.runner.notebook import cells_named
-from autograder.spec import CheckResult, TaskResult
+from autograder.core.notebook import cells_named
+from autograder.core.spec import CheckResult, TaskResult
 
 __all__ = ["feedback_html", "write_feedback"]
 

@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import torch
 
-from autograder.i18n import N_, _, language
+from autograder.core.i18n import N_, _, language
 
 __all__ = ["history_of", "image_of", "curves_svg", "loss_top", "image_png", "histogram_png", "hangul_font", "MAX_SIDE",
            "MAX_EPOCHS", "MAX_VALUES", "LOSS_COLOUR", "ACCURACY_COLOUR", "HANGUL_FONTS"]

@@ -19,10 +19,10 @@ from typing import Sequence
 import dateutil.parser
 import dateutil.tz
 
-from autograder.formatting import points_text
-from autograder.i18n import N_
-from autograder.report import escape
-from autograder.report.record import Graded, failure
+from autograder.core.formatting import points_text
+from autograder.core.i18n import N_
+from autograder.core import escape
+from autograder.runner.graded import Graded, failure
 from autograder.report.roster import Student
 
 __all__ = ["NBGRADER_COLUMNS", "SUBTOTAL_COLUMNS", "STUDENT_COLUMNS", "GRADED", "PENDING", "MISSING",

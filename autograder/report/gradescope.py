@@ -24,9 +24,9 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from autograder.i18n import _
-from autograder.report import escape
-from autograder.report.record import Graded, Written
+from autograder.core.i18n import _
+from autograder.core import escape
+from autograder.runner.graded import Graded, Written
 from autograder.report.written import shown_title
 
 __all__ = ["results_json", "write_results", "HAND_TAG"]

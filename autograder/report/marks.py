@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from autograder.i18n import _
-from autograder.report import escape
-from autograder.report.record import Graded, Written
+from autograder.core.i18n import _
+from autograder.core import escape
+from autograder.runner.graded import Graded, Written
 from autograder.runner.errors import GradingError
 
 __all__ = ["Mark", "Expected", "COLUMNS", "read_manual", "apply_marks"]

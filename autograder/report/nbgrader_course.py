@@ -40,13 +40,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config, PyFileConfigLoader
 
-from autograder.i18n import _
-from autograder.report import escape
+from autograder.core.i18n import _
+from autograder.core import escape
 from autograder.report.autograded import RestoreHiddenTests, SandboxResults, autograded_notebook
-from autograder.report.record import Graded
+from autograder.runner.graded import Graded
 from autograder.runner.cache import file_blocks
 from autograder.runner.errors import GradingError
-from autograder.spec import Task
+from autograder.core.spec import Task
 
 __all__ = ["Course", "autograde_steps", "open_course", "write_course", "sqlite_file"]
 

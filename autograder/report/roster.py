@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from autograder.i18n import _
-from autograder.report import escape
+from autograder.core.i18n import _
+from autograder.core import escape
 from autograder.runner.errors import GradingError
 
 __all__ = ["Student", "read_roster", "students_from_nbgrader", "combined"]

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from autograder.i18n import _, ngettext
-from autograder.report import escape
+from autograder.core.i18n import _, ngettext
+from autograder.core import escape
 from autograder.report.diagnostics import Cluster, clusters, common_diagnostic, not_attempted, student_count
 from autograder.report.figures import histogram_png
-from autograder.report.record import Graded
+from autograder.runner.graded import Graded
 from autograder.report.roster import Student
 from autograder.report.summary_html import (FULL, MARKED, MEAN, MEAN_MARK, MISCONCEPTIONS, PENDING, POINTS, QUESTION,
                                             TASK, TITLE, TITLE_COLUMN, TROUBLED, UNTOUCHED, summary_html)

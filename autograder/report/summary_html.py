@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Sequence, Union
 
-from autograder.i18n import N_, _, language
-from autograder.report import escape
+from autograder.core.i18n import N_, _, language
+from autograder.core import escape
 from autograder.report.diagnostics import student_count
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from autograder.formatting import out_of, points_text
-from autograder.i18n import _, language, ngettext
-from autograder.report import escape
-from autograder.report.record import Graded, Written
+from autograder.core.formatting import out_of, points_text
+from autograder.core.i18n import _, language, ngettext
+from autograder.core import escape
+from autograder.runner.graded import Graded, Written
 
 __all__ = ["questions", "questions_in", "written_html", "shown_title", "TITLE_CHARS"]
 

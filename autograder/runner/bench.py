@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.i18n import N_, _, use_language
+from autograder.core.i18n import N_, _, use_language
 from autograder.report.figures import history_of
 from autograder.runner import pipeline
 from autograder.runner.cache import grading_fingerprint

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from autograder.report.record import Graded
+from autograder.runner.graded import Graded
 from autograder.runner.discover import Submission
 from autograder.runner.handin import Entry, walk
 from autograder.runner.limits import Limits

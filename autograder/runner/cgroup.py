@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from autograder.i18n import _
+from autograder.core.i18n import _
 
 __all__ = ["Cgroup", "CgroupLimits", "cgroups_unavailable"]
 

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 import torch
 
-from autograder.i18n import _
+from autograder.core.i18n import _
 
 __all__ = ["write_frame", "read_frame", "FrameError"]
 

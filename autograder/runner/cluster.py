@@ -36,8 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from autograder.i18n import _, use_language
-from autograder.report.record import Graded
+from autograder.core.i18n import _, use_language
+from autograder.runner.graded import Graded
 from autograder.runner.cache import file_blocks, source_fingerprint
 from autograder.runner.course import REPO
 from autograder.runner.discover import Submission

@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Collection
 
-from autograder.i18n import ENV, LANGUAGES, _, check_language
+from autograder.core.i18n import ENV, LANGUAGES, _, check_language
 from autograder.runner.errors import GradingError
-from autograder.runner.notebook import NotebookError, load_notebook
+from autograder.core.notebook import NotebookError, load_notebook
 
 __all__ = ["REPO", "SOLUTIONS", "DEMO_SUBMISSIONS", "release_notebook", "notebook_name", "current_release",
            "release_language", "asked_language", "choose_language"]
@@ -53,7 +53,7 @@ def current_release(assignment: str, solutions: Path = SOLUTIONS) -> int | None:
 def release_language(assignment: str, solutions: Path = SOLUTIONS) -> str | None:
     """The language the current release asks for in its notebook metadata ``kit.language``: the source notebook's
     in ``solutions``, else the student notebook released from it (``assignments/`` beside ``solutions/``, where
-    ``python -m autograder.release --language`` writes it), else "en"; None when ``solutions`` has no release
+    ``python -m autograder release --language`` writes it), else "en"; None when ``solutions`` has no release
     notebook of the assignment. Raises GradingError for a language the kit does not speak."""
     source = release_notebook(assignment, solutions)
     if source is None:

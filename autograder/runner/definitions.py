@@ -4,8 +4,8 @@ from __future__ import annotations
 import ast
 from functools import lru_cache
 
-from autograder.runner.notebook import Cell
-from autograder.syntax import parse
+from autograder.core.notebook import Cell
+from autograder.core.syntax import parse
 
 __all__ = ["target_definitions", "parse_cell"]
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Sequence
 
-from autograder.i18n import _, ngettext
-from autograder.report import escape
+from autograder.core.i18n import _, ngettext
+from autograder.core import escape
 from autograder.runner.errors import GradingError
 
 __all__ = ["Submission", "Discovery", "discover", "size_text", "names_text", "LAYOUT", "LARGE_NOTEBOOK",
@@ -28,7 +28,7 @@ class Submission:
 
     student: str
     """The student id: the name of the student's folder, as ``os.fsdecode`` gives it (bytes that are not
-    UTF-8 as surrogates, so that it still names the folder); every writer escapes it (report/escape.py)."""
+    UTF-8 as surrogates, so that it still names the folder); every writer escapes it (core/escape.py)."""
     assignment: str
     """The assignment name: the name of the folder under the student's."""
     folder: Path

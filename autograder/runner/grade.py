@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.i18n import _, use_language
+from autograder.core.i18n import _, use_language
 from autograder.runner.cluster import check_address
 from autograder.runner.course import DEMO_SUBMISSIONS, SOLUTIONS, choose_language
 from autograder.runner.errors import GradingError

@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 import torch
 
-from autograder.i18n import _
+from autograder.core.i18n import _
 
 __all__ = ["Guard", "WATCHED_MODULES", "WATCHED_PACKAGES"]
 

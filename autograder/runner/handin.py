@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.i18n import _
+from autograder.core.i18n import _
 
 __all__ = ["Entry", "walk", "stage", "MAX_DEPTH", "MAX_ENTRIES"]
 

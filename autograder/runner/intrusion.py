@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 
-from autograder.forbidden import dotted_name, imported_aliases
-from autograder.i18n import N_, _
+from autograder.core.forbidden import dotted_name, imported_aliases
+from autograder.core.i18n import N_, _
 from autograder.runner.definitions import parse_cell
-from autograder.runner.notebook import Cell, cell_name
+from autograder.core.notebook import Cell, cell_name
 
 __all__ = ["REACH_IN", "FRAME_ATTRIBUTES", "DYNAMIC", "intrusions", "intrusion_note"]
 

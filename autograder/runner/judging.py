@@ -1,17 +1,17 @@
 """Step 4, judge: turn a sandbox's probe outputs into check results, in the grader's own process."""
 from __future__ import annotations
 
-from autograder import engine
-from autograder.engine import ProbeOutcome, judge, missing_target_note, zero_result
-from autograder.i18n import _
+from autograder.core import probe
+from autograder.core.probe import ProbeOutcome, judge, missing_target_note, zero_result
+from autograder.core.i18n import _
 from autograder.report.figures import curves_svg, history_of, image_of, image_png, loss_top
-from autograder.report.record import Picture
+from autograder.runner.graded import Picture
 from autograder.runner.definitions import target_definitions
-from autograder.runner.notebook import Notebook, cell_name
-from autograder.runner.record import TaskRun
+from autograder.core.notebook import Notebook, cell_name
+from autograder.runner.messages import TaskRun
 from autograder.runner.references import References
-from autograder.training import validation_accuracy
-from autograder.spec import Check, CheckResult, Task, TaskResult
+from autograder.tasks.training import validation_accuracy
+from autograder.core.spec import Check, CheckResult, Task, TaskResult
 
 __all__ = ["judge_task", "forbidden_note", "pictures_of", "accuracies_of", "tamper_note", "violation_note"]
 
@@ -75,10 +75,10 @@ def forbidden_note(task: Task, notebook: Notebook) -> str | None:
     """Why the task scores 0 when the notebook's definition of its target calls a forbidden function.
 
     Read from the notebook's source in the grader's process, so nothing the student's code does at
-    run time can hide it; the worker's resolver (``engine.live_forbidden_note``, the one ``check()``
+    run time can hide it; the worker's resolver (``probe.live_forbidden_note``, the one ``check()``
     uses) adds what the text does not show, such as a library softmax held in a default argument.
     """
-    return engine.forbidden_note(task, [(cell_name(number), source) for number, source
+    return probe.forbidden_note(task, [(cell_name(number), source) for number, source
                                          in target_definitions(notebook.runnable, task.target)])
 
 

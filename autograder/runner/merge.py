@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from autograder.i18n import _, ngettext, use_language
-from autograder.report import Reports, escape, write_reports
-from autograder.report.record import Graded
+from autograder.core.i18n import _, ngettext, use_language
+from autograder.core import escape
+from autograder.report import Reports, write_reports
+from autograder.runner.graded import Graded
 from autograder.runner.cache import Cache, Cached
 from autograder.runner.errors import GradingError
 from autograder.runner.grade import DEFAULT_OUT

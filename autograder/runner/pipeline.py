@@ -19,11 +19,12 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterator, Literal, Sequence
 
-from autograder.engine import zero_result
-from autograder.i18n import _, ngettext, use_language
-from autograder.report import Reports, escape, write_reports
+from autograder.core.probe import zero_result
+from autograder.core.i18n import _, ngettext, use_language
+from autograder.core import escape
+from autograder.report import Reports, write_reports
 from autograder.report.marks import Expected, Mark, apply_marks, read_manual
-from autograder.report.record import NOT_GRADED, CellOutput, Graded, Picture, Written
+from autograder.runner.graded import NOT_GRADED, CellOutput, Graded, Picture, Written
 from autograder.report.roster import Student, combined, read_roster, students_from_nbgrader
 from autograder.report.written import questions
 from autograder.runner.cache import Cache, grading_fingerprint
@@ -33,12 +34,12 @@ from autograder.runner.errors import GradingError
 from autograder.runner.intrusion import intrusion_note, intrusions
 from autograder.runner.judging import accuracies_of, judge_task, pictures_of, tamper_note, violation_note
 from autograder.runner.limits import Limits
-from autograder.runner.notebook import Notebook, NotebookError, cells_named, excerpt, load_notebook
+from autograder.core.notebook import Notebook, NotebookError, cells_named, excerpt, load_notebook
 from autograder.runner.progress import Progress
 from autograder.runner.references import References
 from autograder.runner.registry import assignments_of, source_file, tasks_of
 from autograder.runner.sandbox import Execution, execute
-from autograder.spec import Task, TaskResult
+from autograder.core.spec import Task, TaskResult
 from autograder.tasks._rng import run_seed
 
 __all__ = ["Options", "Run", "Grading", "Step", "PIPELINE", "run_pipeline"]

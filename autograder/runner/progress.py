@@ -36,8 +36,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from autograder.i18n import _
-from autograder.report import escape
+from autograder.core.i18n import _
+from autograder.core import escape
 
 __all__ = ["Progress"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import d2lmini
 from autograder.report.figures import history_of, image_of, image_png
-from autograder.spec import Check, Task
+from autograder.core.spec import Check, Task
 
 __all__ = ["References"]
 

@@ -1,7 +1,7 @@
 """Which tasks grade an assignment: the kit's registry, or another module's ``TASKS`` (tests use fakes).
 
 A task module is named by its dotted name ("autograder.tasks") or by the path of its file
-("tests/autograder/files/fake_class/tasks.py"); the grader and the sandboxed worker load it
+("tests/support/files/fake_class/tasks.py"); the grader and the sandboxed worker load it
 the same way.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from autograder.i18n import _
-from autograder.spec import Task
+from autograder.core.i18n import _
+from autograder.core.spec import Task
 
 __all__ = ["DEFAULT_TASKS", "tasks_of", "assignments_of", "source_file"]
 

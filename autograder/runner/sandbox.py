@@ -33,7 +33,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
-from autograder.i18n import ENV as LANGUAGE_ENV, _, language
+from autograder.core.i18n import ENV as LANGUAGE_ENV, _, language
 from autograder.runner.bubblewrap import HANDIN, HOME, Jail, bubblewrap_unavailable
 from autograder.runner.cgroup import Cgroup, CgroupLimits, cgroups_unavailable
 from autograder.runner.channel import FrameError, read_frame, write_frame
@@ -41,9 +41,9 @@ from autograder.runner.course import REPO
 from autograder.runner.handin import stage
 from autograder.runner.identity import borrowed_uid
 from autograder.runner.limits import Limits
-from autograder.runner.notebook import Cell as SourceCell, cell_name
-from autograder.runner.record import Cell, End, ProtocolError, Ready, TaskRun, from_plain
-from autograder.spec import Task
+from autograder.core.notebook import Cell as SourceCell, cell_name
+from autograder.runner.messages import Cell, End, ProtocolError, Ready, TaskRun, from_plain
+from autograder.core.spec import Task
 
 __all__ = ["Execution", "Isolation", "execute", "isolation"]
 

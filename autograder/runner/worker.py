@@ -31,15 +31,15 @@ from typing import Any, Callable
 
 import torch
 
-from autograder.alarm import time_limit
-from autograder.compare import describe
-from autograder.engine import ProbeOutcome, live_forbidden_note, run_probe
-from autograder.i18n import _, language, use_language
+from autograder.core.alarm import time_limit
+from autograder.core.compare import describe
+from autograder.core.probe import ProbeOutcome, live_forbidden_note, run_probe
+from autograder.core.i18n import _, language, use_language
 from autograder.runner.channel import read_frame, write_frame
 from autograder.runner.guard import Guard
 from autograder.runner.identity import end_processes
-from autograder.runner.notebook import cell_name
-from autograder.runner.record import (MAX_TEXT, Cell, End, OutputError, Probe, Ready, TaskRun, checked_output,
+from autograder.core.notebook import cell_name
+from autograder.runner.messages import (MAX_TEXT, Cell, End, OutputError, Probe, Ready, TaskRun, checked_output,
                                       to_plain)
 from autograder.runner.registry import tasks_of
 from autograder.tasks._rng import run_seed

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import difflib
 
-from autograder.i18n import _
-from autograder.spec import Task
+from autograder.core.i18n import _
+from autograder.core.spec import Task
 from autograder.tasks import hw1, hw2, hw3, hw4, hw5
 
 __all__ = ["TASKS", "UnknownTaskError", "TaskDeclarationError", "get_task", "tasks_for"]

@@ -5,9 +5,9 @@ from typing import Any, Callable, Sequence
 
 import torch
 
-from autograder.compare import Hint, close, with_hint
-from autograder.i18n import _
-from autograder.spec import Verdict
+from autograder.core.compare import Hint, close, with_hint
+from autograder.core.i18n import _
+from autograder.core.spec import Verdict
 from autograder.tasks._plain import plain, scalar_or_described
 
 __all__ = ["InputChanged", "unchanged", "attempt", "raised", "raised_hint", "changed_hint", "tensor_verdict"]
@@ -42,7 +42,7 @@ def attempt(call: Callable[[], Any]) -> Any:
     """The call's result as plain data, {"changed": name} when it changed an input in place (see
     ``unchanged``), or {"raised": ...} naming the exception and the student's line it came from.
 
-    NotImplementedError (the untouched stub) and timeouts are left to the engine.
+    NotImplementedError (the untouched stub) and timeouts are left to the probe (core/probe.py).
     """
     try:
         return plain(call(), scalar_or_described)
@@ -57,7 +57,7 @@ def attempt(call: Callable[[], Any]) -> Any:
 def raised(exc: Exception) -> dict[str, str]:
     """{"raised": "TypeError: … (line 2 of your forward: `…`)"}: the exception and the student's line
     it came from; a line of d2lmini, torch or the kit is never cited."""
-    from autograder.engine import student_line  # the engine imports the task registry, which imports this
+    from autograder.core.probe import student_line  # the engine imports the task registry, which imports this
 
     where = student_line(exc.__traceback__)
     line = f" ({where})" if where else ""

@@ -5,7 +5,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 
-from autograder.compare import Hint
+from autograder.core.compare import Hint
 
 __all__ = ["Bug", "same_as", "bug_hints"]
 

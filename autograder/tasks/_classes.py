@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from autograder.i18n import _
-from autograder.spec import Check, Verdict
+from autograder.core.i18n import _
+from autograder.core.spec import Check, Verdict
 from autograder.tasks._rng import seeded
 
 __all__ = ["without_board", "class_check", "library_methods", "rerun_sentence"]

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import torch
 
-from autograder.compare import describe
+from autograder.core.compare import describe
 
 __all__ = ["plain", "scalar_or_described"]
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from autograder.diagnostic import also, tallied
-from autograder.spec import Verdict
+from autograder.core.diagnostic import also, tallied
+from autograder.core.spec import Verdict
 
 __all__ = ["share", "first_failure", "from_problem"]
 

@@ -191,14 +191,14 @@ def _leaked_training(make_model, **settings):
     \"\"\"train_probe's output without training: the true validation labels as the predictions.\"\"\"
     return {"predictions": d2l.FashionMNIST().val.targets.to(torch.int64), "history": []}
 """
-"""Defines a stand-in for autograder.training.train_probe that earns the training task's points."""
+"""Defines a stand-in for autograder.tasks.training.train_probe that earns the training task's points."""
 
 _FAKE_RECORD = """\
 import sys
 import torch
 import d2lmini as d2l
-from autograder.engine import run_probe
-from autograder.runner.record import Ready, TaskRun, End, to_plain
+from autograder.core.probe import run_probe
+from autograder.runner.messages import Ready, TaskRun, End, to_plain
 from autograder.runner.registry import tasks_of
 from autograder.runner.worker import _plain
 
@@ -417,11 +417,11 @@ _HOSTILE = (
         "d2l.softmax = lambda X: torch.exp(X) / torch.exp(X).sum(1, keepdims=True)\n"
         "d2l.FashionMNIST = lambda *args, **kwargs: None")), _exact(0), _PATCHED),
     _hostile("hack_autograder", _after_softmax(buggy, _LEAK_TRAINING + (
-        "import autograder.engine\nimport autograder.training\nimport autograder.tasks.hw3.train\n"
-        "autograder.engine.judge = lambda task, check, outcome: None\n"
-        "autograder.training._predict = lambda model, data: data.val.targets.clone()\n"
+        "import autograder.core.probe\nimport autograder.tasks.training\nimport autograder.tasks.hw3.train\n"
+        "autograder.core.probe.judge = lambda task, check, outcome: None\n"
+        "autograder.tasks.training._predict = lambda model, data: data.val.targets.clone()\n"
         "autograder.tasks.hw3.train.train_probe = _leaked_training")), _exact(0), _REACHES,
-             "uses autograder.engine on line"),
+             "uses autograder.core.probe on line"),
     _hostile("hack_thread_repatch", _after_softmax(buggy, (
         "import threading, time\nimport torch\n\n\n"
         "def _repatch():\n"
@@ -525,7 +525,7 @@ _HOSTILE = (
         "for _message in _record:\n"
         "    write_frame(int(sys.argv[sys.argv.index('--reply-fd') + 1]), _message)\n"
         "os._exit(0)  # before the worker appends a true record after this cell")),
-             _exact(0), _REACHES, "uses autograder.engine"),
+             _exact(0), _REACHES, "uses autograder.core.probe"),
     _hostile("hack_handin_outcomes", _handin_outcomes, _exact(0), "ended early", needs_root=True),
     _hostile("hack_usercustomize", _usercustomize, (0, BUGGY), _AXIS0),
     _hostile("hack_alias_reference", _at_end(

@@ -5,9 +5,9 @@ from typing import Any, Callable
 
 import torch
 
-from autograder.compare import close, describe
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core.compare import close, describe
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._plain import plain
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem

@@ -7,8 +7,8 @@ from typing import Any, Sequence
 
 import torch
 
-from autograder.compare import describe
-from autograder.i18n import _
+from autograder.core.compare import describe
+from autograder.core.i18n import _
 from autograder.tasks._plain import plain
 
 

@@ -5,9 +5,9 @@ from typing import Callable
 
 import torch
 
-from autograder import families
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core import families
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem
 from autograder.tasks.hw1.generators import pair_problem

@@ -5,9 +5,9 @@ from typing import Any, Callable, Sequence
 
 import torch
 
-from autograder import families
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core import families
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem
 from autograder.tasks.hw1.index_coded import coded, decode, epoch_problem, read_batches, reference_sizes, runs, shuffle_problem

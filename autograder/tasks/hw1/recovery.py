@@ -6,10 +6,10 @@ from typing import Any, Callable, Sequence
 import torch
 
 import d2lmini as d2l
-from autograder import families
-from autograder.compare import close
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core import families
+from autograder.core.compare import close
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._classes import without_board
 from autograder.tasks._plain import plain
 from autograder.tasks._rng import seeded

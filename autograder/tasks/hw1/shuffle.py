@@ -6,10 +6,10 @@ import tracemalloc
 from collections import Counter
 from typing import Any, Callable, Sequence
 
-from autograder import families
-from autograder.compare import describe
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core import families
+from autograder.core.compare import describe
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._verdicts import from_problem, share
 
 

@@ -7,10 +7,10 @@ from typing import Any, Callable
 
 import torch
 
-from autograder import families
-from autograder.compare import with_hint
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core import families
+from autograder.core.compare import with_hint
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._rng import generator, seeded
 from autograder.tasks._verdicts import first_failure
 

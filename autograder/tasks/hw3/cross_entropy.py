@@ -6,9 +6,9 @@ from typing import Any
 import torch
 
 import d2lmini as d2l
-from autograder import families
-from autograder.i18n import N_, _, ngettext
-from autograder.spec import Check, Task, Verdict
+from autograder.core import families
+from autograder.core.i18n import N_, _, ngettext
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
 from autograder.tasks._rng import generator

@@ -8,10 +8,10 @@ import torch
 from torch import nn
 
 import d2lmini as d2l
-from autograder import families
-from autograder.compare import Hint
-from autograder.i18n import N_, _
-from autograder.spec import Task, Verdict
+from autograder.core import families
+from autograder.core.compare import Hint
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Task, Verdict
 from autograder.tasks._attempt import attempt, raised_hint, tensor_verdict
 from autograder.tasks._bugs import Bug, bug_hints
 from autograder.tasks._classes import class_check

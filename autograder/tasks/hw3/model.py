@@ -6,10 +6,10 @@ from typing import Any
 
 import torch
 
-from autograder import families
-from autograder.compare import describe
-from autograder.i18n import N_, _
-from autograder.spec import Task, Verdict
+from autograder.core import families
+from autograder.core.compare import describe
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Task, Verdict
 from autograder.tasks._classes import class_check
 from autograder.tasks._plain import plain, scalar_or_described
 from autograder.tasks._rng import seeded

@@ -8,9 +8,9 @@ import torch
 from torch import nn
 
 import d2lmini as d2l
-from autograder.compare import Hint, describe, with_hint
-from autograder.i18n import N_, _, ngettext
-from autograder.spec import Check, Task, Verdict
+from autograder.core.compare import Hint, describe, with_hint
+from autograder.core.i18n import N_, _, ngettext
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, tensor_verdict
 from autograder.tasks._bugs import same_as
 from autograder.tasks._rng import generator

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograder import families
-from autograder.compare import Hint, with_hint
-from autograder.i18n import N_, _
-from autograder.spec import Task, Verdict
+from autograder.core import families
+from autograder.core.compare import Hint, with_hint
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Task, Verdict
 from autograder.tasks._attempt import raised, raised_hint
 from autograder.tasks._classes import class_check, library_methods
 from autograder.tasks.hw3.forward import FORWARD_RAISED, NO_FLATTEN, SHAPE_ERRORS
 from autograder.tasks.hw3.model import BOOK_MODEL
-from autograder.training import accuracy_judge, train_probe
+from autograder.tasks.training import accuracy_judge, train_probe
 
 
 ACCURACY_FLOOR, ACCURACY_TARGET = 0.70, 0.80

@@ -6,10 +6,10 @@ from typing import Any, Callable
 
 import torch
 
-from autograder.compare import describe
-from autograder.diagnostic import hinted
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core.compare import describe
+from autograder.core.diagnostic import hinted
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._verdicts import share
 from autograder.tasks.hw4.inputs import Tensor
 

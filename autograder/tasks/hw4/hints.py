@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import torch
 
-from autograder.compare import Hint
-from autograder.i18n import _
+from autograder.core.compare import Hint
+from autograder.core.i18n import _
 from autograder.tasks.hw4.inputs import Tensor
 
 

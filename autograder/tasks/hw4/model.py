@@ -7,10 +7,10 @@ import torch
 from torch import nn
 
 import d2lmini as d2l
-from autograder.compare import close
-from autograder.diagnostic import hinted
-from autograder.i18n import N_, _
-from autograder.spec import Task, Verdict
+from autograder.core.compare import close
+from autograder.core.diagnostic import hinted
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Task, Verdict
 from autograder.tasks._classes import class_check
 from autograder.tasks._bugs import same_as
 from autograder.tasks._verdicts import share

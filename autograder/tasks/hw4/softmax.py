@@ -6,10 +6,10 @@ from typing import Any, Callable
 import torch
 
 import d2lmini as d2l
-from autograder import families
-from autograder.compare import close
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core import families
+from autograder.core.compare import close
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._bugs import bug_hints
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share

@@ -1,11 +1,11 @@
 """hw4_training: the concise SoftmaxRegression trained on Fashion-MNIST, scored by validation accuracy (Book §4.5.3)."""
 from __future__ import annotations
 
-from autograder.i18n import N_
-from autograder.spec import Task
+from autograder.core.i18n import N_
+from autograder.core.spec import Task
 from autograder.tasks._classes import class_check
 from autograder.tasks.hw4.model import BOOK_MODEL
-from autograder.training import accuracy_judge, train_probe
+from autograder.tasks.training import accuracy_judge, train_probe
 
 
 ACCURACY_FLOOR, ACCURACY_TARGET = 0.70, 0.80

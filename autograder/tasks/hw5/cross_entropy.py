@@ -7,10 +7,10 @@ from typing import Any
 import torch
 from torch.distributions import Categorical, kl_divergence
 
-from autograder import families
-from autograder.compare import Hint
-from autograder.i18n import N_, _
-from autograder.spec import Check, Task, Verdict
+from autograder.core import families
+from autograder.core.compare import Hint
+from autograder.core.i18n import N_, _
+from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
 from autograder.tasks._text import shape_text

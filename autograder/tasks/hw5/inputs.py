@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from autograder.i18n import N_
+from autograder.core.i18n import N_
 from autograder.tasks._rng import generator
 
 Tensor = torch.Tensor

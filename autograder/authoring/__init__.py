@@ -1,0 +1,1 @@
+"""Tools for the people who write the course: the release, the demo class, nbgrader's stub preprocessor, the setup cell, the student wheel and the message catalogues (``python -m autograder release|demo|wheel|catalogues``)."""

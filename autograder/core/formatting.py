@@ -1,0 +1,35 @@
+"""How points, shapes and long lists read in messages and pages: one function per notion.
+
+Shared core: ``check()`` in a student's notebook, the grader's runner and the reports all write these
+the same way, so this module imports nothing but the language module.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from autograder.core.i18n import _
+
+__all__ = ["points_text", "out_of", "shape_text", "first_few"]
+
+
+def points_text(value: float, *, decimals: int = 2) -> str:
+    """Points without trailing zeros: 1, 0.5, 2.25 (rounded to ``decimals``; the gradebook keeps 4: 0.3333)."""
+    return f"{round(value, decimals):g}"
+
+
+def out_of(earned: float, possible: float, *, compact: bool = False) -> str:
+    """Points earned out of possible: "1.5 / 2" on pages, "1.5/2" in ``check()``'s lines and text tables."""
+    return f"{points_text(earned)}{'/' if compact else ' / '}{points_text(possible)}"
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """A shape written as a tuple: (2, 5), (5,), ()."""
+    return str(tuple(int(n) for n in shape))
+
+
+def first_few(items: Sequence[str], limit: int, *, separator: str = ", ") -> str:
+    """The first ``limit`` items joined by ``separator``, then how many more: "a, b, c and 2 more"."""
+    shown = separator.join(items[:limit])
+    if len(items) <= limit:
+        return shown
+    return _("{shown} and {count} more").format(shown=shown, count=len(items) - limit)

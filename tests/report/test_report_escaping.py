@@ -1,0 +1,264 @@
+"""Does every text from a hand-in reach the gradebook, the pages, the summary and the terminal harmless,
+and does one bad record or submission cost only its own report (issue 9)?"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import math
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import given, strategies as st
+from PIL import Image
+
+from autograder.cli import run as cli_run
+from autograder.core import escape
+from autograder.report import write_reports
+from autograder.report.figures import MAX_EPOCHS, curves_svg, history_of, image_of, image_png
+from autograder.runner.graded import Graded
+from autograder.runner import main, pipeline
+from autograder.runner.pipeline import Step
+from autograder.core.spec import CheckResult, TaskResult
+from tests.report.test_reports import graded
+from tests.runner.test_runner import FAKE, LIMITS, TASKS
+
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""What must never reach a terminal: C0 but tab and newline, DEL, C1 (ESC and CSI among them)."""
+HOSTILE = ["=2+3", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", " =1", '=HYPERLINK("http://x","y")',
+           "<script>alert(1)</script>", "<b>bold</b>", "a | b", "[x](y)", "![i](http://t/p.png)",
+           "\x1b[2Jcleared", "\x1b]0;title\x07", "\x1bc", "\x9b31mred", "line\rover", "nul\x00",
+           "right\u202eleft", os.fsdecode(b"n\xffame"), "two\nlines", "`code` *em* _em_ ~s~ # $x$ &lt;"]
+
+
+# --------------------------------------------------------------------------- each escaper
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_does_every_escaper_give_printable_utf8(text):
+    """Undecodable bytes become U+FFFD and no escape sequence or control character is left (tab and
+    newline only where the format keeps lines: plain, html)."""
+    for escaper in (escape.plain, escape.terminal, escape.csv_cell, escape.html, escape.markdown):
+        out = escaper(text)
+        out.encode("utf-8")  # strict: a lone surrogate would raise
+        assert not CONTROLS.search(out) and "\u202e" not in out
+    for escaper in (escape.terminal, escape.csv_cell, escape.markdown):
+        assert "\n" not in escaper(text) and "\t" not in escaper(text)
+
+
+def test_are_undecodable_bytes_shown_as_replacement_characters():
+    """A name os.fsdecode made from b"n\\xffame" reads "n\ufffdame"; escape sequences vanish whole."""
+    assert escape.plain(os.fsdecode(b"n\xffame")) == "n\ufffdame"
+    assert escape.terminal("\x1b[31mred\x1b[0m \x1b]0;owned\x07ok\r") == "red ok"
+    assert escape.terminal("a\tb\nc") == "a b c"
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("=2+3", "'=2+3"), ("+1", "'+1"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "' =1"), ("\r=1", "'=1"), ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+    ("ada", "ada"), ("2026-03-01 10:00:00", "2026-03-01 10:00:00"), ("\x1b[31m=1", "'=1"),
+])
+def test_is_a_gradebook_cell_never_a_formula(text, cell):
+    """OWASP's rule: a quote before a cell that starts with = + - @ (a tab or CR is gone first)."""
+    assert escape.csv_cell(text) == cell
+
+
+@given(st.text())
+def test_does_no_escaped_cell_start_a_formula(text):
+    """Whatever the text, the cell a spreadsheet reads does not start with a formula character."""
+    assert escape.csv_cell(text).lstrip()[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_is_html_escaped_in_elements_and_attributes():
+    """Tags, entities and quotes (an alt="…" attribute) come out as text."""
+    out = escape.html('<script>alert(1)</script>" onerror="x\' &amp;')
+    assert "<" not in out and ">" not in out and '"' not in out and "'" not in out
+    assert out.startswith("&lt;script&gt;") and "&amp;amp;" in out
+
+
+def test_does_markdown_render_hostile_text_as_the_text_itself():
+    """Rendered by a CommonMark renderer that passes HTML through (mistune, as nbconvert uses it): no tag,
+    link or image comes out, and a table row keeps its cells. (A bare URL is left as it is: GitHub would
+    show it as a link to itself.)"""
+    mistune = pytest.importorskip("mistune")
+    render = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
+    for text in HOSTILE:
+        row = render(f"| a | b |\n|---|---|\n| {escape.markdown(text)} | end |\n")
+        item = render(f"- {escape.markdown(text)}: note\n")
+        for page in (row, item):
+            assert not re.search(r"<(script|b|a|img|code|em|del)\b", page), (text, page)
+        assert row.count("<td") == 2, (text, row)
+
+
+# --------------------------------------------------------------------------- pictures past their bounds
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG."""
+    return Image.open(io.BytesIO(png)).size
+
+
+def test_is_a_huge_forged_picture_refused_before_its_pixels_are_copied():
+    """A stride-0 uint8 tensor of 10^6 × 10^6 × 3 (3 TB if copied) is drawn as a one-line sentence."""
+    forged = torch.zeros(1, 1, 3, dtype=torch.uint8).expand(1_000_000, 1_000_000, 3)
+    found = image_of({"picture": forged})
+    assert found is forged
+    width, height = png_size(image_png(found))
+    assert height * 3 < width  # a strip of text, not the picture
+    assert png_size(image_png(torch.zeros(20, 30, 3, dtype=torch.uint8))) == (30, 20)  # a sane one is shown
+
+
+def test_is_an_overlong_history_drawn_as_a_sentence():
+    """A million epochs (one row shared a million times) are read no further than MAX_EPOCHS + 1."""
+    history = history_of({"history": [{"epoch": 1, "train_loss": 0.5}] * 1_000_000})
+    assert len(history) == MAX_EPOCHS + 1
+    svg = curves_svg(history, label="t", top=1.0).decode()
+    width, height = (float(re.search(rf'{side}="([0-9.]+)pt"', svg).group(1)) for side in ("width", "height"))
+    assert height * 3 < width  # one line of text, not a plot
+
+
+def test_does_a_malformed_history_or_a_shared_tree_neither_crash_nor_hang():
+    """An epoch of 10**400 or NaN is no history; a list shared 1000 times on 4 levels is searched briefly."""
+    assert history_of([{"epoch": 10 ** 400, "train_loss": 1}]) is None
+    assert history_of([{"epoch": float("nan"), "train_loss": 1}]) is None
+    overflow = history_of([{"epoch": 1, "train_loss": 10 ** 400, "val_acc": 0.5}])  # kept as NaN, named on the plot
+    assert overflow[0]["val_acc"] == 0.5 and math.isnan(overflow[0]["train_loss"])
+    tree: list = [0] * 1000
+    for _ in range(4):
+        tree = [tree] * 1000  # 10^15 leaves, in a few KB
+    assert history_of(tree) is None and image_of(tree) is None
+
+
+# --------------------------------------------------------------------------- one bad record
+
+def test_does_one_broken_record_cost_only_its_own_reports(tmp_path):
+    """A record whose scores are not numbers: its row stays (scores empty), the others' reports are
+    all written, and each report it broke is named in Reports.problems."""
+    broken = Graded("=broken", "hw9", "hw9.ipynb", "", tasks=(TaskResult("hw9_x", "x", (
+        CheckResult(task="hw9_x", name="c", points=1.0, score="?", hidden=False),)),))  # type: ignore[arg-type]
+    records = [graded("ada", 1), graded("bob", 0), broken]
+    reports = write_reports(records, tmp_path)
+    with reports.gradebook.open(encoding="utf-8", newline="") as file:
+        rows = {row["student_id"]: row for row in csv.DictReader(file)}
+    assert set(rows) == {"ada", "bob", "'=broken"} and rows["'=broken"]["score"] == ""
+    assert len(reports.feedback) == len(reports.results) == 2
+    assert "## hw3" in reports.summary.read_text() and "## hw9" in reports.summary.read_text()
+    assert sorted(problem.split(" could not")[0] for problem in reports.problems) == [
+        "the feedback page of =broken/hw9", "the gradebook row of =broken/hw9",
+        "the grades_wide.csv cell of =broken/hw9", "the results.json of =broken/hw9", "the summary of hw9"]
+
+
+def test_does_a_grader_fault_on_one_submission_become_its_row(tmp_path, monkeypatch, capfd):
+    """A step that raises on one student: that student gets a zero row and a sentence, the other is
+    graded, and the traceback on stderr holds no escape sequence from the exception's text."""
+    first = next(i for i, step in enumerate(pipeline.PIPELINE) if step.scope == "submission")
+    honest = pipeline.PIPELINE[first].apply
+
+    def faulty(grading):
+        if grading.submission.student == "boom":
+            raise RuntimeError("a grader bug \x1b[2J<b>")
+        honest(grading)
+
+    steps = list(pipeline.PIPELINE)
+    steps[first] = Step(steps[first].name, "submission", faulty)
+    monkeypatch.setattr(pipeline, "PIPELINE", tuple(steps))
+    for student in ("boom", "fine"):  # unreadable notebooks: graded without a sandbox
+        shutil.copytree(FAKE / "submissions" / "fay", tmp_path / "subs" / student)
+    run = main(submissions=tmp_path / "subs", out=tmp_path / "out", tasks_module=TASKS,
+               solutions=FAKE / "solutions", limits=LIMITS, progress=False)
+    records = {r.student: r for r in run.records}
+    assert records["boom"].notes == ("the grader itself failed on this submission; your instructor has the details",)
+    assert "not valid JSON" in records["fine"].notes[0]
+    err = capfd.readouterr().err
+    assert "grader error on boom/fake1" in err and "a grader bug <b>" in err and "\x1b" not in err
+    assert len((tmp_path / "out" / "gradebook.csv").read_text().splitlines()) == 3
+
+
+# --------------------------------------------------------------------------- a hostile class, end to end
+
+RED = b"red\x1b[31m<b>bold"
+"""A student folder name with an escape sequence and HTML."""
+
+
+@pytest.fixture(scope="module")
+def hostile_class(tmp_path_factory) -> Path:
+    """The fake class's ada and fay (not JSON) under hostile names, beside hostile files."""
+    root = tmp_path_factory.mktemp("hostile")
+    subs = os.fsencode(root / "subs")
+    ada, fay = (os.fsencode(FAKE / "submissions" / name) for name in ("ada", "fay"))
+    for name, source in ((b"=2+3", fay), (b"badname", fay), (b"stamp", fay), (RED, ada), (b"raw\xff", fay)):
+        shutil.copytree(source, subs + b"/" + name)
+    os.close(os.open(subs + b"/badname/fake1/notes\xff.txt", os.O_CREAT | os.O_WRONLY))
+    (root / "subs" / "stamp" / "fake1" / "timestamp.txt").write_text('=HYPERLINK("http://x","y")\n')
+    os.close(os.open(subs + b"/" + RED + b"/fake1/<img src=x onerror=alert(1)>.py", os.O_CREAT | os.O_WRONLY))
+    return root
+
+
+@pytest.fixture(scope="module")
+def hostile_run(hostile_class) -> tuple[int, str, str, Path]:
+    """`python -m autograder grade` (the CLI, with the fake tasks) over the hostile class:
+    (status, stdout, stderr, output folder)."""
+    out = hostile_class / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("autograder.cli.grade_main",
+                      functools.partial(main, tasks_module=TASKS, solutions=FAKE / "solutions"))
+        capture = io.StringIO(), io.StringIO()
+        patch.setattr("sys.stdout", capture[0])
+        patch.setattr("sys.stderr", capture[1])
+        status = cli_run(["grade", str(hostile_class / "subs"), "--out", str(out), "-j", "2",
+                          "--cell-timeout", "3", "--timeout", "60"])
+    return status, capture[0].getvalue(), capture[1].getvalue(), out
+
+
+STUDENTS = {"=2+3": "'=2+3", "badname": "badname", "stamp": "stamp", os.fsdecode(RED): "red<b>bold",
+            os.fsdecode(b"raw\xff"): "raw\ufffd"}
+"""Each student's folder name (as os.fsdecode reads it) and its gradebook cell."""
+
+
+def test_does_a_hostile_class_grade_to_one_row_each(hostile_run):
+    """Status 0; one gradebook row per student, ids and timestamps neutralised, scores plain numbers."""
+    status, _, err, out = hostile_run
+    assert status == 0, err[-3000:]
+    with (out / "gradebook.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert sorted(row["student_id"] for row in rows) == sorted(STUDENTS.values())
+    stamp = next(row for row in rows if row["student_id"] == "stamp")
+    assert stamp["timestamp"] == '\'=HYPERLINK("http://x","y")'
+    for row in rows:
+        float(row["score"]), float(row["max_score"])  # numbers, not quoted
+        assert all(value.lstrip()[:1] not in ("=", "+", "-", "@") for value in row.values())
+
+
+def test_does_no_report_hold_raw_html_or_escape_sequences(hostile_run):
+    """summary.md, summary.html, every feedback page, results.json and grades_wide.csv: valid UTF-8, no <b> or
+    <img> from a name, no ESC, no formula."""
+    *_, out = hostile_run
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "\\<img src=x onerror=alert(1)\\>.py" in summary  # red's extra file, named in its first note
+    pages = [p.read_bytes().decode("utf-8") for p in (out / "feedback").rglob("*.html")]
+    pages.append((out / "summary.html").read_bytes().decode("utf-8"))
+    results = [json.loads(p.read_bytes().decode("utf-8")) for p in (out / "gradescope").rglob("results.json")]
+    assert len(pages) - 1 == len(results) == len(STUDENTS)
+    with (out / "grades_wide.csv").open(encoding="utf-8", newline="") as file:
+        wide = list(csv.DictReader(file))
+    assert sorted(row["student_id"] for row in wide) == sorted(STUDENTS.values())
+    assert all(value.lstrip()[:1] not in ("=", "+", "-", "@") for row in wide for value in row.values())
+    assert not re.search(r"(?<!\\)<", summary)  # every < is a Markdown escape's
+    for page in pages:
+        assert "<b>bold" not in page and "<img src=x" not in page
+    for text in (summary, *pages):
+        assert "\x1b" not in text and not re.search("[\ud800-\udfff]", text)
+    assert sorted(r["extra_data"]["student_id"] for r in results) == sorted(escape.plain(s) for s in STUDENTS)
+    red = (out / "feedback" / os.fsdecode(RED) / "fake1" / "fake1.html").read_text(encoding="utf-8")
+    assert "feedback for red&lt;b&gt;bold" in red and "squares a vector" in red
+
+
+def test_does_the_terminal_get_no_escape_sequence(hostile_run):
+    """The progress lines (stderr) and the final summary (stdout) name every student, escaped."""
+    _, stdout, stderr, _ = hostile_run
+    assert "\x1b" not in stdout + stderr and not re.search("[\ud800-\udfff]", stdout + stderr)
+    for student in STUDENTS:
+        assert f"{escape.terminal(student)}/fake1: " in stderr and escape.terminal(student) in stdout
