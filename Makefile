@@ -76,12 +76,14 @@ student-wheel: $(STAMP)
 demo: assignments
 	$(BIN)/python -m autograder demo
 
-# After a solution notebook changed: the student notebooks, then the demo class, with the venv as it is (only a
-# missing venv is installed first; a test fails while either is stale). autograder/README.md, "Adding a task".
+# After a solution notebook or a task's points changed: the student notebooks, then the demo class, then README.md's
+# assignment table, with the venv as it is (only a missing venv is installed first; a test fails while any is
+# stale). autograder/README.md, "Adding a task".
 regen:
 	@[ -x $(BIN)/python ] || $(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/python -m autograder release $(if $(KIT_INSTALL),--kit-install '$(KIT_INSTALL)') $(if $(KIT_LANG),--language '$(KIT_LANG)')
 	$(BIN)/python -m autograder demo
+	$(BIN)/python -m autograder readme
 
 clean:
 	rm -rf $(VENV) grading .pytest_cache

@@ -17,12 +17,13 @@ from typing import Callable, Iterator, Sequence
 
 from autograder.deploy import BundleError, build_bundle
 from autograder.core.i18n import ENV, LANGUAGES, N_, _, check_language, ngettext, use_language
-from autograder.runner import GradingError, Limits, main as grade_main
+from autograder.report.class_reports import grade_and_report, merge_and_report
+from autograder.runner import GradingError, Limits
 from autograder.runner.bench import main as bench_main
 from autograder.runner.course import asked_language, choose_language
 from autograder.runner.grade import DEFAULT_OUT
-from autograder.runner.merge import language_of, main as merge_main
-from autograder.runner.registry import DEFAULT_TASKS, assignments_of
+from autograder.runner.merge import language_of
+from autograder.tasks.registry import DEFAULT_TASKS, assignments_of
 
 __all__ = ["build_parser", "run", "ARGPARSE_MESSAGES"]
 
@@ -195,14 +196,15 @@ def _failed(verb: str, error: Exception) -> int:
 def _grade(args: argparse.Namespace, language: str) -> str:
     limits = Limits(cell_seconds=args.cell_timeout, submission_seconds=args.timeout, memory_mb=args.memory,
                     processes=args.processes)
-    return grade_main(submissions=args.submissions, assignment=args.assignment, jobs=args.jobs, out=args.out,
-                      force=args.force, limits=limits, progress=not args.quiet, cluster=args.cluster,
-                      nbgrader=args.nbgrader, manual=args.manual, roster=args.roster, language=language).describe()
+    return grade_and_report(submissions=args.submissions, assignment=args.assignment, jobs=args.jobs, out=args.out,
+                            force=args.force, limits=limits, progress=not args.quiet, cluster=args.cluster,
+                            nbgrader=args.nbgrader, manual=args.manual, roster=args.roster,
+                            language=language).describe()
 
 
 _VERBS: dict[str, Callable[[argparse.Namespace, str], str]] = {
     "grade": _grade,
-    "merge": lambda args, language: merge_main(parts=args.parts, out=args.out, language=language).describe(),
+    "merge": lambda args, language: merge_and_report(parts=args.parts, out=args.out, language=language).describe(),
     "bench": lambda args, language: bench_main(assignment=args.assignment, copies=args.copies, out=args.out,
                                                language=language).markdown(),
     "gradescope": lambda args, language: str(build_bundle(assignment=args.assignment, out=args.out,
@@ -214,6 +216,8 @@ AUTHORING: dict[str, tuple[str, str]] = {
     "release": ("autograder.authoring.release",
                 N_("build the student notebooks in assignments/ from solutions/ (nbgrader generate_assignment)")),
     "demo": ("autograder.authoring.demo", N_("rebuild the demo class in examples/submissions from assignments/")),
+    "readme": ("autograder.authoring.readme_table",
+               N_("write README.md's assignment table from autograder/tasks and solutions/")),
     "wheel": ("autograder.authoring.student_wheel", N_("build the student package (d2lmini and check()) as a wheel")),
     "catalogues": ("autograder.authoring.catalogues",
                    N_("update, check or compile the message catalogues (autograder/locale)")),

@@ -1,57 +1,41 @@
-"""Fixtures for the assignment tests (the solution notebook of the module's ASSIGNMENT, solved and stubbed)
-and the demo class graded once for every test that reads its reports."""
+"""Fixtures for the assignment tests (the solution notebook of the module's ASSIGNMENT, solved and stubbed); the
+classes graded once per session (the demo class, the fake class) come from tests/support/classes.py."""
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
+import torch
 
-from autograder.runner.course import REPO
-from tests.support.fixture_modules import FILES, import_file
-from tests.support.solution_notebooks import notebook_module
+from tests.support.classes import calibration, demo_run, demo_run_ko, fake_class_run  # noqa: F401 (session fixtures)
+from tests.support.fixture_modules import fixture_modules
+from tests.support.grading import notebook
 
 
 @pytest.fixture(scope="module")
 def solution(request: pytest.FixtureRequest) -> ModuleType:
-    """The solution notebook's definitions, for the test module's ``ASSIGNMENT``."""
-    return notebook_module(request.module.ASSIGNMENT, stubbed=False)
+    """The solution notebook's definitions, for the test module's ``ASSIGNMENT`` (built once per session)."""
+    return notebook(request.module.ASSIGNMENT, stubbed=False)
 
 
 @pytest.fixture(scope="module")
 def stub(request: pytest.FixtureRequest) -> ModuleType:
     """What students receive: the same definitions with every solution region replaced by the named stub."""
-    return notebook_module(request.module.ASSIGNMENT, stubbed=True)
+    return notebook(request.module.ASSIGNMENT, stubbed=True)
 
 
 @pytest.fixture(scope="module")
 def bugs(request: pytest.FixtureRequest) -> dict[str, ModuleType]:
     """The known-buggy implementations of the test module's ``ASSIGNMENT``: files/<assignment>/<file>.py imported
-    as module ``<assignment>_<file>``, by file name."""
-    assignment = request.module.ASSIGNMENT
-    return {path.stem: import_file(path, f"{assignment}_{path.stem}")
-            for path in sorted((FILES / assignment).glob("*.py"))}
+    once as module ``<assignment>_<file>``, by file name (each file's ``BUGS`` table: tests/support/bugs.py)."""
+    return fixture_modules(request.module.ASSIGNMENT)
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
-    """`python -m autograder grade -j 2 --out OUT`, with no folder: the demo class, through the module entry point.
+@pytest.fixture
+def one_thread():
+    """Train on one thread: on a shared machine two threads contend and run several times slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
-    Graded once per session (about 4 minutes): the CLI's tests and the Chromium test read the same reports."""
-    out = tmp_path_factory.mktemp("demo_out")
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "-j", "2", "--out", str(out)],
-                          capture_output=True, text=True, cwd=REPO, timeout=3000)
-    return done, out
-
-
-@pytest.fixture(scope="session")
-def demo_run_ko(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
-    """The demo class's hw3 (softmax regression from scratch: every kind of diagnostic, hints, training curves)
-    graded in Korean, `grade --assignment hw3 --lang ko -j 2` (about a minute): read by the Korean page tests and
-    the Chromium test."""
-    out = tmp_path_factory.mktemp("demo_out_ko")
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "--assignment", "hw3", "--lang", "ko",
-                           "-j", "2", "--out", str(out)], capture_output=True, text=True, cwd=REPO, timeout=3000)
-    return done, out

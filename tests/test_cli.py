@@ -10,7 +10,7 @@ from autograder.cli import run
 from autograder.authoring.demo import ASSIGNMENTS, STUDENTS, build
 from autograder.report.gradebook import NBGRADER_COLUMNS, SUBTOTAL_COLUMNS
 from autograder.report.gradescope import HAND_TAG
-from autograder.report.written import questions
+from autograder.runner.questions import questions
 from autograder.runner.course import DEMO_SUBMISSIONS, REPO, release_notebook
 from autograder.tasks import TASKS, tasks_for
 

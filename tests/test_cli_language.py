@@ -18,7 +18,9 @@ import pytest
 import autograder.runner.cache as cache_module
 from autograder.cli import run
 from autograder.core.i18n import use_language
-from autograder.runner import GradingError, Limits, main as grade
+from autograder.report.class_reports import grade_and_report
+from autograder.runner.grade import grade_class as grade
+from autograder.runner import GradingError, Limits
 from autograder.runner.cache import grading_fingerprint, source_fingerprint
 from autograder.runner.course import DEMO_SUBMISSIONS, choose_language
 from autograder.runner.progress import Progress
@@ -144,15 +146,16 @@ def test_does_the_released_student_notebook_choose_when_the_source_does_not(tmp_
     solutions = solutions_asking_for(tmp_path, None)
     released = tmp_path / "assignments" / "fake1" / "fake1.ipynb"
     released.parent.mkdir(parents=True)
-    released.write_text(json.dumps({"cells": [], "metadata": {"kit": {"assignment": "fake1", "language": "ko"}}}))
+    released.write_text(json.dumps({"cells": [], "metadata": {"kit": {"assignment": "fake1", "language": "ko"}},
+                                    "nbformat": 4, "nbformat_minor": 5}))
     assert choose_language(lang=None, assignments=["fake1"], solutions=solutions) == "ko"
 
 
 def test_is_a_release_notebook_asking_for_korean_graded_in_korean(tmp_path):
     """No --lang, no KIT_LANG: the release's kit.language chooses, and the run's own lines are Korean."""
-    run = grade(submissions=fay(tmp_path), out=tmp_path / "out", solutions=solutions_asking_for(tmp_path, "ko"),
-                **FAKE_OPTIONS)
-    assert run.options.language == "ko"
+    run = grade_and_report(submissions=fay(tmp_path), out=tmp_path / "out",
+                           solutions=solutions_asking_for(tmp_path, "ko"), **FAKE_OPTIONS)
+    assert run.graded.options.language == "ko"
     described = run.describe()
     assert described.startswith("제출물 1개를 ") and "보고서: " in described and "graded" not in described
 

@@ -111,6 +111,10 @@ def problems(lang: str, root: Path = PACKAGE) -> list[str]:
             if key not in code:
                 found.append(f"{where}: {_short(key)} is no longer in the code: run `python -m autograder catalogues`")
                 continue
+            if key in seen:
+                found.append(f"{where}: {_short(key)} is also in {seen[key]}: run `python -m autograder catalogues`, "
+                             f"which keeps it in one file only")
+                continue
             seen[key] = where
             strings = entry.string if isinstance(entry.string, (list, tuple)) else [entry.string]
             if not all(strings) or entry.fuzzy:
@@ -136,8 +140,9 @@ def _short(key: str | tuple[str, str]) -> str:
 
 def update(lang: str, *, area: str | None = None, root: Path = PACKAGE) -> list[Path]:
     """Add the code's new messages to ``lang``'s catalogues (untranslated, or with the translation another area's
-    file has for them), drop the ones it no longer has, keep every translation; only ``area``'s file when given.
-    Returns the files written."""
+    file has for them), drop the ones it no longer has, keep every translation. Without ``area``, every message moves
+    to the file of the area its first occurrence is in now; with it, only ``area``'s file is written, and messages
+    that moved stay where they are until a run without ``area``. Returns the files written."""
     code = extract(root)
     areas = sorted({message.area for message in code.values()} | {p.stem for p in
                    (LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")})
@@ -152,8 +157,10 @@ def update(lang: str, *, area: str | None = None, root: Path = PACKAGE) -> list[
                       creation_date=old.creation_date)  # a file whose messages did not change stays byte for byte
         keep = {key: entry for key, entry in ((_key(e), e) for e in old if e.id)}
         for key, message in code.items():
-            mine = message.area == name and (area is None or key not in elsewhere)
-            if key in keep or mine:
+            # all areas: each message in its own area's file; one area: its new messages, and what it has kept
+            wanted = message.area == name if area is None else key in keep or (
+                message.area == name and key not in elsewhere)
+            if wanted:
                 previous = keep.get(key)
                 empty = ("", "") if isinstance(key, tuple) else ""
                 new.add(key, previous.string if previous else known.get(key, empty),

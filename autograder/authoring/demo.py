@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from autograder.core.i18n import _, ngettext
+from autograder.core.notebook import Document, cell_nbgrader, cell_source, code_cell, read, write
 from autograder.runner.course import DEMO_SUBMISSIONS, REPO, SOLUTIONS
 
 __all__ = ["Edit", "AddCell", "Student", "STUDENTS", "DemoError", "build", "main"]
@@ -125,44 +124,37 @@ def build(*, out: Path = DEMO_SUBMISSIONS, released: Path = RELEASED, solutions:
                 _apply(notebook, change, assignment, student.id)
             folder = out / student.id / assignment
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{assignment}.ipynb").write_text(
-                json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+            write(folder / f"{assignment}.ipynb", notebook)
             (folder / "timestamp.txt").write_text(student.timestamp + "\n", encoding="utf-8")
             written += [folder / f"{assignment}.ipynb", folder / "timestamp.txt"]
     return written
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> Document:
     """A notebook's JSON."""
     if not path.is_file():
         raise DemoError(_("{path} is missing: run `python -m autograder release` (make assignments) first").format(
             path=path))
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read(path)
 
 
-def _grade_id(cell: dict[str, Any]) -> str:
+def _grade_id(cell: dict) -> str:
     """The cell's nbgrader grade_id, or ""."""
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+    return cell_nbgrader(cell).get("grade_id", "")
 
 
-def _text(cell: dict[str, Any]) -> str:
-    """The cell's source as one string."""
-    source = cell["source"]
-    return source if isinstance(source, str) else "".join(source)
-
-
-def _complete(release: dict[str, Any], solution: dict[str, Any]) -> dict[str, Any]:
+def _complete(release: Document, solution: Document) -> Document:
     """The released notebook with each solution cell's stub replaced by the reference code."""
-    answers = {_grade_id(c): _text(c) for c in solution["cells"] if _grade_id(c)}
+    answers = {_grade_id(c): cell_source(c) for c in solution["cells"] if _grade_id(c)}
     notebook = copy.deepcopy(release)
     for cell in notebook["cells"]:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and _grade_id(cell) in answers:
+        if cell_nbgrader(cell).get("solution") and _grade_id(cell) in answers:
             lines = answers[_grade_id(cell)].splitlines(keepends=True)
             cell["source"] = "".join(line for line in lines if line.strip() not in _MARKERS)
     return notebook
 
 
-def _apply(notebook: dict[str, Any], change: Edit | AddCell, assignment: str, student: str) -> None:
+def _apply(notebook: Document, change: Edit | AddCell, assignment: str, student: str) -> None:
     """Apply one change if it concerns this assignment (its grade_id starts with the assignment's name)."""
     cells = notebook["cells"]
     if isinstance(change, AddCell):
@@ -173,17 +165,16 @@ def _apply(notebook: dict[str, Any], change: Edit | AddCell, assignment: str, st
         if index is None:
             raise DemoError(_("{student}/{assignment}: no cell has grade_id {grade_id} to add a cell after").format(
                 student=student, assignment=assignment, grade_id=repr(change.after)))
-        cells.insert(index + 1, {"cell_type": "code", "execution_count": None, "id": f"{student}-added-{index}",
-                                 "metadata": {}, "outputs": [], "source": change.source})
+        cells.insert(index + 1, code_cell(change.source, cell_id=f"{student}-added-{index}"))
         return
     if not change.grade_id.startswith(f"{assignment}_"):
         return
     cell = next((c for c in cells if _grade_id(c) == change.grade_id), None)
-    if cell is None or change.old not in _text(cell):
+    if cell is None or change.old not in cell_source(cell):
         raise DemoError(_("{student}/{assignment}: the cell {grade_id} no longer contains {old}; update the edit in "
                           "autograder/authoring/demo.py").format(student=student, assignment=assignment,
                                                        grade_id=repr(change.grade_id), old=repr(change.old)))
-    cell["source"] = _text(cell).replace(change.old, change.new, 1)
+    cell["source"] = cell_source(cell).replace(change.old, change.new, 1)
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m autograder demo") -> int:

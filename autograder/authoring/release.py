@@ -18,13 +18,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import nbformat
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import SaveCells
 from nbgrader.utils import capture_log
 from traitlets.config import Config, PyFileConfigLoader
 
+from autograder.core import notebook
 from autograder.core.i18n import LANGUAGES, _, check_language, use_language
 from autograder.authoring.stub_preprocessor import stub
 from autograder.authoring.setup_cell import add_setup
@@ -46,8 +46,8 @@ def assignments_in(source: Path) -> list[str]:
 
 def _released_kit(release: Path) -> dict:
     """The notebook metadata ``kit`` of the first notebook of ``release``; {} when there is none."""
-    for notebook in sorted(release.glob("*/*.ipynb")):
-        return json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("kit", {})
+    for path in sorted(release.glob("*/*.ipynb")):
+        return notebook.read(path).get("metadata", {}).get("kit", {})
     return {}
 
 
@@ -133,25 +133,26 @@ def _generate(course: Path, assignment: str, code_stub: str) -> None:
 def _write_normalized(generated: Path, destination: Path, assignment: str, url: str, language: str) -> None:
     """Write a generated notebook with its setup block, ``kit.install`` and ``kit.language``, without outputs or
     execution counts, in nbformat's canonical JSON."""
-    nb = nbformat.read(generated, as_version=4)
-    kit = nb.metadata.get("kit", {})
+    nb = notebook.read(generated)
+    kit = nb.get("metadata", {}).get("kit", {})
     if kit.get("assignment") != assignment:
         raise ReleaseError(
             _("{notebook} has notebook metadata kit={kit}: add {wanted} to its metadata").format(
                 notebook=f"solutions/{assignment}/{generated.name}", kit=repr(dict(kit)),
                 wanted=json.dumps({"kit": {"assignment": assignment, "release": 1}})))
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    code = [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
     if not code:
         raise ReleaseError(_("{notebook} has no code cell for the setup block: start it with a cell of its "
                              "imports").format(notebook=f"solutions/{assignment}/{generated.name}"))
-    fashion_mnist = any("FashionMNIST" in cell.source for cell in code)
-    code[0].source = add_setup(code[0].source, url, fashion_mnist=fashion_mnist, language=language)
+    fashion_mnist = any("FashionMNIST" in notebook.cell_source(cell) for cell in code)
+    setup = add_setup(notebook.cell_source(code[0]), url, fashion_mnist=fashion_mnist, language=language)
+    code[0]["source"] = setup.splitlines(keepends=True)  # as nbgrader (and Jupyter) save every other source
     kit["install"] = url
     kit["language"] = language
     for cell in code:
-        cell.outputs = []
-        cell.execution_count = None
-    nbformat.write(nb, destination)
+        cell["outputs"] = []
+        cell["execution_count"] = None
+    notebook.write(destination, nb)
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m autograder release") -> int:

@@ -91,7 +91,7 @@ def _imports(path: Path, module: str) -> set[str]:
 
 def check_side(root: Path = ROOT) -> list[str]:
     """The autograder modules the student package needs: ENTRY_MODULES, everything in the task registry's
-    folder, and every autograder module these import, transitively. Raises StudentWheelError naming the
+    folder, and every autograder module these import, transitively, with the packages that hold them. Raises StudentWheelError naming the
     importer when that reaches a GRADER_ONLY module."""
     tasks = [".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
              for p in sorted((root / "autograder" / "tasks").rglob("*.py"))]
@@ -102,7 +102,8 @@ def check_side(root: Path = ROOT) -> list[str]:
         if module in seen or path is None:  # `from autograder import check` names a function, not a module
             continue
         seen[module] = path
-        for imported in _imports(path, module):
+        parents = [".".join(module.split(".")[:i]) for i in range(1, module.count(".") + 1)]
+        for imported in [*_imports(path, module), *parents]:  # importing a.b.c runs a/__init__ and a/b/__init__
             if any(imported == g or imported.startswith(g + ".") for g in GRADER_ONLY):
                 raise StudentWheelError(
                     _("{path} imports {module}, which is the grader's: the student package cannot hold it; move what "

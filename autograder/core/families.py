@@ -4,14 +4,16 @@ A family lists every route the installed libraries offer to one result, by the d
 its object is imported under (``torch.nn.functional.softmin``, ``torch.Tensor.softmax``):
 the library's own function, its aliases in other namespaces, the module classes that wrap
 it, the tensor methods, the private operators and d2lmini's versions. A task declares the
-families it forbids (``forbidden=SOFTMAX + CROSS_ENTROPY``); the source scan and the
-resolver in ``autograder/core/forbidden.py`` read these names, and feedback names the family
-through :func:`in_words`. A name whose module does not import is compared by spelling only.
+families it forbids (``forbidden=SOFTMAX + CROSS_ENTROPY``); the source scan
+(``autograder/core/forbidden.py``) and the resolver (``autograder/core/resolver.py``) read these
+names, and the note of ``autograder/core/from_scratch.py`` names the family through
+:func:`in_words`. A name whose module does not import is compared by spelling only.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
+from autograder.core.formatting import first_few
 from autograder.core.i18n import N_, _, ngettext
 
 __all__ = ["SOFTMAX", "CROSS_ENTROPY", "LINEAR_LAYER", "SQUARED_LOSS", "SGD", "BOOK_MODELS",
@@ -160,12 +162,14 @@ def in_words(names: Sequence[str]) -> str:
     parts = []
     for words, family in FAMILIES.items():
         if set(family) <= given and not set(family) <= covered:
-            more = len(set(family)) - _SHOWN
-            shown = ", ".join(short_name(name) for name in family[:_SHOWN])
-            parts.append(ngettext("the library's {family} ({names} and {more} more form)",
-                                  "the library's {family} ({names} and {more} more forms)", more).format(
-                family=_(words), names=shown, more=more) if more > 0 else
-                _("the library's {family} ({names})").format(family=_(words), names=shown))
+            shown = first_few([short_name(name) for name in dict.fromkeys(family)], _SHOWN, more=_more_forms)
+            parts.append(_("the library's {family} ({names})").format(family=_(words), names=shown))
             covered |= set(family)
     rest = [short_name(name) for name in dict.fromkeys(names) if name not in covered]
     return ", ".join(parts + rest)
+
+
+def _more_forms(shown: str, count: int) -> str:
+    """A family's first names, then how many other forms it has."""
+    return ngettext("{shown} and {count} more form", "{shown} and {count} more forms", count).format(
+        shown=shown, count=count)

@@ -4,7 +4,8 @@ The task's dotted names come from ``autograder/core/families.py``. :func:`forbid
 text: the grader runs it on the notebook itself, where nothing the student's code does at run
 time can hide a call, but it sees spellings only (``F.softmax``, ``X.softmax(1)``, ``from torch
 import softmax as s``). ``autograder/core/resolver.py`` reads the live objects instead; both find
-the library's objects through :func:`library_object`.
+the library's objects through :func:`library_object`, and ``autograder/core/from_scratch.py`` writes
+the one note a student reads from what either found.
 """
 from __future__ import annotations
 

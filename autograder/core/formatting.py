@@ -5,7 +5,7 @@ the same way, so this module imports nothing but the language module.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from autograder.core.i18n import _
 
@@ -27,9 +27,16 @@ def shape_text(shape: Sequence[int]) -> str:
     return str(tuple(int(n) for n in shape))
 
 
-def first_few(items: Sequence[str], limit: int, *, separator: str = ", ") -> str:
-    """The first ``limit`` items joined by ``separator``, then how many more: "a, b, c and 2 more"."""
+def _and_more(shown: str, count: int) -> str:
+    """The items shown, then how many are not: "a, b and 2 more"."""
+    return _("{shown} and {count} more").format(shown=shown, count=count)
+
+
+def first_few(items: Sequence[str], limit: int, *, separator: str = ", ",
+              more: Callable[[str, int], str] = _and_more) -> str:
+    """The first ``limit`` items joined by ``separator``, then how many more: "a, b, c and 2 more".
+
+    ``more(shown, count)`` writes that last part where the count has a noun of its own ("… and 62 more forms").
+    """
     shown = separator.join(items[:limit])
-    if len(items) <= limit:
-        return shown
-    return _("{shown} and {count} more").format(shown=shown, count=len(items) - limit)
+    return shown if len(items) <= limit else more(shown, len(items) - limit)

@@ -6,7 +6,6 @@ The runner calls ``run_probe`` in the isolated student process and ``judge`` in 
 from __future__ import annotations
 
 import contextlib
-import inspect
 import io
 import linecache
 import math
@@ -15,20 +14,18 @@ import time
 import types
 import warnings
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 from autograder.core.alarm import time_limit
 from autograder.core.compare import describe
-from autograder.core.families import in_words
-from autograder.core.forbidden import forbidden_calls
+from autograder.core.from_scratch import forbidden_note
 from autograder.core.i18n import LANGUAGES, N_, _, translations
-from autograder.core.resolver import LIBRARY_DIRS, forbidden_uses
+from autograder.core.resolver import LIBRARY_DIRS
 from autograder.core.spec import Check, CheckResult, Task, TaskResult, Verdict
 
 __all__ = [
     "ProbeOutcome", "ProbeTimeout", "run_probe", "judge", "grade_in_process",
-    "zero_result", "forbidden_note", "live_forbidden_note", "missing_target_note", "target_sources",
-    "student_line", "STUB_TEMPLATE", "is_stub_message",
+    "zero_result", "missing_target_note", "student_line", "STUB_TEMPLATE", "is_stub_message",
 ]
 
 STUB_TEMPLATE = N_("is not implemented yet: NotImplementedError: {error}{at}")
@@ -115,67 +112,11 @@ def missing_target_note(task: Task) -> str:
              "the spelling, and that its cell runs)").format(target=task.target, title=_(task.title))
 
 
-def target_sources(obj: Any) -> list[tuple[str, str]]:
-    """(name, source) of the student's function, or of each method of their class; [] if unknown."""
-    if isinstance(obj, type):
-        members = [(f"{obj.__name__}.{name}", member) for name, member in vars(obj).items()
-                   if inspect.isfunction(member) and member.__module__ == obj.__module__]
-    elif inspect.isfunction(obj) or inspect.ismethod(obj):
-        members = [(_readable(obj.__qualname__), obj)]
-    else:
-        return []
-    sources = []
-    for name, member in members:
-        try:
-            sources.append((name, inspect.getsource(member)))
-        except (OSError, TypeError):  # defined where no source is kept (exec without linecache)
-            continue
-    return sources
-
-
-def forbidden_note(task: Task, sources: Iterable[tuple[str, str]]) -> str | None:
-    """Why the task scores 0 if the source text of any ``(where, source)`` calls a forbidden library
-    function; else None. ``where`` names the piece of code for the student ("cell 5").
-
-    The grader's reading of the notebook (``runner/judging.py``); in the process that ran the
-    code, :func:`live_forbidden_note` sees more.
-    """
-    if not task.forbidden:
-        return None
-    return _from_scratch(task, [_("{where} uses {uses}").format(where=where, uses=", ".join(hits))
-                                for where, source in sources if (hits := forbidden_calls(source, task.forbidden))])
-
-
-def live_forbidden_note(task: Task, obj: Any) -> str | None:
-    """Why the task scores 0 if the student's live function or class reaches a forbidden library
-    object (through its code, globals, closure, defaults or own helpers); else None.
-
-    Run in the process that defined ``obj``: by ``check()`` through :func:`grade_in_process`,
-    and by the sandboxed worker (``autograder/core/resolver.py`` says what it reads).
-    """
-    if not task.forbidden:
-        return None
-    found: dict[str, list[str]] = {}
-    for use in forbidden_uses(obj, task.forbidden, name=task.target):
-        found.setdefault(use.where, []).append(str(use))
-    return _from_scratch(task, [_("your {where} uses {uses}").format(where=where, uses=", ".join(uses))
-                                for where, uses in found.items()])
-
-
-def _from_scratch(task: Task, found: list[str]) -> str | None:
-    """The note for a task whose code uses forbidden functions (``found``: "your softmax uses …"); None if none."""
-    if not found:
-        return None
-    return _("{title} must be written from scratch, but {found}. Every check of this task scores 0 until it is "
-             "rewritten with elementary tensor operations (arithmetic, torch.exp, sum, matmul, indexing) instead of "
-             "{forbidden}").format(title=_(task.title), found="; ".join(found), forbidden=in_words(task.forbidden))
-
-
 def grade_in_process(task: Task, obj: Any, *, hidden: bool,
                      run: Callable[[Check, Any], ProbeOutcome] = run_probe) -> TaskResult:
     """Probe (with ``run``) and judge the task's checks, all when hidden, else the visible ones;
-    all score 0 when ``obj`` reaches a function the task forbids (:func:`live_forbidden_note`)."""
-    note = live_forbidden_note(task, obj)
+    all score 0 when ``obj`` reaches a function the task forbids (``from_scratch.forbidden_note``)."""
+    note = forbidden_note(task, live=obj)
     if note is not None:
         return zero_result(task, note, hidden=hidden)
     checks = task.checks if hidden else task.visible_checks()

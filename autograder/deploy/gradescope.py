@@ -20,16 +20,16 @@ environment has no Babel to compile them.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import zipfile
 from pathlib import Path
 
 from autograder.deploy.pins import MissingDistribution, pinned_versions, pip_version, python_version
+from autograder.core.notebook import dumps, read
 from autograder.core.i18n import LOCALE_DIR, _, use_language
 from autograder.runner.course import REPO, SOLUTIONS, choose_language, release_notebook
 from autograder.runner.errors import GradingError
-from autograder.runner.registry import DEFAULT_TASKS, assignments_of
+from autograder.tasks.registry import DEFAULT_TASKS, assignments_of
 
 __all__ = ["BundleError", "build_bundle", "bundle_name"]
 
@@ -161,6 +161,6 @@ def _requirements(pins: dict[str, str]) -> bytes:
 
 def _release_only(path: Path) -> bytes:
     """The release notebook without its cells: the grader reads only its metadata (the release number)."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook = read(path)
     notebook["cells"] = []
-    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    return dumps(notebook)

@@ -3,9 +3,9 @@
 Gradescope puts the student's files in ``/autograder/submission`` and reads
 ``/autograder/results/results.json``. This lays the files out as nbgrader's submitted folder
 (``<student>/<assignment>/``) in a private temporary folder, grades it with
-``autograder.runner.grade.main`` (the same steps, limits and sandbox as ``make grade``), and only
-then, with every process of the submission ended, writes results.json, adding which isolation
-was in force. Nothing is written where the notebook's code could reach while it runs: in the
+``autograder.runner.grade.grade_class`` (the same steps, limits and sandbox as ``make grade``), and only
+then, with every process of the submission ended, writes results.json (and no other report), adding which
+isolation was in force. Nothing is written where the notebook's code could reach while it runs: in the
 sandbox it sees only its own copy of the hand-in, the kit and the data. Every message is in the
 language ``run_autograder`` gives (``--lang``, chosen when the bundle was built).
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from autograder.core.i18n import LANGUAGES, _, check_language, use_language
 from autograder.report.gradescope import write_results
-from autograder.runner.grade import main as grade_main
+from autograder.runner.grade import grade_class
 from autograder.runner.limits import Limits
 from autograder.runner.sandbox import Isolation, isolation
 
@@ -51,8 +51,8 @@ def main(*, root: Path = DEFAULT_ROOT, assignment: str, language: str = "en") ->
             submitted = Path(scratch) / "submitted"
             student = student_id(root / "submission_metadata.json")
             _copy_hand_in(root / "submission", submitted / student / assignment)
-            run = grade_main(submissions=submitted, assignment=assignment, jobs=1, out=Path(scratch) / "out",
-                             force=True, limits=Limits(), progress=False, language=language)
+            run = grade_class(submissions=submitted, assignment=assignment, jobs=1, out=Path(scratch) / "out",
+                              force=True, limits=Limits(), progress=False, language=language)
             record = run.records[0]
         path = write_results(record, root / "results" / "results.json", notes=(isolation_note(isolation()),))
         print(_("{assignment}: {score:.4g} of {points:g} points; {path} written").format(

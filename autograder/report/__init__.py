@@ -10,7 +10,9 @@ Layout under the output folder::
 
 Every text from a hand-in is escaped for the format it lands in by ``escape`` (one function per
 format). A report that cannot be written for one record is named in ``Reports.problems``; the other
-records' reports are written all the same, and every record keeps its gradebook row.
+records' reports are written all the same, and every record keeps its gradebook row. The report room is
+the last layer: it reads the runner's records (``runner/graded.py``) and imports nothing above it;
+``class_reports.py`` writes every report of a grading run or a merge.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from autograder.report.gradebook import write_gradebook, write_wide
 from autograder.report.gradescope import write_results
 from autograder.report.summary import write_summary
 from autograder.runner.graded import Graded, failure
-from autograder.report.roster import Student
+from autograder.runner.roster import Student
 
 __all__ = ["Reports", "write_reports", "feedback_path", "results_path"]
 

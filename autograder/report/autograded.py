@@ -10,7 +10,6 @@ gives each test cell the kit's diagnostics and points, the way ``check(...)`` pr
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from nbformat import NotebookNode
@@ -19,6 +18,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
+from autograder.core.notebook import NotebookError, parse
 from autograder.core.i18n import _
 from autograder.check.task import report_lines
 from autograder.core import escape
@@ -111,10 +111,8 @@ class RestoreHiddenTests(NbGraderPreprocessor):
 def _cells(data: bytes | None) -> list[dict]:
     """The JSON of each cell of the hand-in; none when it is not a notebook."""
     try:
-        cells = json.loads(data.decode("utf-8-sig"))["cells"] if data is not None else []
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError):
-        return []
-    if not isinstance(cells, list):
+        cells = parse(data)["cells"] if data is not None else []
+    except NotebookError:
         return []
     return [cell for cell in cells if isinstance(cell, dict)]
 

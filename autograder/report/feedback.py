@@ -4,7 +4,8 @@ It reads on a phone as on a desktop: nothing is wider than the screen (long word
 each check is a block rather than a table row, pictures shrink and stack). What several checks of
 one task say alike is said once, at the task: the same message (a stub not written yet, a probe
 never reached) and the same known-bug hint; each check keeps its own numbers. A cell a message
-names ("cell [7]", as Jupyter numbers code cells) is shown by its first lines.
+names ("cell [7]", as Jupyter numbers code cells) is shown by its first lines. The record's pictures are
+drawn as the page is written (``figures.py``).
 
 The page is written in the language of the run (``<html lang>`` says which); a diagnostic's hint is found
 through :mod:`autograder.core.diagnostic`, in the language the record was graded in. Korean breaks lines between
@@ -19,8 +20,9 @@ from autograder.core import diagnostic
 from autograder.core.formatting import out_of, points_text
 from autograder.core.i18n import _, language
 from autograder.core import escape
-from autograder.runner.graded import Graded
+from autograder.report.figures import SVG, data_uri, drawn
 from autograder.report.written import written_html
+from autograder.runner.graded import Graded, Picture
 from autograder.core.notebook import cells_named
 from autograder.core.spec import CheckResult, TaskResult
 
@@ -164,10 +166,12 @@ def _html(template: str, **values: str) -> str:
     return escape.html(template).format(**values)
 
 
-def _figure(picture) -> str:
-    """A picture with its caption; a plot (SVG) fills its column, a raster image keeps its own size at most."""
-    raster = "" if picture.mime == "image/svg+xml" else ' class="raster"'
-    return (f'<figure><img{raster} alt="{escape.html(picture.caption)}" src="{picture.data_uri()}">'
+def _figure(picture: Picture) -> str:
+    """A picture, drawn, with its caption; a plot (SVG) fills its column, a raster image keeps its own size at
+    most."""
+    content, mime = drawn(picture)
+    raster = "" if mime == SVG else ' class="raster"'
+    return (f'<figure><img{raster} alt="{escape.html(picture.caption)}" src="{data_uri(content, mime)}">'
             f"<figcaption>{escape.html(picture.caption)}</figcaption></figure>")
 
 

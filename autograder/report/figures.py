@@ -1,19 +1,12 @@
 """Pictures for the feedback page and the class summary, drawn headless (Agg, no pyplot state).
 
-Probe outputs are recognised by their shape, so a task gets a picture by returning one,
-at the top of its output or inside its dicts and lists:
-- a training history — a list of per-epoch dicts with ``epoch`` and ``train_loss`` /
-  ``val_loss`` / ``val_acc`` (what ``d2l.Trainer.fit`` returns; ``training.train_probe``
-  returns it under ``"history"``) — is drawn as curves (SVG, one panel per run, so a narrow
-  page stacks the student's panel over the reference run's and its text stays legible);
-- a rendered image — a uint8 tensor of shape (H, W, 3) (the hw2 show_images probe returns
-  it under ``"picture"``) — is shown as it is.
-
-A probe output is a claim from the student's process: a record of a few KB can describe an image of
-16384 × 16384 pixels (a tensor with stride 0) or share one list a thousand times at every level.
-So the search looks at MAX_VALUES values at most, and an image larger than MAX_SIDE along a side or a
-history longer than MAX_EPOCHS is measured by its shape before anything is copied and drawn as a
-sentence saying so instead.
+A record keeps what its pictures show (``runner/graded.py``: :class:`Curves`, :class:`Pixels`, read from the
+probes' outputs by ``runner/outputs.py``); they are drawn here, when a page is written:
+- a training history is drawn as curves (SVG, one panel per run, so a narrow page stacks the student's
+  panel over the reference run's and its text stays legible); one longer than MAX_EPOCHS as a sentence
+  saying so;
+- a rendered image is shown as it is (PNG); one larger than MAX_SIDE along a side, whose size alone the
+  record keeps, as a sentence saying so.
 
 Every word on a picture is in the language of the run. matplotlib's own font has no Hangul: a Korean picture
 draws with a font that has (:func:`hangul_font`: one matplotlib knows, or one fontconfig lists, such as
@@ -22,32 +15,26 @@ for the browser to draw with its own fonts.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import io
-import itertools
 import logging
 import math
 import subprocess
 import textwrap
 import threading
 import unicodedata
-from typing import Any, Callable, Iterator, Sequence
-
-import torch
+from typing import Any, Iterator, Sequence
 
 from autograder.core.i18n import N_, _, language
+from autograder.runner.graded import MAX_EPOCHS, MAX_SIDE, Curves, Picture, Pixels
 
-__all__ = ["history_of", "image_of", "curves_svg", "loss_top", "image_png", "histogram_png", "hangul_font", "MAX_SIDE",
-           "MAX_EPOCHS", "MAX_VALUES", "LOSS_COLOUR", "ACCURACY_COLOUR", "HANGUL_FONTS"]
+__all__ = ["curves_svg", "image_png", "drawn", "data_uri", "histogram_png", "hangul_font", "SVG", "LOSS_COLOUR",
+           "ACCURACY_COLOUR", "HANGUL_FONTS"]
 
-MAX_SIDE = 4096
-"""Pixels an image may have along each side to be shown."""
-MAX_EPOCHS = 10_000
-"""Epochs a training history may have to be drawn."""
-MAX_VALUES = 10_000
-"""Values of a probe output searched for a history or an image."""
-
+SVG = "image/svg+xml"
+"""The media type of a plot the kit draws (legible at any width); an image is shown as PNG."""
 LOSS_COLOUR = "#1f5fa8"
 """Every loss curve's colour, in every panel (train solid, validation dashed)."""
 ACCURACY_COLOUR = "#c2410c"
@@ -60,95 +47,35 @@ HANGUL_FONTS = ("Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans CJK KR", "Not
 """Fonts with Hangul, the first a machine has chosen: macOS's, Windows', Noto's, Debian's fonts-nanum and fonts-unfonts."""
 
 
-def history_of(output: Any) -> list[dict[str, float]] | None:
-    """The first per-epoch metrics history in a probe output; None when it holds none."""
-    return _first(output, _as_history)
+def drawn(picture: Picture) -> tuple[bytes, str]:
+    """A record's picture drawn: the file's bytes and its media type (curves as SVG, an image as PNG)."""
+    if isinstance(picture.shows, Curves):
+        return curves_svg(picture.shows), SVG
+    return image_png(picture.shows), "image/png"
 
 
-def image_of(output: Any) -> torch.Tensor | None:
-    """The first rendered RGB image in a probe output; None when it holds none."""
-    return _first(output, _as_image)
+def data_uri(content: bytes, mime: str) -> str:
+    """A drawn picture as a ``data:`` URI, for a self-contained page."""
+    return f"data:{mime};base64," + base64.b64encode(content).decode("ascii")
 
 
-def _first(output: Any, read: Callable[[Any], Any]) -> Any:
-    """The first value, depth first and four levels deep, that ``read`` turns into something other than
-    None; None when there is none among the first MAX_VALUES values visited."""
-    visits = itertools.count()
-
-    def visit(value: Any, depth: int) -> Any:
-        if next(visits) >= MAX_VALUES:
-            return None
-        found = read(value)
-        if found is not None or not depth or not isinstance(value, (dict, list, tuple)):
-            return found
-        for child in value.values() if isinstance(value, dict) else value:
-            found = visit(child, depth - 1)
-            if found is not None:
-                return found
-        return None
-
-    return visit(output, 4)
-
-
-def _as_history(value: Any) -> list[dict[str, float]] | None:
-    """The value as a history (non-empty list of per-epoch dicts with a finite epoch and some metric; a metric
-    that is NaN or infinite is kept as NaN, to be named on the plot); None otherwise. Only its first
-    MAX_EPOCHS + 1 rows are read: one more than is drawn."""
-    if not isinstance(value, (list, tuple)) or not value:
-        return None
-    rows = []
-    for row in itertools.islice(value, MAX_EPOCHS + 1):
-        if not isinstance(row, dict) or _finite(row.get("epoch")) is None:
-            return None
-        metrics = {key: math.nan if number is None else number for key, *_rest in _METRICS
-                   if isinstance(row.get(key), (int, float)) for number in [_finite(row[key])]}
-        rows.append({"epoch": _finite(row["epoch"]), **metrics})
-    return rows if any(key in rows[0] for key, *_rest in _METRICS) else None
-
-
-def _finite(value: Any) -> float | None:
-    """The value as a finite float; None for anything else (a string, NaN, an int too large for a float)."""
-    if not isinstance(value, (int, float)):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _as_image(value: Any) -> torch.Tensor | None:
-    """The value if it is a uint8 (H, W, 3|4) tensor in ordinary CPU memory; None otherwise."""
-    if (isinstance(value, torch.Tensor) and value.dtype == torch.uint8 and value.layout == torch.strided
-            and value.device.type == "cpu" and value.dim() == 3 and value.shape[2] in (3, 4)
-            and min(value.shape[:2]) > 0):
-        return value
-    return None
-
-
-def loss_top(*histories: Sequence[dict[str, float]] | None) -> float:
-    """The loss axis's top for panels drawn side by side (the same scale in each): the largest finite loss."""
-    losses = [row[key] for history in histories for row in history or () for key in ("train_loss", "val_loss")
-              if key in row and math.isfinite(row[key])]
-    return max(max(losses, default=1.0) * 1.05, 1e-6)
-
-
-def curves_svg(history: Sequence[dict[str, float]], *, label: str, top: float,
-               target: float | None = None) -> bytes:
-    """One run's training curves as SVG: loss (left axis, 0 to ``top``) and validation accuracy (right axis,
-    0 to 1) against the epoch, the pass threshold ``target`` as a line, the accuracy reached written at the
-    last epoch, a legend; a sentence instead when the history is longer than MAX_EPOCHS."""
+def curves_svg(curves: Curves) -> bytes:
+    """One run's training curves as SVG: loss (left axis, 0 to ``curves.top``) and validation accuracy (right
+    axis, 0 to 1) against the epoch, the pass threshold ``curves.target`` as a line, the accuracy reached written
+    at the last epoch, a legend; a sentence instead when the history is longer than MAX_EPOCHS."""
     with _fonts():
-        if len(history) > MAX_EPOCHS:
+        if len(curves.history) > MAX_EPOCHS:
             return _svg(_sentence(_("This training history has more than {epochs:,} epochs, more than the feedback "
                                     "page draws: train for fewer epochs.").format(epochs=MAX_EPOCHS)))
-        return _svg(_curves(history, label=label, top=top, target=target))
+        return _svg(_curves(curves))
 
 
-def _curves(history: Sequence[dict[str, float]], *, label: str, top: float, target: float | None) -> Any:
-    """The figure :func:`curves_svg` draws."""
+def _curves(curves: Curves) -> Any:
+    """The figure :func:`curves_svg` draws (a metric that was not finite, kept as None, is drawn as NaN)."""
     from matplotlib.figure import Figure
 
+    history = [{key: math.nan if value is None else value for key, value in row.items()} for row in curves.history]
+    label, top, target = curves.label, curves.top, curves.target
     figure = Figure(figsize=(4.2, 3.6), layout="constrained")
     loss = figure.subplots()
     accuracy = loss.twinx()
@@ -184,19 +111,19 @@ def _columns(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def image_png(image: torch.Tensor) -> bytes:
-    """A uint8 (H, W, 3|4) tensor as a PNG file; a sentence instead when a side is longer than MAX_SIDE
-    (measured by its shape, before its pixels are copied)."""
+def image_png(pixels: Pixels) -> bytes:
+    """A rendered image as a PNG file; a sentence instead when a side is longer than MAX_SIDE (the record kept
+    its size alone)."""
     from PIL import Image
 
-    height, width = image.shape[:2]
-    if max(height, width) > MAX_SIDE:
+    if pixels.too_large:
         with _fonts():
             return _png(_sentence(_("This picture is {height:,} × {width:,} pixels, larger than the {side:,} × "
                                     "{side:,} the feedback page shows: draw a smaller one.").format(
-                height=height, width=width, side=MAX_SIDE)))
+                height=pixels.height, width=pixels.width, side=MAX_SIDE)))
     buffer = io.BytesIO()
-    Image.fromarray(image.contiguous().numpy()).save(buffer, format="PNG", optimize=True)
+    mode = "RGB" if pixels.channels == 3 else "RGBA"
+    Image.frombytes(mode, (pixels.width, pixels.height), pixels.data).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 

@@ -23,7 +23,7 @@ from autograder.core.formatting import points_text
 from autograder.core.i18n import N_
 from autograder.core import escape
 from autograder.runner.graded import Graded, failure
-from autograder.report.roster import Student
+from autograder.runner.roster import Student
 
 __all__ = ["NBGRADER_COLUMNS", "SUBTOTAL_COLUMNS", "STUDENT_COLUMNS", "GRADED", "PENDING", "MISSING",
            "write_gradebook", "write_wide", "task_columns", "question_columns", "status", "nbgrader_timestamp"]

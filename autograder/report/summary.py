@@ -15,10 +15,11 @@ from typing import Sequence
 
 from autograder.core.i18n import _, ngettext
 from autograder.core import escape
+from autograder.core.formatting import points_text
 from autograder.report.diagnostics import Cluster, clusters, common_diagnostic, not_attempted, student_count
 from autograder.report.figures import histogram_png
 from autograder.runner.graded import Graded
-from autograder.report.roster import Student
+from autograder.runner.roster import Student
 from autograder.report.summary_html import (FULL, MARKED, MEAN, MEAN_MARK, MISCONCEPTIONS, PENDING, POINTS, QUESTION,
                                             TASK, TITLE, TITLE_COLUMN, TROUBLED, UNTOUCHED, summary_html)
 from autograder.report.written import shown_title
@@ -186,14 +187,15 @@ def markdown_section(made: Section, picture: str) -> list[str]:
     lines = [f"## {made.assignment}", "", " ".join(escape.markdown(s) for s in made.sentences()), "",
              f"![{alt}]({picture})", "", "| " + " | ".join(header) + " |", "|---|---|---:|---:|---:|---:|"]
     for t in made.tasks:
-        lines.append(f"| {t.task} | {t.title} | {t.points:g} | {t.full}/{made.handed_in} "
+        lines.append(f"| {t.task} | {t.title} | {points_text(t.points)} | {t.full}/{made.handed_in} "
                      f"({t.full / made.handed_in:.0%}) | {t.untouched} | {t.mean:.3g} |")
     lines.append("")
     if made.questions:
         lines += ["| " + " | ".join([_(QUESTION), "grade_id", _(POINTS), _(MARKED), _(MEAN_MARK)]) + " |",
                   "|---|---|---:|---:|---:|"]
-        lines += [f"| {escape.markdown(q.title)} | {q.grade_id} | {q.points:g} | {q.marked}/{made.handed_in} | "
-                  f"{_(PENDING) if q.mean is None else f'{q.mean:.3g}'} |" for q in made.questions]
+        lines += [f"| {escape.markdown(q.title)} | {q.grade_id} | {points_text(q.points)} | "
+                  f"{q.marked}/{made.handed_in} | {_(PENDING) if q.mean is None else f'{q.mean:.3g}'} |"
+                  for q in made.questions]
         lines.append("")
     shown = made.shown()
     if shown:

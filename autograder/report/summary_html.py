@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Sequence, Union
 
 from autograder.core.i18n import N_, _, language
 from autograder.core import escape
+from autograder.core.formatting import points_text
 from autograder.report.diagnostics import student_count
 
 if TYPE_CHECKING:
@@ -64,11 +65,11 @@ def _section(made: "Section") -> str:
              "".join(f"<p>{escape.html(sentence)}</p>" for sentence in made.sentences()),
              f'<img alt="{escape.html(alt)}" src="data:image/png;base64,{png}">',
              _table((_(TASK), _(POINTS), _(FULL), _(UNTOUCHED), _(MEAN)),
-                    [(_named(t.title, t.task), f"{t.points:g}", f"{t.full}/{made.handed_in}", str(t.untouched),
+                    [(_named(t.title, t.task), points_text(t.points), f"{t.full}/{made.handed_in}", str(t.untouched),
                       f"{t.mean:.3g}") for t in made.tasks])]
     if made.questions:
         parts.append(_table((_(QUESTION), _(POINTS), _(MARKED), _(MEAN_MARK)),
-                            [(_named(q.title, q.grade_id), f"{q.points:g}", f"{q.marked}/{made.handed_in}",
+                            [(_named(q.title, q.grade_id), points_text(q.points), f"{q.marked}/{made.handed_in}",
                               _(PENDING) if q.mean is None else f"{q.mean:.3g}") for q in made.questions]))
     shown = made.shown()
     if shown:

@@ -1,20 +1,21 @@
-"""The grading pipeline behind ``python -m autograder grade`` (steps declared in ``pipeline.py``).
+"""The grading pipeline behind ``python -m autograder grade`` (steps declared in ``pipeline.py``); the reports are
+written from the run it returns by ``autograder.report.class_reports``.
 
-``main`` is imported on first use, so that the sandboxed worker (``worker.py``), which imports
-this package, starts without the pipeline and the reports.
+``grade_class`` is imported on first use, so that the sandboxed worker (``worker.py``), which imports
+this package, starts without the pipeline.
 """
 from typing import Any
 
 from autograder.runner.errors import GradingError
 from autograder.runner.limits import Limits
 
-__all__ = ["main", "GradingError", "Limits"]
+__all__ = ["grade_class", "GradingError", "Limits"]
 
 
 def __getattr__(name: str) -> Any:
-    """``main`` from ``grade.py``, loaded when first asked for."""
-    if name == "main":
-        from autograder.runner.grade import main
+    """``grade_class`` from ``grade.py``, loaded when first asked for."""
+    if name == "grade_class":
+        from autograder.runner.grade import grade_class
 
-        return main
+        return grade_class
     raise AttributeError(f"module 'autograder.runner' has no attribute {name!r}")

@@ -3,8 +3,8 @@
 Three measurements on one class (the demo class's hand-ins of one assignment, copied ``copies``
 times under new student ids), all on this machine:
 
-1. **Throughput**: the whole class graded (``force``) at ``-j 1``, ``-j 2`` and on a local Dask
-   cluster of two single-threaded workers (its start included), in submissions per minute.
+1. **Throughput**: the whole class graded (``force``; no report written) at ``-j 1``, ``-j 2`` and on a
+   local Dask cluster of two single-threaded workers (its start included), in submissions per minute.
 2. **Split, and the data cut side by side**: each submission put through the submission steps
    one at a time, each step timed, twice in a row: once with the data folder as it was (IDX
    files only, decoded in each sandbox) and once with d2lmini's tensor files beside them
@@ -28,15 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.core.i18n import N_, _, use_language
-from autograder.report.figures import history_of
 from autograder.runner import pipeline
 from autograder.runner.cache import grading_fingerprint
 from autograder.runner.course import DEMO_SUBMISSIONS, SOLUTIONS
 from autograder.runner.errors import GradingError
-from autograder.runner.grade import DEFAULT_OUT, main as grade
+from autograder.runner.grade import DEFAULT_OUT, grade_class as grade
 from autograder.runner.limits import Limits
+from autograder.runner.outputs import history_of
 from autograder.runner.references import References
-from autograder.runner.registry import DEFAULT_TASKS, source_file, tasks_of
+from autograder.tasks.registry import DEFAULT_TASKS, source_file, tasks_of
 
 __all__ = ["main", "Bench", "Split", "Throughput", "MODES"]
 

@@ -1,7 +1,7 @@
 """``grade --cluster``: each submission's steps run on a worker of a ``dask.distributed`` cluster.
 
-This process (the client) discovers the submissions, looks them up in its cache, writes the
-reports and keeps the cache; a worker gets one submission at a time and runs the same
+This process (the client) discovers the submissions, looks them up in its cache and keeps the
+cache (the reports are written from the run it returns); a worker gets one submission at a time and runs the same
 submission steps that ``-j N`` runs here (load → execute → judge → score), by calling the same
 function, so each notebook runs in the worker machine's sandbox. The two share nothing but the
 scheduler: a submission travels as a :class:`Parcel` (what discovery found, and the hand-in's
@@ -44,7 +44,7 @@ from autograder.runner.discover import Submission
 from autograder.runner.errors import GradingError
 from autograder.runner.handin import walk
 from autograder.runner.references import References
-from autograder.runner.registry import source_file
+from autograder.tasks.registry import source_file
 
 __all__ = ["grade_on_cluster", "check_address", "Parcel", "Versions", "versions_here"]
 

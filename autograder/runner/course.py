@@ -1,7 +1,6 @@
 """Where the course's own files are: the solutions (current releases) and the demo class."""
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -9,7 +8,7 @@ from typing import Collection
 
 from autograder.core.i18n import ENV, LANGUAGES, _, check_language
 from autograder.runner.errors import GradingError
-from autograder.core.notebook import NotebookError, load_notebook
+from autograder.core.notebook import NotebookError, load_notebook, read
 
 __all__ = ["REPO", "SOLUTIONS", "DEMO_SUBMISSIONS", "release_notebook", "notebook_name", "current_release",
            "release_language", "asked_language", "choose_language"]
@@ -62,12 +61,9 @@ def release_language(assignment: str, solutions: Path = SOLUTIONS) -> str | None
         chosen = _kit_language(notebook)
         if chosen is None:
             continue
-        try:
-            return check_language(chosen)
-        except ValueError:
-            raise GradingError(_("{notebook} asks for the language {language!r} in its metadata kit.language, which "
-                                 "the kit does not speak: write one of {languages} there, or choose with --lang")
-                               .format(notebook=notebook, language=chosen, languages=", ".join(LANGUAGES))) from None
+        return _spoken(chosen, _("{notebook} asks for the language {language!r} in its metadata kit.language, which "
+                                 "the kit does not speak: write one of {languages} there, or choose with --lang"),
+                       notebook=notebook)
     return "en"
 
 
@@ -75,8 +71,8 @@ def _kit_language(notebook: Path) -> str | None:
     """The ``kit.language`` in a notebook's metadata; None when it has none or cannot be read (an unreadable release
     is reported where it is graded, not here)."""
     try:
-        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata")
-    except (OSError, ValueError, AttributeError):
+        metadata = read(notebook).get("metadata")
+    except NotebookError:
         return None
     kit = metadata.get("kit") if isinstance(metadata, dict) else None
     chosen = kit.get("language") if isinstance(kit, dict) else None
@@ -87,20 +83,22 @@ def asked_language(lang: str | None) -> str | None:
     """The language asked for by the person running the kit: ``lang`` (the command line's --lang), else the
     environment variable KIT_LANG; None when neither is set. Raises GradingError for one the kit does not speak."""
     if lang is not None:
-        try:
-            return check_language(lang)
-        except ValueError:
-            raise GradingError(_("--lang {language}: the kit speaks {languages}; choose one of them")
-                               .format(language=lang, languages=", ".join(LANGUAGES))) from None
+        return _spoken(lang, _("--lang {language}: the kit speaks {languages}; choose one of them"))
     chosen = os.environ.get(ENV, "").strip()
     if not chosen:
         return None
+    return _spoken(chosen, _("the environment variable {variable}={language} names a language the kit does not "
+                             "speak: set it to one of {languages}, or unset it"), variable=ENV)
+
+
+def _spoken(chosen: str, refusal: str, **where: object) -> str:
+    """The kit's code for the language ``chosen`` (``check_language``: "KO" and "ko_KR" are "ko"); a GradingError
+    when the kit does not speak it, saying ``refusal`` (a sentence with {language} and {languages}, and with the
+    fields of ``where`` that say where the language was asked for)."""
     try:
         return check_language(chosen)
     except ValueError:
-        raise GradingError(_("the environment variable {variable}={language} names a language the kit does not "
-                             "speak: set it to one of {languages}, or unset it")
-                           .format(variable=ENV, language=chosen, languages=", ".join(LANGUAGES))) from None
+        raise GradingError(refusal.format(language=chosen, languages=", ".join(LANGUAGES), **where)) from None
 
 
 def choose_language(*, lang: str | None, assignments: Collection[str], solutions: Path = SOLUTIONS) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Sequence
 
+from autograder.core.formatting import first_few
 from autograder.core.i18n import _, ngettext
 from autograder.core import escape
 from autograder.runner.errors import GradingError
@@ -131,8 +132,7 @@ def size_text(size: int) -> str:
 
 def names_text(names: Sequence[str], limit: int = 5) -> str:
     """File names for a sentence: the first ``limit`` joined by commas, then "and N more"."""
-    shown = ", ".join(names[:limit])
-    return _("{names} and {count} more").format(names=shown, count=len(names) - limit) if len(names) > limit else shown
+    return first_few(names, limit)
 
 
 def _submission(student: str, folder: Path, expected: str) -> Submission:

@@ -1,4 +1,5 @@
-"""``python -m autograder grade``: grade a folder of submissions and write every report."""
+"""Grade a folder of submissions: the run every report is written from (``python -m autograder grade`` writes them
+with ``report/class_reports.py``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,20 +10,21 @@ from autograder.runner.course import DEMO_SUBMISSIONS, SOLUTIONS, choose_languag
 from autograder.runner.errors import GradingError
 from autograder.runner.limits import Limits
 from autograder.runner.pipeline import Options, Run, run_pipeline
-from autograder.runner.registry import DEFAULT_TASKS, assignments_of
+from autograder.tasks.registry import DEFAULT_TASKS, assignments_of
 
-__all__ = ["main", "DEFAULT_OUT"]
+__all__ = ["grade_class", "DEFAULT_OUT"]
 
 DEFAULT_OUT = Path("grading")
 """Where reports go unless --out says otherwise: ./grading (git-ignored)."""
 
 
-def main(*, submissions: Path | None = None, assignment: str | None = None, jobs: int = 1,
+def grade_class(*, submissions: Path | None = None, assignment: str | None = None, jobs: int = 1,
          out: Path = DEFAULT_OUT, force: bool = False, limits: Limits = Limits(),
          tasks_module: str = DEFAULT_TASKS, solutions: Path = SOLUTIONS, progress: bool = True,
          cluster: str | None = None, nbgrader: Path | None = None, manual: Path | None = None,
          roster: Path | None = None, language: str | None = None) -> Run:
-    """Grade every submission under ``submissions`` and write the gradebook, feedback and summary.
+    """Grade every submission under ``submissions`` and fill in the hand marks; only the cache is written
+    (``report.class_reports.grade_and_report`` writes the gradebook, feedback and summary as well).
 
     Args:
         submissions: nbgrader's submitted folder (``<student_id>/<assignment>/<notebook>.ipynb``);
@@ -38,10 +40,10 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
         cluster: grade on this Dask cluster instead of here: a scheduler's address (``tcp://host:8786``),
             its scheduler file (``scheduler.json``), or ``local:N`` for N local worker processes. Its
             workers run each submission's steps, sandbox included; this process discovers, keeps the
-            cache and writes the reports. ``jobs`` is then unused: each worker thread grades one at a time.
-        nbgrader: an nbgrader course folder: the sandboxed results go into its ``autograded/`` folder and its
-            gradebook database, for formgrader's hand grading and ``nbgrader export``; its hand marks reach
-            every report.
+            cache. ``jobs`` is then unused: each worker thread grades one at a time.
+        nbgrader: an nbgrader course folder, checked before grading: its students and hand marks are read; the
+            reports put the sandboxed results into its ``autograded/`` folder and its gradebook database, for
+            formgrader's hand grading and ``nbgrader export``.
         manual: a CSV of hand marks (columns student_id, assignment, grade_id, points, comment).
         roster: a CSV of the course's students (nbgrader's ``db student import`` format); each gets a row,
             those who handed nothing in with 0 and "missing".
@@ -49,7 +51,7 @@ def main(*, submissions: Path | None = None, assignment: str | None = None, jobs
             environment variable KIT_LANG, else the release notebooks' metadata ``kit.language``, else English.
 
     Returns:
-        The finished run: one record per submission and the paths of the reports.
+        The finished run: one record per submission (hand marks filled in), the course's students, the options.
 
     Raises:
         GradingError: the folder is missing or holds no submission, the assignment is

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from autograder.core.forbidden import dotted_name, imported_aliases
+from autograder.core.formatting import first_few
 from autograder.core.i18n import N_, _
 from autograder.runner.definitions import parse_cell
 from autograder.core.notebook import Cell, cell_name
@@ -74,12 +75,9 @@ def intrusions(cells: tuple[Cell, ...]) -> list[str]:
 
 def intrusion_note(findings: list[str]) -> str:
     """Why every task scores 0 when the notebook reaches into the grading process."""
-    shown = "; ".join(findings[:3])
-    if len(findings) > 3:
-        shown = _("{shown}; and {count} more").format(shown=shown, count=len(findings) - 3)
     return _("your notebook reaches into the process that grades it: {shown}. A graded notebook must not inspect or "
              "change the grader, so every task scored 0; remove that code (your instructor sees this note "
-             "too)").format(shown=shown)
+             "too)").format(shown=first_few(findings, 3, separator="; "))
 
 
 def _uses(node: ast.AST, aliases: dict[str, str]) -> list[tuple[str, int]]:

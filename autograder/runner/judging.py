@@ -1,21 +1,20 @@
 """Step 4, judge: turn a sandbox's probe outputs into check results, in the grader's own process."""
 from __future__ import annotations
 
-from autograder.core import probe
+from autograder.core.formatting import first_few
+from autograder.core.from_scratch import forbidden_note
 from autograder.core.probe import ProbeOutcome, judge, missing_target_note, zero_result
 from autograder.core.i18n import _
-from autograder.report.figures import curves_svg, history_of, image_of, image_png, loss_top
-from autograder.runner.graded import Picture
+from autograder.runner.graded import Curves, Picture
 from autograder.runner.definitions import target_definitions
 from autograder.core.notebook import Notebook, cell_name
 from autograder.runner.messages import TaskRun
+from autograder.runner.outputs import history_of, image_of, loss_top, pixels_of
 from autograder.runner.references import References
 from autograder.tasks.training import validation_accuracy
 from autograder.core.spec import Check, CheckResult, Task, TaskResult
 
-__all__ = ["judge_task", "forbidden_note", "pictures_of", "accuracies_of", "tamper_note", "violation_note"]
-
-_SVG = "image/svg+xml"
+__all__ = ["judge_task", "pictures_of", "accuracies_of", "tamper_note", "violation_note"]
 
 
 def judge_task(task: Task, entry: TaskRun | None, notebook: Notebook | None, not_run: str,
@@ -27,7 +26,7 @@ def judge_task(task: Task, entry: TaskRun | None, notebook: Notebook | None, not
     if entry.missing:
         late = _defined_after_stop(task, notebook, not_run_from) if notebook is not None else ""
         return zero_result(task, late or missing_target_note(task), hidden=True)
-    note = (forbidden_note(task, notebook) if notebook is not None else None) or entry.forbidden
+    note = forbidden_note(task, sources=_target_text(task, notebook)) or entry.forbidden
     if note:
         return zero_result(task, note, hidden=True)
     checks = []
@@ -57,12 +56,9 @@ def _not_probed(task: Task, check: Check, why: str) -> CheckResult:
 
 def tamper_note(names: list[str]) -> str:
     """Why every task scores 0 when the notebook changed what the checks rely on (see ``guard.py``)."""
-    shown = ", ".join(names[:5])
-    if len(names) > 5:
-        shown = _("{shown} and {count} more").format(shown=shown, count=len(names) - 5)
     return _("your notebook changed {shown} while it ran: a graded notebook must not change torch, d2lmini, the "
              "autograder or Python's builtins, so every task scored 0 (the grader put them back before checking; "
-             "your instructor sees this note too)").format(shown=shown)
+             "your instructor sees this note too)").format(shown=first_few(names, 5))
 
 
 def violation_note(why: str) -> str:
@@ -71,15 +67,17 @@ def violation_note(why: str) -> str:
              "every task scored 0 (your instructor sees this note too)").format(why=why)
 
 
-def forbidden_note(task: Task, notebook: Notebook) -> str | None:
-    """Why the task scores 0 when the notebook's definition of its target calls a forbidden function.
+def _target_text(task: Task, notebook: Notebook | None) -> list[tuple[str, str]]:
+    """(cell name, source) of each cell that defines the task's target, for ``forbidden_note`` to scan.
 
     Read from the notebook's source in the grader's process, so nothing the student's code does at
-    run time can hide it; the worker's resolver (``probe.live_forbidden_note``, the one ``check()``
-    uses) adds what the text does not show, such as a library softmax held in a default argument.
+    run time can hide a call; the worker's reading of the live object (``TaskRun.forbidden``, the
+    reading ``check()`` does too) adds what the text does not show, such as a library softmax held
+    in a default argument.
     """
-    return probe.forbidden_note(task, [(cell_name(number), source) for number, source
-                                         in target_definitions(notebook.runnable, task.target)])
+    if notebook is None:
+        return []
+    return [(cell_name(number), source) for number, source in target_definitions(notebook.runnable, task.target)]
 
 
 def accuracies_of(task: Task, entry: TaskRun | None) -> list[tuple[str, float]]:
@@ -93,7 +91,7 @@ def accuracies_of(task: Task, entry: TaskRun | None) -> list[tuple[str, float]]:
 def pictures_of(task: Task, entry: TaskRun | None, references: References) -> list[Picture]:
     """The first training history among a task's outputs, as one panel beside the reference run's (both on
     the same loss scale, with the check's pass threshold), and the first rendered image, beside the one
-    d2lmini draws for the same inputs."""
+    d2lmini draws for the same inputs: the data each is drawn from, which the feedback page draws."""
     if entry is None or entry.missing:
         return []
     outputs = [(check, p.output) for check, p in zip(task.checks, entry.probes) if p.error is None]
@@ -105,14 +103,13 @@ def pictures_of(task: Task, entry: TaskRun | None, references: References) -> li
         baseline = references.history(task, check)
         top, target = loss_top(history, baseline), getattr(check.judge, "target", None)
         pictures.append(Picture(task.id, _("training curves of your {target}").format(target=task.target),
-                                curves_svg(history, label=_("your model"), top=top, target=target), _SVG))
+                                Curves(tuple(history), _("your model"), top, target)))
         if baseline:
             pictures.append(Picture(task.id, _("the same training of d2lmini's {target}, for reference").format(
-                target=task.target), curves_svg(baseline, label=_("d2lmini's reference"), top=top, target=target),
-                _SVG))
+                target=task.target), Curves(tuple(baseline), _("d2lmini's reference"), top, target)))
     if images:
         check, image = images[0]
-        pictures.append(Picture(task.id, _("what your {target} drew").format(target=task.target), image_png(image)))
+        pictures.append(Picture(task.id, _("what your {target} drew").format(target=task.target), pixels_of(image)))
         expected = references.image(task, check)
         if expected is not None:
             pictures.append(Picture(task.id, _("what d2lmini's {target} draws for the same call").format(

@@ -1,49 +1,49 @@
-"""``python -m autograder merge``: one set of reports from report folders graded in shards.
+"""``python -m autograder merge``: one class's records from report folders graded in shards.
 
 A class graded in parts (on several machines, or a few students at a time) leaves one ``--out``
 folder per part; each keeps its records in its cache (``.cache/``, noted by its last run). Merging
 takes every part's records, checks that each assignment was graded by the same grading code
-everywhere and that no submission was graded from two different hand-ins, and writes the
-gradebook, feedback pages, results.json files and class summary of the whole class, with a cache
-holding every record, so that ``grade --out`` into the merged folder regrades nothing unchanged.
+everywhere and that no submission was graded from two different hand-ins, and writes a cache
+holding every record, so that ``grade --out`` into the merged folder regrades nothing unchanged;
+the gradebook, feedback pages, results.json files and class summary of the whole class are written
+from the merge (``report/class_reports.py``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from autograder.core.i18n import _, ngettext, use_language
 from autograder.core import escape
-from autograder.report import Reports, write_reports
 from autograder.runner.graded import Graded
 from autograder.runner.cache import Cache, Cached
 from autograder.runner.errors import GradingError
 from autograder.runner.grade import DEFAULT_OUT
 
-__all__ = ["main", "Merged", "language_of"]
+__all__ = ["merge_caches", "Merged", "language_of"]
 
 
 @dataclass(frozen=True)
 class Merged:
-    """What a merge wrote."""
+    """What a merge found and cached."""
 
     records: tuple[Graded, ...]
     """Every part's records, by student then assignment."""
     parts: tuple[Path, ...]
     """The report folders merged."""
     out: Path
-    reports: Reports
     missing: tuple[str, ...] = ()
     """"student/assignment" of submissions a part graded without a record (the grader failed on them there)."""
     language: str = "en"
     """The language of the records and reports."""
 
-    def describe(self) -> str:
-        """What the merge did, for the terminal, in its language; names from the hand-ins as :func:`escape.terminal`
-        shows them."""
+    def describe(self, after: Callable[[], Sequence[str]] = tuple) -> str:
+        """What the merge did, for the terminal, in its language, then the lines of ``after`` (where the reports
+        are, what could not be written), said in the same language; names from the hand-ins as
+        :func:`escape.terminal` shows them."""
         with use_language(self.language):
-            return "\n".join(self._lines())
+            return "\n".join([*self._lines(), *after()])
 
     def _lines(self) -> list[str]:
         """The lines of :meth:`describe`."""
@@ -59,14 +59,12 @@ class Merged:
                 "warning: no record of {names}: the grader failed on it; grade again to include it",
                 "warning: no record of {names}: the grader failed on them; grade again to include them",
                 len(self.missing)).format(names=", ".join(escape.terminal(m) for m in self.missing[:5])))
-        lines.append(_("reports: {files}").format(files=", ".join(str(path) for path in (
-            self.reports.gradebook, self.reports.summary, f"{self.out / 'feedback'}/", f"{self.out / 'gradescope'}/"))))
-        return lines + [_("warning: {problem}").format(problem=escape.terminal(problem))
-                        for problem in self.reports.problems]
+        return lines
 
 
-def main(*, parts: Sequence[Path], out: Path = DEFAULT_OUT, language: str | None = None) -> Merged:
-    """Combine report folders graded in shards into one.
+def merge_caches(*, parts: Sequence[Path], out: Path = DEFAULT_OUT, language: str | None = None) -> Merged:
+    """Combine the caches of report folders graded in shards into one (``report.class_reports.merge_and_report``
+    writes the whole class's reports as well).
 
     Args:
         parts: ``--out`` folders of ``python -m autograder grade`` runs (each holds ``.cache/``).
@@ -76,7 +74,7 @@ def main(*, parts: Sequence[Path], out: Path = DEFAULT_OUT, language: str | None
             refused: its records keep the messages they were graded with.
 
     Returns:
-        The merged records and the reports written.
+        The merged records, by student then assignment, in the cache of ``out``.
 
     Raises:
         GradingError: a folder is missing or holds no graded record; an assignment was graded with other
@@ -96,7 +94,7 @@ def main(*, parts: Sequence[Path], out: Path = DEFAULT_OUT, language: str | None
             cache.store(cached)
         records = [cached.record for cached in ordered]
         cache.remember(records)
-        return Merged(tuple(records), tuple(parts), out, write_reports(records, out),
+        return Merged(tuple(records), tuple(parts), out,
                       tuple(m for m in missing if tuple(m.rsplit("/", 1)) not in kept), chosen)
 
 

@@ -1,10 +1,11 @@
 """The grading pipeline, declared in one place:
-discover → course → marks → load → execute → judge → score → report.
+discover → course → marks → load → execute → judge → score → hand marks.
 
 ``PIPELINE`` lists the steps in order. A step of scope "run" sees the whole run once; the
 consecutive steps of scope "submission" run for each submission, N at once with -j N, each
 submission in its own sandbox. Every submission step runs even when an earlier one failed
-for that student (a notebook that is not JSON still gets a zero row and its message).
+for that student (a notebook that is not JSON still gets a zero row and its message). The finished run is
+what the reports are written from (``report/class_reports.py``); the pipeline writes only its cache.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import sys
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterator, Literal, Sequence
@@ -22,11 +23,10 @@ from typing import Callable, Iterator, Literal, Sequence
 from autograder.core.probe import zero_result
 from autograder.core.i18n import _, ngettext, use_language
 from autograder.core import escape
-from autograder.report import Reports, write_reports
-from autograder.report.marks import Expected, Mark, apply_marks, read_manual
+from autograder.runner.marks import Expected, Mark, apply_marks, read_manual
 from autograder.runner.graded import NOT_GRADED, CellOutput, Graded, Picture, Written
-from autograder.report.roster import Student, combined, read_roster, students_from_nbgrader
-from autograder.report.written import questions
+from autograder.runner.questions import questions
+from autograder.runner.roster import Student, combined, read_roster, students_from_nbgrader
 from autograder.runner.cache import Cache, grading_fingerprint
 from autograder.runner.course import current_release, notebook_name, release_notebook
 from autograder.runner.discover import LARGE_NOTEBOOK, Submission, discover, names_text, size_text
@@ -37,7 +37,7 @@ from autograder.runner.limits import Limits
 from autograder.core.notebook import Notebook, NotebookError, cells_named, excerpt, load_notebook
 from autograder.runner.progress import Progress
 from autograder.runner.references import References
-from autograder.runner.registry import assignments_of, source_file, tasks_of
+from autograder.tasks.registry import assignments_of, source_file, tasks_of
 from autograder.runner.sandbox import Execution, execute
 from autograder.core.spec import Task, TaskResult
 from autograder.tasks._rng import run_seed
@@ -85,7 +85,7 @@ class Options:
 
 @dataclass
 class Run:
-    """One grading run, filled in step by step."""
+    """One grading run, filled in step by step; the report room writes every report from the finished run."""
 
     options: Options
     submissions: tuple[Submission, ...] = ()
@@ -97,17 +97,16 @@ class Run:
     students: tuple[Student, ...] = ()
     """The course's students (--roster, the nbgrader course): each gets a gradebook row, "missing" without a hand-in."""
     marks: tuple[Mark, ...] = ()
-    """Hand marks from --manual, checked before grading, applied by the report step."""
-    reports: Reports | None = None
-    """The files report wrote."""
+    """Hand marks from --manual, checked before grading, filled in by the last step."""
     seconds: float = 0.0
     """Wall time of the whole run."""
 
-    def describe(self) -> str:
-        """What the run did, for the terminal, in the run's language: counts, scores per assignment, where the
-        reports are, what could not be written; names from the hand-ins as :func:`escape.terminal` shows them."""
+    def describe(self, after: Callable[[], Sequence[str]] = tuple) -> str:
+        """What the run did, for the terminal, in the run's language: counts, scores per assignment, then the lines
+        of ``after`` (where the reports are, what could not be written), said in the same language; names from the
+        hand-ins as :func:`escape.terminal` shows them."""
         with use_language(self.options.language):
-            return "\n".join(self._lines())
+            return "\n".join([*self._lines(), *after()])
 
     def _lines(self) -> list[str]:
         """The lines of :meth:`describe`."""
@@ -139,21 +138,7 @@ class Run:
         if self.ignored:
             lines.append(_("skipped {count} folder(s) of unknown assignments or links: {names}").format(
                 count=len(self.ignored), names=", ".join(escape.terminal(name) for name in self.ignored[:5])))
-        if self.reports is not None:
-            lines += self._where()
         return lines
-
-    def _where(self) -> list[str]:
-        """The lines of :meth:`describe` that say where the reports went and what could not be written."""
-        out, reports = self.options.out, self.reports
-        lines = [_("reports: {files}").format(files=", ".join(str(path) for path in (
-            reports.gradebook, reports.wide, reports.summary, reports.summary_html, f"{out / 'feedback'}/",
-            f"{out / 'gradescope'}/")))]
-        if self.options.nbgrader is not None:
-            lines.append(_("nbgrader course {course}: autograded notebooks and auto scores written for formgrader "
-                           "(nbgrader export totals them with the hand marks)").format(course=self.options.nbgrader))
-        return lines + [_("warning: {problem}").format(problem=escape.terminal(problem))
-                        for problem in reports.problems]
 
 
 @dataclass
@@ -344,7 +329,7 @@ def course_step(run: Run) -> None:
     options = run.options
     if options.nbgrader is None:
         return
-    from autograder.report.nbgrader_course import open_course  # nbgrader is imported only for nbgrader courses
+    from autograder.runner.nbgrader_course import open_course  # nbgrader is imported only for nbgrader courses
 
     open_course(options.nbgrader, {a: tasks_of(options.tasks_module, a)
                                    for a in sorted({s.assignment for s in run.submissions})})
@@ -368,25 +353,17 @@ def marks_step(run: Run) -> None:
         students=frozenset({s.id for s in run.students} | {s.student for s in run.submissions})))
 
 
-def report_step(run: Run) -> None:
-    """Fill in the hand marks (the nbgrader course's, then --manual's), then write the gradebook, feedback
-    pages, results.json files and the class summary. Marks are never cached: a new one needs no re-grading."""
+def hand_marks_step(run: Run) -> None:
+    """Fill in the hand marks: the nbgrader course's, then --manual's. Marks are never cached: a new one needs no
+    re-grading."""
     run.records = apply_marks(run.records, [*_nbgrader_marks(run), *run.marks])
-    run.reports = write_reports(run.records, run.options.out, students=run.students)
-    if run.options.nbgrader is not None:  # the autograded notebooks and auto scores, for formgrader
-        from autograder.report.nbgrader_course import write_course
-
-        notebooks = {(s.student, s.assignment): s.notebook for s in run.submissions}
-        problems = write_course(run.options.nbgrader,
-                                [(notebooks.get((r.student, r.assignment)), r) for r in run.records])
-        run.reports = replace(run.reports, problems=(*run.reports.problems, *problems))
 
 
 def _nbgrader_marks(run: Run) -> list[Mark]:
     """The hand marks formgrader keeps in the nbgrader course of --nbgrader, for the assignments of the run."""
     if run.options.nbgrader is None:
         return []
-    from autograder.report.nbgrader_marks import marks_from_nbgrader  # nbgrader is imported only for nbgrader courses
+    from autograder.runner.nbgrader_marks import marks_from_nbgrader  # nbgrader is imported only for nbgrader courses
 
     return list(marks_from_nbgrader(run.options.nbgrader, sorted({r.assignment for r in run.records})))
 
@@ -399,7 +376,7 @@ PIPELINE: tuple[Step, ...] = (
     Step("execute", "submission", execute_step),   # the only step that runs student code
     Step("judge", "submission", judge_step),       # needs execute's outputs; runs in the grader
     Step("score", "submission", score_step),
-    Step("report", "run", report_step),            # after every submission, for class statistics
+    Step("hand marks", "run", hand_marks_step),    # after every submission and its cache: marks are never cached
 )
 
 

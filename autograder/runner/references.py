@@ -9,8 +9,9 @@ import threading
 from pathlib import Path
 
 import d2lmini
-from autograder.report.figures import history_of, image_of, image_png
 from autograder.core.spec import Check, Task
+from autograder.runner.graded import Pixels
+from autograder.runner.outputs import history_of, image_of, pixels_of
 
 __all__ = ["References"]
 
@@ -23,9 +24,9 @@ class References:
         self.folder = folder
         self.fingerprints = fingerprints
         self._lock = threading.Lock()
-        self._known: dict[tuple[str, str], list[dict[str, float]] | None] = {}
+        self._known: dict[tuple[str, str], list[dict[str, float | None]] | None] = {}
 
-    def history(self, task: Task, check: Check) -> list[dict[str, float]] | None:
+    def history(self, task: Task, check: Check) -> list[dict[str, float | None]] | None:
         """d2lmini's per-epoch metrics for ``check``'s probe run on ``d2lmini.<task.target>``; None if there is none."""
         key = (task.id, check.name)
         with self._lock:
@@ -33,14 +34,14 @@ class References:
                 self._known[key] = self._load_or_train(task, check)
             return self._known[key]
 
-    def image(self, task: Task, check: Check) -> bytes | None:
-        """The PNG of the picture ``check``'s probe draws with ``d2lmini.<task.target>`` on this thread's run seed
-        (the student's inputs); None if there is none."""
+    def image(self, task: Task, check: Check) -> Pixels | None:
+        """The picture ``check``'s probe draws with ``d2lmini.<task.target>`` on this thread's run seed (the
+        student's inputs); None if there is none."""
         with self._lock:  # the probe draws with pyplot, which is not thread-safe: one at a time
             image = image_of(_probe(task, check))
-        return None if image is None else image_png(image)
+        return None if image is None else pixels_of(image)
 
-    def _load_or_train(self, task: Task, check: Check) -> list[dict[str, float]] | None:
+    def _load_or_train(self, task: Task, check: Check) -> list[dict[str, float | None]] | None:
         """Read the history from the cache folder, or train the reference and store it."""
         fingerprint = self.fingerprints.get(task.assignment, "")[:16]
         path = self.folder / f"{task.id}-{task.checks.index(check)}-{fingerprint}.json"

@@ -33,7 +33,8 @@ import torch
 
 from autograder.core.alarm import time_limit
 from autograder.core.compare import describe
-from autograder.core.probe import ProbeOutcome, live_forbidden_note, run_probe
+from autograder.core.from_scratch import forbidden_note
+from autograder.core.probe import ProbeOutcome, run_probe
 from autograder.core.i18n import _, language, use_language
 from autograder.runner.channel import read_frame, write_frame
 from autograder.runner.guard import Guard
@@ -41,7 +42,7 @@ from autograder.runner.identity import end_processes
 from autograder.core.notebook import cell_name
 from autograder.runner.messages import (MAX_TEXT, Cell, End, OutputError, Probe, Ready, TaskRun, checked_output,
                                       to_plain)
-from autograder.runner.registry import tasks_of
+from autograder.tasks.registry import tasks_of
 from autograder.tasks._rng import run_seed
 
 __all__ = ["main", "CellTimeout", "InputNotAvailable", "MAX_CELLS_BYTES"]
@@ -324,7 +325,7 @@ def _forbidden(task: Any, obj: Any, shell: Any) -> str:
                  "with def or class, in its cell; every check of this task scores 0 until then").format(
                      target=task.target, what=describe(obj), origin=origin)
     try:
-        return live_forbidden_note(task, obj) or ""
+        return forbidden_note(task, live=obj) or ""
     except Exception:  # an object the student's code made strange: the grader's own scan still holds
         return ""
 

@@ -1,7 +1,7 @@
 """Known bugs as data: a buggy computation beside the sentence that explains it."""
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import torch
 
@@ -9,9 +9,15 @@ from autograder.core.compare import Hint
 
 __all__ = ["Bug", "same_as", "bug_hints"]
 
-Bug = tuple[Callable[..., Any], str]
-"""A known bug: a buggy implementation (same arguments as the task's function) and the sentence
-that explains it (English marked with ``N_``: ``compare.with_hint`` translates it when it appends it)."""
+
+class Bug(NamedTuple):
+    """A known bug: ``Bug(lambda X: torch.exp(X), N_("the result is exp(X) itself: …"))``."""
+
+    compute: Callable[..., Any]
+    """The buggy implementation, with the same arguments as the task's function (or the judge's inputs)."""
+    sentence: str
+    """What went wrong and what to do (English marked with ``N_``; ``compare.with_hint`` translates it when it
+    appends it)."""
 
 
 def same_as(got: Any, buggy: Any, atol: float = 1e-6) -> bool:
@@ -23,4 +29,4 @@ def same_as(got: Any, buggy: Any, atol: float = 1e-6) -> bool:
 def bug_hints(bugs: Sequence[Bug], *inputs: Any, atol: float = 1e-6) -> tuple[Hint, ...]:
     """One hint per known bug: it holds when the output equals the buggy function's on ``inputs`` (its sentence is
     translated when ``compare.with_hint`` appends it)."""
-    return tuple(((lambda got, bug=bug: same_as(got, bug(*inputs), atol)), sentence) for bug, sentence in bugs)
+    return tuple(((lambda got, bug=bug: same_as(got, bug.compute(*inputs), atol)), bug.sentence) for bug in bugs)

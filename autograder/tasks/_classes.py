@@ -89,5 +89,6 @@ def class_check(name: str, probe: Callable[[type], Any], judge: Callable[[Any], 
                 own: Sequence[str] = ()) -> Check:
     """A check of the student's class, refused when the class is d2lmini's solution ``library``, or
     when it gets a method of ``own`` (those the notebook defines) from d2lmini or torch."""
-    return Check(name, points, probe=_own_class(probe, own, library), judge=_own_judge(judge, library), hidden=hidden,
+    return Check(name=name, points=points, probe=_own_class(probe, own, library), judge=_own_judge(judge, library),
+                 hidden=hidden,
                  timeout=timeout)

@@ -3,6 +3,8 @@
 The rules (issue 14 points 4 and 6) for every notebook of solutions/ (found by glob, so a new
 assignment joins by itself) and its release in assignments/:
 
+0. the file is as Jupyter saves it, and the kit's reader and writer (autograder/core/notebook.py) keep it byte
+   for byte;
 1. the first cell's first line is ``# hwN — <English> (<Korean>) · Book §A–B``;
 2. every other heading ends with a parenthesised Korean term (a task heading before its points);
 3. the nearest heading above each graded cell is ``### Task: <English> (<Korean>) — N points``
@@ -17,13 +19,15 @@ assignment joins by itself) and its release in assignments/:
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
+
+from autograder.core.notebook import cell_nbgrader, cell_source, code_cell, dumps, read
 
 ROOT = Path(__file__).resolve().parents[2]
 GLOSSARY = ROOT / "solutions" / "GLOSSARY-ko.md"
@@ -72,12 +76,8 @@ class Notebook:
         return [(i, _flat(cell)) for i, cell in enumerate(self.cells) if cell["cell_type"] == "markdown"]
 
 
-def _text(cell: dict) -> str:
-    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-
-
 def _flat(cell: dict) -> str:
-    return unicodedata.normalize("NFC", " ".join(_text(cell).split()))
+    return unicodedata.normalize("NFC", " ".join(cell_source(cell).split()))
 
 
 def _headings(index: int, source: str) -> list[Heading]:
@@ -94,8 +94,9 @@ def _headings(index: int, source: str) -> list[Heading]:
 
 def load(path: Path) -> Notebook:
     """A notebook file as the rules see it."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    headings = [h for i, cell in enumerate(cells) if cell["cell_type"] == "markdown" for h in _headings(i, _text(cell))]
+    cells = read(path)["cells"]
+    headings = [h for i, cell in enumerate(cells) if cell["cell_type"] == "markdown"
+                for h in _headings(i, cell_source(cell))]
     return Notebook(str(path.relative_to(ROOT)), path.parent.name, cells, headings)
 
 
@@ -109,7 +110,8 @@ def points_text(points: float) -> str:
 def title_problems(nb: Notebook) -> list[str]:
     """Rule 1: the first cell is markdown and its first line is ``# hwN — English (Korean) · Book §…``."""
     first = nb.cells[0] if nb.cells else None
-    line = _text(first).splitlines()[0] if first and first["cell_type"] == "markdown" and _text(first) else ""
+    line = (cell_source(first).splitlines()[0] if first and first["cell_type"] == "markdown" and cell_source(first)
+            else "")
     match = TITLE.match(line)
     if not match:
         return [f"{nb.name}, cell 1: the title {line!r} is not of the form "
@@ -125,7 +127,7 @@ def heading_problems(nb: Notebook) -> list[str]:
     for heading in nb.headings:
         where, text = nb.where(heading.cell), heading.text
         if heading.level == 1:
-            if (heading.cell, text) != (0, _text(nb.cells[0]).splitlines()[0][2:]):
+            if (heading.cell, text) != (0, cell_source(nb.cells[0]).splitlines()[0][2:]):
                 problems.append(f"{where}: '# {text}' is a second title: only the first line is a '#' heading")
             continue
         if NUMBERED.search(text):
@@ -147,7 +149,7 @@ def heading_problems(nb: Notebook) -> list[str]:
 
 def graded(cell: dict) -> dict | None:
     """The cell's nbgrader metadata when it is graded (``grade: true``), else None."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    meta = cell_nbgrader(cell)
     return meta if meta.get("grade") else None
 
 
@@ -356,6 +358,15 @@ def _report(problems: list[str]) -> str:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_is_the_notebook_saved_as_jupyter_saves_it(path):
+    """The file is in the layout Jupyter saves, which the kit's reader and writer keep byte for byte
+    (nbformat's own reader and writer are the reference)."""
+    jupyter = (nbformat.writes(nbformat.read(path, as_version=4)) + "\n").encode("utf-8")
+    assert path.read_bytes() == jupyter, f"{path.relative_to(ROOT)} is not as Jupyter saves it: open and save it"
+    assert dumps(read(path)) == jupyter
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_does_the_title_have_the_one_form(path):
     """Rule 1: '# hwN — English (Korean) · Book §A–B'."""
     problems = title_problems(load(path))
@@ -405,7 +416,7 @@ def test_does_the_glossary_expand_its_rows(glossary):
 
 
 def _fake(*cells: dict) -> Notebook:
-    headings = [h for i, c in enumerate(cells) if c["cell_type"] == "markdown" for h in _headings(i, _text(c))]
+    headings = [h for i, c in enumerate(cells) if c["cell_type"] == "markdown" for h in _headings(i, cell_source(c))]
     return Notebook("fake.ipynb", "hw9", list(cells), headings)
 
 
@@ -418,8 +429,7 @@ OLD_HABITS = _fake(
     _md("# hw9 — Fake (가짜) · Book §9.9\n\n**Total: 6 points (3 auto-graded, 3 graded by hand).**"),
     _md("## 9.1 No Korean\n\n### Task 1 — softmax (3 points)\n\nThe hyperparameters (초매개변수) and the test "
         "dataset (테스트 데이터 세트); the learning rate (학습률) and 하이퍼파라미터 are fine."),
-    {"cell_type": "code", "id": "c", "source": "check()", "outputs": [],
-     "metadata": {"nbgrader": {"grade": True, "solution": False, "points": 3, "grade_id": "hw9_a"}}},
+    code_cell("check()", cell_id="c", grade=True, solution=False, points=3, grade_id="hw9_a"),
     _md("### Written: Why (왜) — 1 point"),
     _md("answer", grade=True, solution=True, points=2, grade_id="hw9_q"))
 """A notebook in the old style: a numbered task, a heading without Korean, wrong points and a wrong total,

@@ -26,6 +26,7 @@ from nbgrader.utils import capture_log, determine_grade, is_grade, is_solution
 from traitlets.config import PyFileConfigLoader
 
 from autograder.authoring.release import assignments_in, build, main
+from autograder.core.notebook import cell_nbgrader, cell_source, read, write
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = assignments_in(ROOT / "solutions")
@@ -76,6 +77,7 @@ def autograded(course) -> Callable[[str], nbformat.NotebookNode]:
             shutil.copytree(course / "assignments" / assignment, course / "submissions" / BLANK / assignment)
             done = nbgrader(course, "autograde", assignment, "--force")
             assert done.returncode == 0, f"nbgrader autograde {assignment} failed:\n{done.stderr}"
+            # nbgrader's own output, for nbgrader's determine_grade: nbformat's objects, as nbgrader reads it
             graded[assignment] = nbformat.read(
                 course / "grading" / "nbgrader" / "autograded" / BLANK / assignment / f"{assignment}.ipynb", as_version=4)
         return graded[assignment]
@@ -136,7 +138,6 @@ def test_does_a_korean_release_write_its_setup_cell_and_stubs_in_korean(tmp_path
     (a student's own KIT_LANG wins), its comments and errors and the stubs are Korean, its code is the English
     block's, and it still passes the grader's intrusion scan. One assignment (hw3) stands for all."""
     import ast
-    import json
 
     from autograder.runner.intrusion import intrusions
     from autograder.core.notebook import load_notebook
@@ -144,8 +145,8 @@ def test_does_a_korean_release_write_its_setup_cell_and_stubs_in_korean(tmp_path
     shutil.copytree(ROOT / "solutions" / "hw3", tmp_path / "solutions" / "hw3")
     english, korean = (build(source=tmp_path / "solutions", release=tmp_path / lang, language=lang)[0]
                        for lang in ("en", "ko"))
-    assert json.loads(korean.read_text(encoding="utf-8"))["metadata"]["kit"]["language"] == "ko"
-    assert json.loads(english.read_text(encoding="utf-8"))["metadata"]["kit"]["language"] == "en"
+    assert read(korean)["metadata"]["kit"]["language"] == "ko"
+    assert read(english)["metadata"]["kit"]["language"] == "en"
     first = {path: load_notebook(path).cells[0].source.split("\n# --- ")[0]  # the block, up to its last line
              for path in (english, korean)}
     statements = ast.parse(first[korean]).body
@@ -188,16 +189,17 @@ def test_does_the_blank_release_fail_every_visible_check(course, assignment):
 def _filled(course: Path, assignment: str, replace: dict[str, str] | None = None) -> Path:
     """The release as nbgrader generated it, each solution cell holding the solution's code (or
     ``replace[grade_id]``), written beside the course's assignments as a student would save it."""
-    solved = {c.metadata.nbgrader.grade_id: c.source for c in nbformat.read(
-        course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4).cells if is_solution(c)}
-    release = nbformat.read(course / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
-    for cell in release.cells:
-        if is_solution(cell):
-            grade_id = cell.metadata.nbgrader.grade_id
-            cell.source = (replace or {}).get(grade_id, solved[grade_id])
+    solution = read(course / "solutions" / assignment / f"{assignment}.ipynb")
+    solved = {cell_nbgrader(c)["grade_id"]: cell_source(c) for c in solution["cells"]
+              if cell_nbgrader(c).get("solution")}
+    release = read(course / "assignments" / assignment / f"{assignment}.ipynb")
+    for cell in release["cells"]:
+        if cell_nbgrader(cell).get("solution"):
+            grade_id = cell_nbgrader(cell)["grade_id"]
+            cell["source"] = (replace or {}).get(grade_id, solved[grade_id])
     path = course / "filled" / f"{assignment}-{len(replace or {})}.ipynb"
     path.parent.mkdir(exist_ok=True)
-    nbformat.write(release, path)
+    write(path, release)
     return path
 
 

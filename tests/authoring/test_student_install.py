@@ -258,23 +258,28 @@ def test_does_the_build_refuse_a_check_side_that_imports_the_grader(tmp_path):
     guarded by `except ImportError` is optional and left out."""
     from autograder.authoring.student_wheel import StudentWheelError, check_side
 
-    (tmp_path / "autograder" / "tasks").mkdir(parents=True)
-    (tmp_path / "autograder" / "__init__.py").write_text("from autograder.check.task import check\n")
-    (tmp_path / "autograder" / "tasks" / "__init__.py").write_text("from .. import spec\n")
-    (tmp_path / "autograder" / "spec.py").write_text("")
-    (tmp_path / "autograder" / "notebook.py").write_text("def check():\n    from autograder.report import marks\n")
-    with pytest.raises(StudentWheelError, match=r"autograder/notebook\.py imports autograder\.report"):
+    root = tmp_path / "autograder"
+    for room in ("tasks", "check", "core", "authoring"):
+        (root / room).mkdir(parents=True)
+        (root / room / "__init__.py").write_text("")
+    (root / "__init__.py").write_text("from autograder.check.task import check\n")
+    (root / "tasks" / "__init__.py").write_text("from ..core import spec\n")
+    (root / "core" / "spec.py").write_text("")
+    (root / "check" / "task.py").write_text("def check():\n    from autograder.report import marks\n")
+    with pytest.raises(StudentWheelError, match=r"autograder/check/task\.py imports autograder\.report"):
         check_side(tmp_path)
-    (tmp_path / "autograder" / "notebook.py").write_text("def check():\n    from . import spec\n")
-    assert check_side(tmp_path) == ["autograder", "autograder.check.task", "autograder.core.spec", "autograder.tasks"]
+    (root / "check" / "task.py").write_text("def check():\n    from ..core import spec\n")
+    side = ["autograder", "autograder.check", "autograder.check.task", "autograder.core", "autograder.core.spec",
+            "autograder.tasks"]
+    assert check_side(tmp_path) == side
     # an optional import (as autograder/core/i18n.py compiles a stale catalogue) is not followed; a plain one is refused
-    (tmp_path / "autograder" / "catalogues.py").write_text("import babel\n")
-    (tmp_path / "autograder" / "spec.py").write_text(
+    (root / "authoring" / "catalogues.py").write_text("import babel\n")
+    (root / "core" / "spec.py").write_text(
         "def compile():\n    try:\n        from autograder.authoring.catalogues import compile_catalogue\n"
         "    except (ImportError, OSError):\n        return\n")
-    assert check_side(tmp_path) == ["autograder", "autograder.check.task", "autograder.core.spec", "autograder.tasks"]
-    (tmp_path / "autograder" / "spec.py").write_text("from autograder.authoring.catalogues import compile_catalogue\n")
-    with pytest.raises(StudentWheelError, match=r"autograder/spec\.py imports autograder\.catalogues"):
+    assert check_side(tmp_path) == side
+    (root / "core" / "spec.py").write_text("from autograder.authoring.catalogues import compile_catalogue\n")
+    with pytest.raises(StudentWheelError, match=r"autograder/core/spec\.py imports autograder\.authoring"):
         check_side(tmp_path)
 
 

@@ -17,10 +17,12 @@ from torch import nn
 
 import d2lmini as d2l
 from autograder.core import families
-from autograder.core.probe import grade_in_process, live_forbidden_note
+from autograder.core.from_scratch import forbidden_note
+from autograder.core.i18n import use_language
+from autograder.core.probe import grade_in_process
 from autograder.core.forbidden import UNKNOWN, forbidden_calls, library_object
 from autograder.core.resolver import forbidden_uses
-from autograder.runner.registry import tasks_of
+from autograder.tasks.registry import tasks_of
 from autograder.tasks import get_task
 from tests.support import fake_tasks
 
@@ -68,6 +70,16 @@ def test_does_feedback_name_whole_families_and_lone_names():
     words = families.in_words(SOFTMAX + CROSS_ENTROPY)
     assert words.startswith("the library's softmax (torch.softmax, F.softmax, torch.Tensor.softmax, nn.Softmax and ")
     assert ", the library's cross-entropy (F.nll_loss, nn.NLLLoss" in words
+
+
+def test_does_a_family_count_its_other_forms_in_both_languages():
+    """A family shows four names and counts the rest with a noun of its own ("62 more forms", "62가지 형태")."""
+    rest = len(SOFTMAX) - 4
+    assert families.in_words(SOFTMAX).endswith(f"nn.Softmax and {rest} more forms)")
+    assert families.in_words(families.SGD) == "the library's SGD (torch.optim.SGD, torch.optim.sgd.sgd, d2l.SGD)"
+    with use_language("ko"):
+        korean = families.in_words(SOFTMAX)
+    assert korean.startswith("라이브러리의 ") and korean.endswith(f"nn.Softmax 외 {rest}가지 형태)")
 
 
 # --------------------------------------------------------------------------- the source scan
@@ -328,7 +340,7 @@ def test_does_code_too_large_to_read_count_as_a_use():
 
 
 def test_does_check_zero_a_softmax_that_hides_the_call_in_a_default():
-    """check() and the worker share live_forbidden_note: the sentence names the function, the object and the way."""
+    """check() and the worker share forbidden_note: the sentence names the function, the object and the way."""
     softmax = defined('def softmax(X, _f=getattr(torch, "soft" + "max")):\n    return _f(X, dim=1)')
     task = get_task("hw3_softmax")
     result = grade_in_process(task, softmax, hidden=True)
@@ -337,13 +349,46 @@ def test_does_check_zero_a_softmax_that_hides_the_call_in_a_default():
     assert note.startswith(f"{task.title} must be written from scratch, but your softmax uses torch.softmax "
                            f"through its default argument _f. ")
     assert note.endswith("instead of " + families.in_words(task.forbidden))
-    assert live_forbidden_note(fake_tasks.HALF, softmax) is None  # a task that forbids nothing
+    assert forbidden_note(fake_tasks.HALF, live=softmax) is None  # a task that forbids nothing
 
 
 def test_is_a_library_object_given_as_the_target_named_as_the_student_calls_it():
     """check("hw3_softmax", functools.partial(torch.softmax, dim=1)) names softmax, not "partial"."""
-    note = live_forbidden_note(get_task("hw3_softmax"), functools.partial(torch.softmax, dim=1))
+    note = forbidden_note(get_task("hw3_softmax"), live=functools.partial(torch.softmax, dim=1))
     assert "your softmax uses torch.softmax directly" in note
+
+
+# --------------------------------------------------------------------------- the note
+
+def test_does_the_forbidden_note_name_each_place():
+    """The grader's reading of the text: each piece of code with its findings, then what to do."""
+    sources = [("cell 3", "def square(x):\n    return x * x"), ("cell 5", "y = torch.square(x)")]
+    note = forbidden_note(fake_tasks.SQUARE, sources=sources)
+    assert note.startswith("square (fake §0) must be written from scratch, but cell 5 uses torch.square on line 1. ")
+    assert note.endswith("instead of torch.square")
+    assert forbidden_note(fake_tasks.SQUARE, sources=sources[:1]) is None
+    assert forbidden_note(fake_tasks.HALF, sources=sources) is None  # nothing forbidden
+
+
+def test_do_the_text_and_the_live_object_give_one_note():
+    """The grader reads the text, check() and the worker the live object: one sentence, whichever reader found
+    the call, and both findings in one sentence when both are read."""
+    source = "def square(x):\n    return torch.square(x)"
+    square = defined(source, "square")
+    text = forbidden_note(fake_tasks.SQUARE, sources=[("cell [3]", source)])
+    live = forbidden_note(fake_tasks.SQUARE, live=square)
+    both = forbidden_note(fake_tasks.SQUARE, sources=[("cell [3]", source)], live=square)
+    head = "square (fake §0) must be written from scratch, but "
+    assert text.startswith(head + "cell [3] uses torch.square on line 2. Every check of this task scores 0")
+    assert live.startswith(head + "your square uses torch.square on line 2. Every check of this task scores 0")
+    assert both.startswith(head + "cell [3] uses torch.square on line 2; your square uses torch.square on line 2. ")
+    assert text.split(". ", 1)[1] == live.split(". ", 1)[1] == both.split(". ", 1)[1]
+    assert forbidden_note(fake_tasks.SQUARE, live=None) is None  # check() may be handed anything
+    assert forbidden_note(fake_tasks.SQUARE) is None  # nothing read, nothing found
+    with use_language("ko"):
+        korean = forbidden_note(fake_tasks.SQUARE, sources=[("셀 [3]", source)], live=square)
+    assert "셀 [3]에서 torch.square (2번째 줄)을(를) 사용합니다; 작성한 square에서 torch.square (2번째 줄)" in korean
+    assert "must be written" not in korean and "on line" not in korean
 
 
 def test_is_a_library_outside_the_venv_still_library_code(tmp_path):

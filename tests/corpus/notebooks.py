@@ -7,9 +7,10 @@ the corpus builds each case from the same loaded release. Cells are found by the
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any, Callable
+
+from autograder.core.notebook import Document, cell_nbgrader, cell_source, code_cell, dumps, read
 
 __all__ = ["REPO", "Notebook", "load", "release", "solution", "position", "cell_number", "source_of",
            "filled", "replaced", "inserted", "prepended", "appended", "with_metadata", "map_code", "serialize"]
@@ -17,13 +18,13 @@ __all__ = ["REPO", "Notebook", "load", "release", "solution", "position", "cell_
 REPO = Path(__file__).resolve().parents[2]
 """The kit's repository root (solutions/ and assignments/ sit in it)."""
 
-Notebook = dict[str, Any]
+Notebook = Document
 """A notebook's nbformat-4 JSON."""
 
 
 def load(path: Path) -> Notebook:
-    """The notebook at ``path``, as JSON."""
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The notebook at ``path``, as JSON (the kit's reader)."""
+    return read(path)
 
 
 def release(assignment: str) -> Notebook:
@@ -39,7 +40,7 @@ def solution(assignment: str) -> Notebook:
 def position(notebook: Notebook, grade_id: str) -> int:
     """The index in ``cells`` of the cell whose nbgrader grade_id is ``grade_id``; KeyError if none."""
     for index, cell in enumerate(notebook["cells"]):
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+        if cell_nbgrader(cell).get("grade_id") == grade_id:
             return index
     raise KeyError(f"no cell has grade_id {grade_id!r}: the notebook was edited; update tests/corpus/cases.py")
 
@@ -52,7 +53,7 @@ def cell_number(notebook: Notebook, grade_id: str) -> int:
 
 def source_of(notebook: Notebook, grade_id: str) -> str:
     """The source of the cell with this grade_id, as one string."""
-    return _text(notebook["cells"][position(notebook, grade_id)]["source"])
+    return cell_source(notebook["cells"][position(notebook, grade_id)])
 
 
 def filled(notebook: Notebook, answers: Notebook, *grade_ids: str) -> Notebook:
@@ -106,23 +107,17 @@ def map_code(notebook: Notebook, change: Callable[[str], str]) -> Notebook:
     new = copy.deepcopy(notebook)
     for cell in new["cells"]:
         if cell["cell_type"] == "code":
-            cell["source"] = change(_text(cell["source"]))
+            cell["source"] = change(cell_source(cell))
     return new
 
 
 def serialize(notebook: Notebook) -> bytes:
-    """The notebook's bytes as Jupyter writes them (indent 1, a final newline)."""
-    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _text(source: str | list[str]) -> str:
-    """A cell source, which nbformat stores as a string or a list of lines, as one string."""
-    return source if isinstance(source, str) else "".join(source)
+    """The notebook's bytes as Jupyter writes them (the kit's writer: indent 1, keys sorted, a final newline)."""
+    return dumps(notebook)
 
 
 def _code_cell(notebook: Notebook, source: str) -> dict[str, Any]:
     """A code cell that nbgrader does not track, as a student adds one (nbformat 4.5 wants a unique id)."""
     taken = {cell.get("id") for cell in notebook["cells"]}
     cell_id = next(f"added{n}" for n in range(len(taken) + 1) if f"added{n}" not in taken)
-    return {"cell_type": "code", "execution_count": None, "id": cell_id, "metadata": {}, "outputs": [],
-            "source": source}
+    return code_cell(source, cell_id=cell_id)

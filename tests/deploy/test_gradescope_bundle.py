@@ -31,14 +31,14 @@ from autograder.deploy.run import isolation_note
 from autograder.core.i18n import LOCALE_DIR, use_language
 from autograder.core import escape
 from autograder.runner.course import DEMO_SUBMISSIONS
-from autograder.runner.grade import main as grade_main
+from autograder.report.class_reports import grade_and_report as grade_main
 from autograder.runner.sandbox import isolation
+from tests.support.korean import HANGUL
 
 pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "hw3"
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?")
-HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 @dataclass

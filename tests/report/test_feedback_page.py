@@ -12,9 +12,9 @@ import d2lmini
 from autograder.core import diagnostic
 from autograder.core.i18n import use_language
 from autograder.report.feedback import feedback_html
-from autograder.report.figures import (ACCURACY_COLOUR, LOSS_COLOUR, curves_svg, hangul_font, history_of, image_of,
-                                       image_png, loss_top)
-from autograder.runner.graded import Graded, Written
+from autograder.report.figures import ACCURACY_COLOUR, LOSS_COLOUR, curves_svg, hangul_font
+from autograder.runner.graded import Curves, Graded, Written
+from autograder.runner.outputs import history_of, image_of, loss_top, pixels_of
 from autograder.core.notebook import cell_name, cells_named, excerpt
 from autograder.runner.references import References
 from autograder.core.spec import CheckResult, TaskResult
@@ -99,7 +99,7 @@ def test_is_accuracy_drawn_in_its_own_colour_when_the_loss_is_nan():
     good = history_of([{"epoch": e, "train_loss": 1 / e, "val_loss": 1.1 / e, "val_acc": 0.6 + 0.05 * e}
                        for e in (1, 2, 3)])
     top = loss_top(nan, good)
-    student, reference = (curves_svg(h, label=label, top=top, target=0.8)
+    student, reference = (curves_svg(Curves(tuple(h), label, top, 0.8))
                           for h, label in ((nan, "your model"), (good, "d2lmini's reference")))
     assert ACCURACY_COLOUR in _strokes(student) and ACCURACY_COLOUR in _strokes(reference)
     assert LOSS_COLOUR in _strokes(reference)
@@ -119,7 +119,7 @@ def test_is_the_reference_grid_drawn_from_the_students_own_inputs(tmp_path):
     for seed in (12345, 777):
         with run_seed(seed):
             check = next(c for c in task.checks if image_of(c.probe(d2lmini.show_images)) is not None)
-            student = image_png(image_of(check.probe(d2lmini.show_images)))
+            student = pixels_of(image_of(check.probe(d2lmini.show_images)))
             assert references.image(task, check) == student
     with run_seed(12345):
         first = references.image(task, check)
@@ -164,7 +164,7 @@ def test_are_korean_plots_labelled_in_korean_with_a_font_that_has_hangul():
     history = history_of([{"epoch": e, "train_loss": 1 / e, "val_loss": 1.1 / e, "val_acc": 0.6 + 0.05 * e}
                           for e in (1, 2, 3)])
     with use_language("ko"):
-        svg = curves_svg(history, label="여러분의 모델", top=1.2, target=0.8).decode()
+        svg = curves_svg(Curves(tuple(history), "여러분의 모델", 1.2, 0.8)).decode()
     words = set(re.findall(r"<!-- (.*?) -->", svg))
     assert {"에포크", "손실", "검증 정확도", "훈련 손실", "검증 손실", "0.8부터 만점", "여러분의 모델"} <= words
     assert not words & {"epoch", "loss", "validation accuracy", "train loss"}

@@ -21,11 +21,12 @@ from autograder.report import write_reports
 from autograder.report.gradebook import (MISSING, NBGRADER_COLUMNS, PENDING, SUBTOTAL_COLUMNS, GRADED,
                                          nbgrader_timestamp)
 from autograder.report.gradescope import HAND_TAG, results_json
-from autograder.report.marks import Mark, apply_marks
+from autograder.runner.marks import Mark, apply_marks
 from autograder.runner.graded import Graded, Written
-from autograder.report.roster import read_roster, students_from_nbgrader
+from autograder.runner.roster import read_roster, students_from_nbgrader
 from autograder.runner.limits import Limits
-from autograder.runner.pipeline import Options, Run, report_step
+from autograder.report.class_reports import write_class
+from autograder.runner.pipeline import Options, Run, hand_marks_step
 from autograder.core.spec import CheckResult, TaskResult
 
 ROSTER = "id,first_name,last_name,email\nada,Ada,Lovelace,ada@example.org\nbob,Bob,Builder,\n=cy,Cy,,cy@example.org\n"
@@ -99,12 +100,13 @@ def exported(course) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def ours(course, tmp_path_factory) -> tuple[Path, dict[str, dict[str, str]]]:
-    """The kit's reports of the same class, the marks applied by the pipeline's report step."""
+    """The kit's reports of the same class, the marks applied by the pipeline's last step."""
     out = tmp_path_factory.mktemp("reports")
     run = Run(Options(submissions=out, out=out, assignment=None, jobs=1, force=False, limits=Limits(),
                       tasks_module="", solutions=out, progress=False),
               records=records(), students=read_roster(course / "students.csv"), marks=MARKS)
-    report_step(run)
+    hand_marks_step(run)
+    write_class(run)
     with (out / "gradebook.csv").open(newline="", encoding="utf-8") as file:
         return out, {row["student_id"]: row for row in csv.DictReader(file)}
 

@@ -13,12 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from tests.support.korean import HANGUL
 
 pytestmark = pytest.mark.slow
 
 ENGLISH = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,;:'-]+[A-Za-z][a-z]*){3,}")
 """Four English words in a row: a sentence or a phrase of ours left untranslated."""
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _CODE = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\b\w*(?:Error|Exception|Warning|Interrupt)\b:[^\n]*")
 """Code, quoted names and Python's exception text (the student's), which stay as they are."""
 

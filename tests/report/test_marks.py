@@ -12,13 +12,15 @@ import pytest
 from hypothesis import given, strategies as st
 
 from autograder.core.i18n import use_language
-from autograder.report.marks import COLUMNS, Expected, Mark, apply_marks, read_manual
+from autograder.runner.marks import COLUMNS, Expected, Mark, apply_marks, read_manual
 from autograder.runner.graded import Graded, Written
-from autograder.report.roster import Student, combined, read_roster
-from autograder.report.written import TITLE_CHARS, questions, questions_in, shown_title
-from autograder.runner import GradingError, main
+from autograder.runner.roster import Student, combined, read_roster
+from autograder.report.written import shown_title
+from autograder.runner.questions import TITLE_CHARS, questions, questions_in
+from autograder.report.class_reports import grade_and_report as main
+from autograder.runner import GradingError
 from autograder.runner.course import SOLUTIONS, release_notebook
-from autograder.runner.registry import tasks_of
+from autograder.tasks.registry import tasks_of
 
 HW3 = questions(release_notebook("hw3"))
 FAKE = Path(__file__).resolve().parents[1] / "support" / "files" / "fake_class"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import json
 import os
 import shutil
 import subprocess
@@ -23,18 +22,20 @@ import nbformat
 import pytest
 from hypothesis import given, strategies as st
 
-from autograder.report.marks import Mark
+from autograder.runner.marks import Mark
 from autograder.runner.graded import CellOutput, Graded
-from autograder.runner import GradingError, main
+from autograder.report.class_reports import grade_and_report as main
+from autograder.runner import GradingError
 from autograder.runner.course import DEMO_SUBMISSIONS, REPO
+from autograder.core.notebook import cell_nbgrader, cell_source, code_cell, read, write
 from autograder.runner.messages import MAX_TEXT, Cell, ProtocolError, from_plain, to_plain
 
 nbgrader_api = pytest.importorskip("nbgrader.api")
 from nbgrader.apps.api import NbGraderAPI  # noqa: E402
 from nbgrader.coursedir import CourseDirectory  # noqa: E402
 
-from autograder.report.nbgrader_course import open_course  # noqa: E402
-from autograder.report.nbgrader_marks import marks_from_nbgrader  # noqa: E402
+from autograder.runner.nbgrader_course import open_course  # noqa: E402
+from autograder.runner.nbgrader_marks import marks_from_nbgrader  # noqa: E402
 
 ASSIGNMENT = "hw3"
 CONFIG = ("from autograder.authoring.stub_preprocessor import generate_assignment_preprocessors\n"
@@ -69,22 +70,21 @@ def mallory(handin: Path, into: Path, marker: Path) -> None:
     """ada's hand-in with a cell that prints (and writes ``marker`` only when nbgrader runs it), hw3_softmax's
     test cell changed and hw3_model's deleted."""
     into.mkdir(parents=True)
-    notebook = json.loads((handin / "hw3.ipynb").read_text())
+    notebook = read(handin / "hw3.ipynb")
     cells = notebook["cells"]
     first = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
-    cells.insert(first + 1, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                             "source": MARKER_CELL.format(marker=str(marker))})
+    cells.insert(first + 1, code_cell(MARKER_CELL.format(marker=str(marker))))
     for cell in cells:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        if grade_id == "hw3_softmax":
-            cell["source"] = "# I was here\n" + "".join(cell["source"])
-    notebook["cells"] = [c for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id") != "hw3_model"]
-    (into / "hw3.ipynb").write_text(json.dumps(notebook))
+        if cell_nbgrader(cell).get("grade_id") == "hw3_softmax":
+            cell["source"] = "# I was here\n" + cell_source(cell)
+    notebook["cells"] = [c for c in cells if cell_nbgrader(c).get("grade_id") != "hw3_model"]
+    write(into / "hw3.ipynb", notebook)
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> Graded3:
-    """Three hw3 hand-ins graded with --nbgrader into a new course; every kernel start recorded."""
+def graded(tmp_path_factory, calibration) -> Graded3:
+    """Three hw3 hand-ins graded with --nbgrader into a new course, with time limits relative to the session's
+    calibration (tests/support/classes.py); every kernel start recorded."""
     from jupyter_client import KernelManager
 
     root = tmp_path_factory.mktemp("nbgrader")
@@ -99,7 +99,7 @@ def graded(tmp_path_factory) -> Graded3:
         start = KernelManager.start_kernel
         patch.setattr(KernelManager, "start_kernel", lambda self, **kw: (started.append(self), start(self, **kw)))
         run = main(submissions=submissions, assignment=ASSIGNMENT, out=root / "out", progress=False,
-                   nbgrader=course)
+                   nbgrader=course, limits=calibration.demo_limits())
     return Graded3(course, {r.student: r for r in run.records}, run.reports.problems, marker, started)
 
 
@@ -230,12 +230,12 @@ def test_are_test_cells_that_differ_from_the_kits_tasks_refused(tmp_path):
     """A course whose hw3_softmax is worth 4 points (the kit: 5) is refused, naming the cell and both values."""
     source = tmp_path / "edited"
     shutil.copytree(REPO / "solutions" / ASSIGNMENT, source)
-    notebook = json.loads((source / "hw3.ipynb").read_text())
+    notebook = read(source / "hw3.ipynb")
     for cell in notebook["cells"]:
-        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "hw3_softmax":
-            cell["metadata"]["nbgrader"]["points"] = 4
-    (source / "hw3.ipynb").write_text(json.dumps(notebook))
-    from autograder.runner.registry import tasks_of
+        if cell_nbgrader(cell).get("grade_id") == "hw3_softmax":
+            cell_nbgrader(cell)["points"] = 4
+    write(source / "hw3.ipynb", notebook)
+    from autograder.tasks.registry import tasks_of
 
     with pytest.raises(GradingError, match=r"test cells hw3_softmax \(4 points, the kit: 5\)"):
         open_course(course_folder(tmp_path, source), {ASSIGNMENT: tasks_of("autograder.tasks", ASSIGNMENT)})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import math
 import json
 import os
 import re
@@ -20,13 +19,16 @@ from PIL import Image
 from autograder.cli import run as cli_run
 from autograder.core import escape
 from autograder.report import write_reports
-from autograder.report.figures import MAX_EPOCHS, curves_svg, history_of, image_of, image_png
+from autograder.report.figures import curves_svg, image_png
+from autograder.runner.graded import MAX_EPOCHS, Curves
+from autograder.runner.outputs import history_of, image_of, pixels_of
 from autograder.runner.graded import Graded
-from autograder.runner import main, pipeline
+from autograder.report.class_reports import grade_and_report as main
+from autograder.runner import pipeline
 from autograder.runner.pipeline import Step
 from autograder.core.spec import CheckResult, TaskResult
 from tests.report.test_reports import graded
-from tests.runner.test_runner import FAKE, LIMITS, TASKS
+from tests.support.classes import FAKE, LIMITS, TASKS
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """What must never reach a terminal: C0 but tab and newline, DEL, C1 (ESC and CSI among them)."""
@@ -106,16 +108,18 @@ def test_is_a_huge_forged_picture_refused_before_its_pixels_are_copied():
     forged = torch.zeros(1, 1, 3, dtype=torch.uint8).expand(1_000_000, 1_000_000, 3)
     found = image_of({"picture": forged})
     assert found is forged
-    width, height = png_size(image_png(found))
+    kept = pixels_of(found)
+    assert kept.too_large and not kept.data  # the record keeps its size alone
+    width, height = png_size(image_png(kept))
     assert height * 3 < width  # a strip of text, not the picture
-    assert png_size(image_png(torch.zeros(20, 30, 3, dtype=torch.uint8))) == (30, 20)  # a sane one is shown
+    assert png_size(image_png(pixels_of(torch.zeros(20, 30, 3, dtype=torch.uint8)))) == (30, 20)  # a sane one is shown
 
 
 def test_is_an_overlong_history_drawn_as_a_sentence():
     """A million epochs (one row shared a million times) are read no further than MAX_EPOCHS + 1."""
     history = history_of({"history": [{"epoch": 1, "train_loss": 0.5}] * 1_000_000})
     assert len(history) == MAX_EPOCHS + 1
-    svg = curves_svg(history, label="t", top=1.0).decode()
+    svg = curves_svg(Curves(tuple(history), "t", 1.0)).decode()
     width, height = (float(re.search(rf'{side}="([0-9.]+)pt"', svg).group(1)) for side in ("width", "height"))
     assert height * 3 < width  # one line of text, not a plot
 
@@ -124,8 +128,8 @@ def test_does_a_malformed_history_or_a_shared_tree_neither_crash_nor_hang():
     """An epoch of 10**400 or NaN is no history; a list shared 1000 times on 4 levels is searched briefly."""
     assert history_of([{"epoch": 10 ** 400, "train_loss": 1}]) is None
     assert history_of([{"epoch": float("nan"), "train_loss": 1}]) is None
-    overflow = history_of([{"epoch": 1, "train_loss": 10 ** 400, "val_acc": 0.5}])  # kept as NaN, named on the plot
-    assert overflow[0]["val_acc"] == 0.5 and math.isnan(overflow[0]["train_loss"])
+    overflow = history_of([{"epoch": 1, "train_loss": 10 ** 400, "val_acc": 0.5}])  # kept as None, named on the plot
+    assert overflow[0]["val_acc"] == 0.5 and overflow[0]["train_loss"] is None
     tree: list = [0] * 1000
     for _ in range(4):
         tree = [tree] * 1000  # 10^15 leaves, in a few KB
@@ -203,7 +207,7 @@ def hostile_run(hostile_class) -> tuple[int, str, str, Path]:
     (status, stdout, stderr, output folder)."""
     out = hostile_class / "out"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("autograder.cli.grade_main",
+        patch.setattr("autograder.cli.grade_and_report",
                       functools.partial(main, tasks_module=TASKS, solutions=FAKE / "solutions"))
         capture = io.StringIO(), io.StringIO()
         patch.setattr("sys.stdout", capture[0])

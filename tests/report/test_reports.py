@@ -5,6 +5,7 @@ import base64
 import csv
 import json
 import re
+import zlib
 
 import pytest
 import torch
@@ -12,10 +13,10 @@ from hypothesis import given, strategies as st
 
 from autograder.report import feedback_path, results_path, write_reports
 from autograder.report.feedback import feedback_html
-from autograder.report.figures import curves_svg, history_of, image_of
+from autograder.runner.outputs import history_of, image_of
 from autograder.report.gradebook import NBGRADER_COLUMNS, SUBTOTAL_COLUMNS
 from autograder.report.gradescope import results_json
-from autograder.runner.graded import Graded, Picture
+from autograder.runner.graded import Curves, Graded, Picture, Pixels
 from autograder.report.summary import common_diagnostic
 from autograder.core.spec import CheckResult, TaskResult
 
@@ -46,8 +47,8 @@ def graded(student: str, softmax_score: float, *, assignment: str = "hw3", notes
 @pytest.fixture
 def class_records() -> list[Graded]:
     """Three students of hw3 and one of hw1, one of them with a training picture and a note."""
-    picture = Picture("hw3_training", "training curves of your model", curves_svg(HISTORY, label="your model", top=1.0),
-                      "image/svg+xml")
+    picture = Picture("hw3_training", "training curves of your model",
+                      Curves(tuple(history_of(HISTORY)), "your model", 1.0))
     return [graded("ada", 1, pictures=(picture,)), graded("bob", 0), graded("cy", 0.5, notes=("this notebook is release 1; the current one is 2",)),
             graded("ada", 1, assignment="hw1")]
 
@@ -155,6 +156,46 @@ def test_are_histories_and_pictures_found_inside_probe_outputs():
 def test_does_a_record_survive_its_json_round_trip(checks, note):
     """The cache stores records as JSON: reading one back gives the same record."""
     record = Graded("s", "hw1", "hw1.ipynb", "", tasks=(result("hw1_x", *checks, notes=(note,)),),
-                    notes=(note,), pictures=(Picture("hw1_x", note, b"\x89PNG..."),), output=note, seconds=1.5)
+                    notes=(note,), pictures=(Picture("hw1_x", note, Pixels(1, 2, 3, bytes(range(6)))),
+                                             Picture("hw1_x", note, Curves(tuple(history_of(HISTORY)), note, 1.0))),
+                    output=note, seconds=1.5)
     back = Graded.from_json(json.loads(json.dumps(record.to_json())))
     assert back == record and back.cached
+
+
+@given(st.lists(st.fixed_dictionaries({"epoch": st.integers(0, 10 ** 6)}, optional={
+    key: st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10 ** 400, 10 ** 400)
+    for key in ("train_loss", "val_loss", "val_acc")}), min_size=1, max_size=20))
+def test_does_any_history_a_notebook_returns_survive_the_cache_as_it_was_read(rows):
+    """Whatever numbers a probe's history holds (NaN, infinities, ints too large for a float), the curves the record
+    keeps are plain JSON that reads back equal: a value that is not finite is kept as None, named on the plot."""
+    history = history_of(rows)
+    if history is None:  # no metric in the first row: no history
+        return
+    curves = Curves(tuple(history), "your model", 1.0, 0.8)
+    text = json.dumps(curves.to_json(), allow_nan=False)  # standard JSON: no NaN
+    assert Curves.from_json(json.loads(text)) == curves and hash(Curves.from_json(json.loads(text))) == hash(curves)
+
+
+@pytest.mark.parametrize("shows", [
+    {"kind": "pixels", "height": 2, "width": 2, "channels": 3, "data": base64.b64encode(b"x\x9c" + b"0" * 9).decode()},
+    {"kind": "pixels", "height": 1, "width": 1, "channels": 3, "data": ""},  # one pixel needs 3 bytes
+    {"kind": "pixels", "height": 1, "width": 1, "channels": 3,  # 10 MB in 10 KB: inflated no further than 4 bytes
+     "data": base64.b64encode(zlib.compress(bytes(10 ** 7))).decode()},
+    {"kind": "pixels", "height": 5000, "width": 1, "channels": 3, "data": ""},  # too large: its size alone, as kept
+    {"kind": "curves", "history": [{"epoch": 1.0, "train_loss": "1"}], "label": "x", "top": 1.0, "target": None},
+    {"kind": "curves", "history": [{"epoch": 1.0, "loss": 1.0}], "label": "x", "top": 1.0, "target": None},
+    {"kind": "curves", "history": [{"epoch": float(e), "train_loss": 1.0} for e in range(10_002)], "label": "x",
+     "top": 1.0, "target": None},
+    {"kind": "svg", "data": ""},
+])
+def test_is_a_picture_that_is_not_what_a_record_keeps_refused_when_read_back(shows):
+    """A cached picture is read back only as the record keeps one: values matching the image's size (decompressed
+    no further than that size), a bounded history of float metrics; anything else is refused (the cache then grades
+    the submission again), except the size alone of an image too large to show."""
+    data = {"task": "t", "caption": "c", "shows": shows}
+    if shows.get("height") == 5000:
+        assert Picture.from_json(data).shows.too_large
+        return
+    with pytest.raises((ValueError, KeyError, TypeError)):
+        Picture.from_json(data)

@@ -14,7 +14,7 @@ from autograder.core.i18n import _, use_language
 from autograder.report import write_reports
 from autograder.report.diagnostics import clusters, common_diagnostic, gist, is_stub, not_attempted, shape
 from autograder.runner.graded import NOT_GRADED, Graded, Written, is_not_graded
-from autograder.report.roster import Student
+from autograder.runner.roster import Student
 from autograder.report.summary import section
 from autograder.core.spec import CheckResult, TaskResult
 

@@ -1,8 +1,8 @@
 """Does ``grade --cluster`` grade on real Dask workers as -j 2 grades here, lose nothing to a dead worker, and refuse a mismatched one?
 
 One ``dask scheduler`` and two ``dask worker`` processes (no nanny, so that killing one loses it
-for real) on 127.0.0.1 serve the slow tests; one local ``-j 2`` grading of the demo class's hw3 is
-the reference; scores are compared, not diagnostics (each submission's probe inputs come from a
+for real) on 127.0.0.1 serve the slow tests; one local ``-j 2`` grading of two of the demo class's hw3
+hand-ins (HAND_INS) is the reference; scores are compared, not diagnostics (each submission's probe inputs come from a
 seed the sandbox draws, and scores do not depend on it). Every process started here is stopped by
 its PID at the end. A quick test checks that a hand-in reaches a worker as the sandbox would copy it.
 """
@@ -22,16 +22,21 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import run as cli
-from autograder.runner import GradingError, main as grade
+from autograder.report.class_reports import grade_and_report as grade
+from autograder.runner import GradingError
 from autograder.runner.cache import Cache
 from autograder.runner.cluster import Parcel
+from autograder.runner.course import DEMO_SUBMISSIONS
 from autograder.runner.discover import Submission
 from autograder.runner.handin import stage
 
 pytest.importorskip("distributed")
 
 DASK = str(Path(sys.executable).with_name("dask"))
-ASSIGNMENT = "hw3"  # one assignment keeps the suite short: two training notebooks, two quick ones
+ASSIGNMENT = "hw3"  # one assignment keeps the suite short
+HAND_INS = ("ben", "cora")
+"""The demo hand-ins graded here, one for each worker: ben's (typical bugs) trains, so the reference curves sent
+to the workers are used; cora's (stubs) is quick. The whole demo class is graded once, by ``demo_run``."""
 
 
 def scores(run) -> dict[str, tuple[float, ...]]:
@@ -102,10 +107,19 @@ def cluster(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """The demo class's hw3 graded here at -j 2; its report folder and run."""
+def hand_ins(tmp_path_factory) -> Path:
+    """A submissions folder holding the HAND_INS of hw3."""
+    folder = tmp_path_factory.mktemp("hand_ins")
+    for student in HAND_INS:
+        shutil.copytree(DEMO_SUBMISSIONS / student / ASSIGNMENT, folder / student / ASSIGNMENT)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, hand_ins):
+    """The HAND_INS graded here at -j 2; its report folder and run."""
     out = tmp_path_factory.mktemp("local")
-    return out, grade(assignment=ASSIGNMENT, jobs=2, out=out, progress=False)
+    return out, grade(submissions=hand_ins, assignment=ASSIGNMENT, jobs=2, out=out, progress=False)
 
 
 def cluster_out(tmp_path: Path, reference) -> Path:
@@ -115,23 +129,23 @@ def cluster_out(tmp_path: Path, reference) -> Path:
 
 
 @pytest.mark.slow
-def test_is_the_gradebook_from_the_cluster_the_one_j2_writes_here(cluster, reference, tmp_path):
+def test_is_the_gradebook_from_the_cluster_the_one_j2_writes_here(cluster, reference, hand_ins, tmp_path):
     """The same rows, scores and columns, byte for byte."""
     out = cluster_out(tmp_path, reference)
-    run = grade(assignment=ASSIGNMENT, cluster=cluster.address, out=out, progress=False)
+    run = grade(submissions=hand_ins, assignment=ASSIGNMENT, cluster=cluster.address, out=out, progress=False)
     assert (out / "gradebook.csv").read_bytes() == (reference[0] / "gradebook.csv").read_bytes()
     assert scores(run) == scores(reference[1])
 
 
 @pytest.mark.slow
-def test_does_killing_a_worker_mid_run_lose_no_row(cluster, reference, tmp_path):
+def test_does_killing_a_worker_mid_run_lose_no_row(cluster, reference, hand_ins, tmp_path):
     """A worker killed (SIGKILL) while it grades: its submission is graded by the other, every score as here."""
     from distributed import Client
 
     out = cluster_out(tmp_path, reference)
     finished: dict = {}
     thread = threading.Thread(target=lambda: finished.update(run=grade(
-        assignment=ASSIGNMENT, cluster=cluster.address, out=out, progress=False)))
+        submissions=hand_ins, assignment=ASSIGNMENT, cluster=cluster.address, out=out, progress=False)))
     thread.start()
     with Client(cluster.address, timeout=30) as client:
         deadline = time.monotonic() + 120

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from autograder.core.i18n import use_language
 from autograder.runner.intrusion import REACH_IN, intrusion_note, intrusions
 from autograder.core.notebook import Cell
 
@@ -47,11 +48,17 @@ def test_does_ordinary_course_code_pass():
 
 
 def test_does_the_note_say_what_was_found_and_what_it_costs():
-    """Up to three findings, then a count; every task scores 0."""
-    findings = found("import gc\ngc.get_objects()\nimport ctypes\nimport sys\nsys.settrace(None)\nexec('1')\nimport builtins")
+    """Up to three findings, then a count, in either language; every task scores 0."""
+    source = "import gc\ngc.get_objects()\nimport ctypes\nimport sys\nsys.settrace(None)\nexec('1')\nimport builtins"
+    findings = found(source)
     note = intrusion_note(findings)
-    assert note.startswith("your notebook reaches into the process that grades it: cell [1] uses")
-    assert "and 2 more" in note and "so every task scored 0" in note
+    assert note.startswith("your notebook reaches into the process that grades it: " + "; ".join(findings[:3])
+                           + f" and {len(findings) - 3} more. ")
+    assert "so every task scored 0" in note
+    with use_language("ko"):
+        korean_findings = found(source)
+        korean = intrusion_note(korean_findings)
+    assert "; ".join(korean_findings[:3]) + f" 외 {len(korean_findings) - 3}개." in korean
 
 
 def test_does_every_rule_say_what_it_protects():
@@ -62,8 +69,6 @@ def test_does_every_rule_say_what_it_protects():
 def test_is_the_intrusion_note_written_in_korean_and_unchanged_in_english():
     """Under use_language("ko") the note, its finding and the cell's name are Korean, with the code kept as is;
     in English the same findings give the English note."""
-    from autograder.core.i18n import use_language
-
     cells = ("import gc\ngc.get_objects()", "import os\nimport signal\nos.kill(1, signal.SIGKILL)")
     english = intrusion_note(found(*cells))
     assert english.startswith("your notebook reaches into the process that grades it: cell [1] uses gc.get_objects "

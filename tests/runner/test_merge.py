@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import run as cli
-from autograder.runner import GradingError, Limits, main as grade
-from autograder.runner.merge import main as merge
+from autograder.report.class_reports import grade_and_report as grade, merge_and_report as merge
+from autograder.runner import GradingError, Limits
 
 FAKE = Path(__file__).resolve().parents[1] / "support" / "files" / "fake_class"
 OPTIONS = dict(tasks_module=str(FAKE / "tasks.py"), solutions=FAKE / "solutions", progress=False)

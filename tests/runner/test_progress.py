@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from autograder.core import escape
-from autograder.runner import main
+from autograder.report.class_reports import grade_and_report as main
 from autograder.runner.progress import Progress
 
 FAKE = Path(__file__).resolve().parents[1] / "support" / "files" / "fake_class"

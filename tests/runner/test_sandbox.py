@@ -1,7 +1,8 @@
 """Does the sandbox keep a runaway submission from hurting the one graded beside it, and leave nothing behind?
 
 Real bubblewrap and control groups: these tests skip, saying why, where the grader has neither (not root,
-no bubblewrap); CI has both.
+no bubblewrap); CI has both. Their time limits are multiples of the session's calibration (a fresh
+``import torch, d2lmini``, about 2 s on the idle 2-core machine), with the former fixed limits as floors.
 """
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from autograder.core.i18n import _, use_language
 from autograder.runner.identity import FIRST_UID, live_processes
 from autograder.core.notebook import Cell
 from autograder.runner.messages import Cell as CellRan
-from autograder.runner.registry import tasks_of
+from autograder.tasks.registry import tasks_of
 from autograder.runner.sandbox import _Conversation, execute, isolation
-from tests.runner.test_runner import FAKE, TASKS, Limits, code, grade, notebook_bytes
+from autograder.core.notebook import code_cell
+from autograder.runner.limits import Limits
+from tests.support.classes import FAKE, TASKS, Calibration, grade_fake as grade, notebook_bytes
 
 RUNAWAY = """\
 import os, subprocess, sys, time
@@ -45,16 +48,21 @@ def _sandboxed() -> None:
 
 
 @pytest.mark.slow
-def test_does_an_honest_student_beside_a_runaway_keep_full_marks(tmp_path: Path):
-    """-j 2: ada (6 of 6 alone) is graded at the same time as a notebook that burns CPU and fills the disk."""
+def test_does_an_honest_student_beside_a_runaway_keep_full_marks(tmp_path: Path, calibration: Calibration):
+    """-j 2: ada (6 of 6 alone) is graded at the same time as a notebook that burns CPU and fills the disk.
+
+    ada's cells may run 20 calibrations (40 s idle): her heaviest cell does less than one fresh import, and the
+    runaway's 20 busy processes may take most of the CPU meanwhile; the submission 60 (120 s idle), room for
+    her nine cells and probes at that pace. The runaway ends by itself (its processes stop after 40 s)."""
     _sandboxed()
     submissions = tmp_path / "subs"
     shutil.copytree(FAKE / "submissions" / "ada", submissions / "ada")
     folder = submissions / "max" / "fake1"
     folder.mkdir(parents=True)
-    (folder / "fake1.ipynb").write_bytes(notebook_bytes([code(RUNAWAY)]))
-    records = grade(submissions, tmp_path / "out", jobs=2,
-                    limits=Limits(cell_seconds=40, submission_seconds=120, processes=64))
+    (folder / "fake1.ipynb").write_bytes(notebook_bytes([code_cell(RUNAWAY)]))
+    limits = Limits(cell_seconds=calibration.scaled(40, 20), submission_seconds=calibration.scaled(120, 60),
+                    processes=64)
+    records = grade(submissions, tmp_path / "out", jobs=2, limits=limits)
     assert records["ada"].score == 6 and not records["ada"].notes and not records["ada"].cell_errors
     assert any("background process" in note for note in records["max"].notes)
     assert not [uid for uid in range(FIRST_UID, FIRST_UID + 4) if live_processes(uid)]
@@ -88,13 +96,17 @@ def test_does_the_memory_verdict_outrank_the_clock_in_either_language():
 
 
 @pytest.mark.slow
-def test_does_the_worker_write_its_sentences_in_the_language_of_the_run(tmp_path: Path):
+def test_does_the_worker_write_its_sentences_in_the_language_of_the_run(tmp_path: Path, calibration: Calibration):
     """The grader passes its language into the sandbox (KIT_LANG; bubblewrap clears the environment): a cell's
-    error, written by the worker, and a probe's, written by the engine inside the sandbox, come back in Korean."""
+    error, written by the worker, and a probe's, written by the engine inside the sandbox, come back in Korean.
+
+    Limits: a cell 10 calibrations (20 s idle; both cells are one line), the submission 60 (120 s idle: the
+    worker's start, about two calibrations, with room for the load to grow many times)."""
     cells = (Cell(1, "def double(x):\n    return x.doubled()"), Cell(2, "undefined_name"))
+    limits = Limits(cell_seconds=calibration.scaled(20, 10), submission_seconds=calibration.scaled(120, 60))
     with use_language("ko"):
         ran = execute(tmp_path, cells, tasks=tasks_of(TASKS, "fake1"), assignment="fake1", tasks_module=TASKS,
-                      limits=Limits(cell_seconds=20, submission_seconds=120), read_only=(Path(TASKS),))
+                      limits=limits, read_only=(Path(TASKS),))
         raised = _("raised {error}{at}").split("{")[0]
     assert [cell.error for cell in ran.cells][1].startswith("셀 [2]에서 오류가 발생했습니다: NameError: ")
     probe = ran.tasks["fake1_double"].probes[0].error

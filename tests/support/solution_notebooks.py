@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.authoring.stub_preprocessor import NamedStubs
+from autograder.core.notebook import Document, cell_source, read
 
 SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 """Where the solution notebooks live: solutions/<assignment>/<assignment>.ipynb."""
@@ -30,6 +31,14 @@ def _defines_only(source: str) -> bool:
                               for node in body)
 
 
+def _stubbed(notebook: Document) -> Document:
+    """The notebook with every solution region replaced by the kit's NamedStubs (nbgrader's preprocessor works on
+    nbformat's objects, whose sources are single strings)."""
+    cells = [{**cell, "source": cell_source(cell)} for cell in notebook["cells"]]
+    node = nbformat.from_dict({**notebook, "cells": cells})
+    return NamedStubs().preprocess(node, {})[0]
+
+
 def notebook_module(assignment: str, *, stubbed: bool) -> types.ModuleType:
     """The notebook's first code cell (its imports) and its definition cells, run in order as a module.
 
@@ -38,13 +47,13 @@ def notebook_module(assignment: str, *, stubbed: bool) -> types.ModuleType:
     released notebook. Each cell's source is kept in linecache, as IPython does, so that the grader
     can read (and scan) the code it grades.
     """
-    notebook = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+    notebook = read(SOLUTIONS / assignment / f"{assignment}.ipynb")
     if stubbed:
-        notebook, _ = NamedStubs().preprocess(notebook, {})
+        notebook = _stubbed(notebook)
     name = f"{assignment}_{'stub' if stubbed else 'solution'}"
     module = types.ModuleType(name)
     sys.modules[name] = module
-    code = [(k, _code(cell.source)) for k, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+    code = [(k, _code(cell_source(cell))) for k, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "code"]
     for k, source in code[:1] + [(k, source) for k, source in code[1:] if _defines_only(source)]:
         filename = f"<{name} cell {k}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

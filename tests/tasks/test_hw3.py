@@ -1,8 +1,5 @@
-"""Does hw3's grading (Book §4.4) give the solution full marks, the stub zero, and name each typical bug?
-
-The correct code is the solution notebook's own; the stub is the same notebook after
-the kit's NamedStubs (nbgrader's ClearSolutions); the buggy implementations live in files/hw3/.
-"""
+"""What hw3's grading (Book §4.4) does beyond what every task gets (tests/tasks/test_every_task.py: the solution,
+the stub and the known bugs of files/hw3/)."""
 from __future__ import annotations
 
 import pytest
@@ -10,80 +7,10 @@ import torch
 
 from autograder.core.probe import grade_in_process
 from autograder.core.i18n import use_language
-from autograder.tasks import get_task, tasks_for
+from autograder.tasks import get_task
 from tests.support.grading import grade, messages
-from tests.support.korean import assert_explained_in_korean
 
 ASSIGNMENT = "hw3"
-QUICK = tuple(task.id for task in tasks_for(ASSIGNMENT) if task.id != "hw3_training")
-"""Every task but training, which the slow tests below train on one thread."""
-
-
-@pytest.mark.parametrize("task_id", QUICK)
-def test_does_the_solution_earn_full_points(task_id, solution):
-    """Does the solution notebook's code pass every check, visible and hidden?"""
-    task = get_task(task_id)
-    result = grade(task_id, getattr(solution, task.target))
-    assert result.score == task.points, messages(result)
-
-
-@pytest.mark.parametrize("task_id", QUICK)
-def test_does_the_stub_earn_zero(task_id, stub):
-    """Does the untouched student version score nothing, saying it is not implemented?"""
-    task = get_task(task_id)
-    result = grade(task_id, getattr(stub, task.target))
-    assert result.score == 0
-    assert "not implemented" in messages(result)
-
-
-@pytest.mark.parametrize("task_id, file, name, words", [
-    # softmax
-    ("hw3_softmax", "softmax_bugs", "softmax_axis0", ["axis 0"]),
-    ("hw3_softmax", "softmax_bugs", "softmax_no_keepdims", ["keepdims=True"]),
-    ("hw3_softmax", "softmax_bugs", "softmax_max", ["maximum"]),
-    ("hw3_softmax", "softmax_bugs", "softmax_no_exp", ["exponentiate", "negative"]),
-    ("hw3_softmax", "softmax_bugs", "softmax_library", ["from scratch", "F.softmax"]),
-    ("hw3_softmax", "softmax_bugs", "softmax_method", ["from scratch", "X.softmax"]),
-    # cross-entropy
-    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_sum", [".mean(), not .sum()"]),
-    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_columns", ["y_hat[:, y]"]),
-    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_no_minus", ["minus sign"]),
-    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_whole_row", ["every entry of y_hat"]),
-    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_no_mean", ["one loss per example"]),
-    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_library", ["from scratch", "F.nll_loss"]),
-    # the model's parameters
-    ("hw3_model", "model_bugs", "Transposed", ["(200, 30) = (num_inputs, num_outputs)"]),
-    ("hw3_model", "model_bugs", "FixedSizes", ["constructor's arguments"]),
-    ("hw3_model", "model_bugs", "Variance", ["sigma**2"]),
-    ("hw3_model", "model_bugs", "OnesBias", ["start at zero"]),
-    ("hw3_model", "model_bugs", "Frozen", ["requires_grad=True"]),
-    ("hw3_model", "model_bugs", "NonLeaf", ["not a leaf"]),
-    ("hw3_model", "model_bugs", "OnlyWeights", ["expected [W, b]"]),
-    ("hw3_model", "model_bugs", "Borrowed", ["library's solution"]),
-    # forward
-    ("hw3_forward", "model_bugs", "NoReshape", ["X.reshape((-1, self.W.shape[0]))"]),
-    ("hw3_forward", "model_bugs", "Transposed", ["transpose W"]),
-    ("hw3_forward", "model_bugs", "NoBias", ["add the bias b"]),
-    ("hw3_forward", "model_bugs", "Logits", ["the logits"]),
-    ("hw3_forward", "model_bugs", "Borrowed", ["library's solution"]),
-    ("hw3_forward", "model_bugs", "Rerun", ["Re-run the cells with @d2l.add_to_class after the class cell",
-                                            "d2l.Module.forward"]),
-    ("hw3_training", "model_bugs", "Rerun", ["Re-run the cells with @d2l.add_to_class after the class cell"]),
-    ("hw3_training", "model_bugs", "NoReshape", ["forward does not flatten the images"]),
-    # prediction
-    ("hw3_wrong_predictions", "prediction_bugs", "wp_right_ones", ["correctly classified"]),
-    ("hw3_wrong_predictions", "prediction_bugs", "wp_unfiltered", ["keep only the misclassified"]),
-    ("hw3_wrong_predictions", "prediction_bugs", "wp_swapped", ["swapped"]),
-    ("hw3_wrong_predictions", "prediction_bugs", "wp_probabilities", ["argmax"]),
-    ("hw3_wrong_predictions", "prediction_bugs", "wp_indices", ["X_wrong holds indices"]),
-])
-def test_is_the_bug_caught_and_named(task_id, file, name, words, bugs):
-    """Does a plausible buggy implementation lose points, with a diagnostic that names its bug?"""
-    result = grade(task_id, getattr(bugs[file], name))
-    assert result.score < get_task(task_id).points
-    text = messages(result)
-    for word in words:
-        assert word in text, text
 
 
 @pytest.mark.parametrize("task_id, file, name, words", [
@@ -103,26 +30,6 @@ def test_does_a_visible_check_name_the_cause_first(task_id, file, name, words, b
     for word in words:
         assert word in first.split(" — ")[0], first
     assert "self.net" not in first and "d2lmini" not in first and "autograder" not in first, first
-
-
-@pytest.mark.parametrize("task_id, file, name, korean, english", [
-    ("hw3_softmax", "softmax_bugs", "softmax_axis0",
-     ["모양이 (2, 5)인 X에 대한 softmax(X)", "축 0", "분배 함수", "X_exp.sum(1, keepdims=True)"],
-     ["for X of shape", "partition function"]),
-    ("hw3_cross_entropy", "cross_entropy_bugs", "ce_no_minus",
-     ["모양이 (2, 3)인 y_hat과 y = [0, 2]에 대한", "교차 엔트로피", "음의 로그 가능도"],
-     ["log-likelihood", "minus sign"]),
-    ("hw3_model", "model_bugs", "Variance",
-     ["표준편차는 0.5이어야", "sigma**2를 넘기지 않았나요?"], ["standard deviation", "did you pass"]),
-    ("hw3_forward", "model_bugs", "NoReshape",
-     ["평탄화하지 않습니다", "X.reshape((-1, self.W.shape[0]))"], ["does not flatten", "set by the grader"]),
-    ("hw3_wrong_predictions", "prediction_bugs", "wp_indices",
-     ["예제 12개 중 5개를 틀리는 모델", "인덱스", "X[preds != y]"], ["holds indices", "examples wrong"]),
-])
-def test_is_a_typical_bug_explained_in_korean(task_id, file, name, korean, english, bugs):
-    """Graded in Korean, does the first failing check say what was found and why in Korean (code, shapes and
-    numbers as they are, no English sentence of it left), with the same scores as in English?"""
-    assert_explained_in_korean(grade, task_id, getattr(bugs[file], name), korean, english)
 
 
 def test_does_training_that_raised_get_its_hint_in_korean():
@@ -172,22 +79,6 @@ def test_does_a_function_that_uses_notebook_globals_fail_with_a_reason(solution)
     assert "not the notebook's globals" in messages(result)
 
 
-@pytest.fixture
-def one_thread():
-    """Train on one thread: on a shared machine two threads contend and run several times slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.mark.slow
-def test_does_the_solution_train_to_full_points(solution, one_thread):
-    """Does the notebook's model, trained with the book's settings, reach the target accuracy?"""
-    result = grade("hw3_training", solution.SoftmaxRegressionScratch)
-    assert result.score == get_task("hw3_training").points, messages(result)
-
-
 @pytest.mark.slow
 def test_does_training_with_the_library_loss_say_so_first(bugs, one_thread):
     """A model without its loss cell trains with d2l.Classifier.loss (F.cross_entropy on probabilities):
@@ -197,14 +88,6 @@ def test_does_training_with_the_library_loss_say_so_first(bugs, one_thread):
     assert messages(result).strip().startswith("SoftmaxRegressionScratch has no loss of its own, so training "
                                                "used d2l.Classifier.loss"), messages(result)
     assert "validation accuracy after training is" in messages(result)
-
-
-@pytest.mark.slow
-def test_does_a_model_that_never_learns_score_zero(bugs, one_thread):
-    """Does a model whose forward ignores its input (one prediction for all) earn nothing, for its accuracy?"""
-    result = grade("hw3_training", bugs["model_bugs"].NeverLearns)
-    assert result.score == 0, messages(result)
-    assert "validation accuracy after training is 0.1" in messages(result)
 
 
 def softmax_in_place(X):

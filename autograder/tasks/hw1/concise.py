@@ -135,13 +135,20 @@ CONCISE = Task(
     title=N_("LinearRegression with nn.LazyLinear, nn.MSELoss and torch.optim.SGD (Book §3.5)"),
     forbidden=families.BOOK_MODELS,
     checks=(
-        Check(N_("self.net is nn.LazyLinear(1)"), 1, _probe_concise_layer, _judge_concise_layer),
-        Check(N_("forward is the layer's output, loss is nn.MSELoss"), 1,
-              _probe_concise_forward_loss, _judge_concise_forward_loss),
-        Check(N_("configure_optimizers gives torch.optim.SGD(self.parameters(), self.lr)"), 1,
-              _probe_concise_optimizer, _judge_concise_optimizer),
-        Check(N_("get_w_b() returns (weight, bias)"), 1, _probe_get_w_b, _judge_get_w_b),
-        Check(N_("3 epochs recover w and b within 0.05"), 1,
-              probe_training(lambda cls: cls(lr=0.03), lambda m: m.get_w_b()),
-              judge_recovery(0.05, _CONCISE_BASIS), hidden=True, timeout=60.0),
+        Check(name=N_("self.net is nn.LazyLinear(1)"), points=1, probe=_probe_concise_layer,
+              judge=_judge_concise_layer),
+        Check(name=N_("forward is the layer's output, loss is nn.MSELoss"), points=1,
+              probe=_probe_concise_forward_loss, judge=_judge_concise_forward_loss),
+        Check(name=N_("configure_optimizers gives torch.optim.SGD(self.parameters(), self.lr)"), points=1,
+              probe=_probe_concise_optimizer, judge=_judge_concise_optimizer),
+        Check(name=N_("get_w_b() returns (weight, bias)"), points=1, probe=_probe_get_w_b, judge=_judge_get_w_b),
+        Check(name=N_("3 epochs recover w and b within 0.05"), points=1,
+              probe=probe_training(lambda cls: cls(lr=0.03), lambda m: m.get_w_b()),
+              judge=judge_recovery(0.05, _CONCISE_BASIS), hidden=True, timeout=60.0),
     ))
+
+ORDER = 80
+"""Where these tasks stand among hw1's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (CONCISE,)
+"""The tasks this module declares, in the notebook's order."""

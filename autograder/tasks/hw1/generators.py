@@ -183,12 +183,13 @@ FRESH_DATA = Task(
     id="hw1_fresh_data", assignment="hw1", target="fresh_data",
     title=N_("fresh_data, new synthetic data on every call (Book §3.3 exercise 3)"),
     checks=(
-        Check(N_("X of shape (n, d) and y of shape (n, 1)"), 1, _probe_fresh_shapes, _judge_fresh_shapes),
-        Check(N_("a new draw on every call"), 1, _probe_fresh_twice, _judge_fresh_twice),
-        Check(N_("X ~ N(0, 1) and y = Xw + b + N(0, noise²)"), 1,
-              _probe_distribution, _judge_distribution("fresh_data")),
-        Check(N_("noise=0 gives y = Xw + b exactly (5 features)"), 1, _probe_noiseless, _judge_noiseless,
-              hidden=True),
+        Check(name=N_("X of shape (n, d) and y of shape (n, 1)"), points=1, probe=_probe_fresh_shapes,
+              judge=_judge_fresh_shapes),
+        Check(name=N_("a new draw on every call"), points=1, probe=_probe_fresh_twice, judge=_judge_fresh_twice),
+        Check(name=N_("X ~ N(0, 1) and y = Xw + b + N(0, noise²)"), points=1,
+              probe=_probe_distribution, judge=_judge_distribution("fresh_data")),
+        Check(name=N_("noise=0 gives y = Xw + b exactly (5 features)"), points=1, probe=_probe_noiseless,
+              judge=_judge_noiseless, hidden=True),
     ))
 
 
@@ -196,10 +197,18 @@ SAME_DATA = Task(
     id="hw1_same_data", assignment="hw1", target="same_data",
     title=N_("same_data, the same synthetic data on every call (Book §3.3 exercise 4)"),
     checks=(
-        Check(N_("the same data on every call, whatever torch's global seed"), 1,
-              _probe_same_twice, _judge_same_twice),
-        Check(N_("different seeds give different data"), 1, _probe_same_seeds, _judge_same_seeds),
-        Check(N_("torch's global random state is left alone"), 1, _probe_global_state, _judge_global_state),
-        Check(N_("X ~ N(0, 1) and y = Xw + b + N(0, noise²)"), 1,
-              lambda fn: _probe_distribution(fn, seed=5), _judge_distribution("same_data"), hidden=True),
+        Check(name=N_("the same data on every call, whatever torch's global seed"), points=1,
+              probe=_probe_same_twice, judge=_judge_same_twice),
+        Check(name=N_("different seeds give different data"), points=1, probe=_probe_same_seeds,
+              judge=_judge_same_seeds),
+        Check(name=N_("torch's global random state is left alone"), points=1, probe=_probe_global_state,
+              judge=_judge_global_state),
+        Check(name=N_("X ~ N(0, 1) and y = Xw + b + N(0, noise²)"), points=1,
+              probe=lambda fn: _probe_distribution(fn, seed=5), judge=_judge_distribution("same_data"), hidden=True),
     ))
+
+ORDER = 40
+"""Where these tasks stand among hw1's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (FRESH_DATA, SAME_DATA)
+"""The tasks this module declares, in the notebook's order."""

@@ -11,7 +11,7 @@ from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem
 from autograder.tasks.hw1.generators import pair_problem
-from autograder.tasks.hw1.index_coded import coded, decode, epoch_problem, read_batches, shuffle_problem
+from autograder.tasks.hw1._index_coded import coded, decode, epoch_problem, read_batches, shuffle_problem
 
 
 _BOOK_SPLIT = (1000, 1000, 32, 2)
@@ -115,11 +115,20 @@ GET_DATALOADER = Task(
     title=N_("get_dataloader, the minibatch iterator from scratch (Book §3.3.2)"),
     forbidden=families.MINIBATCH_LOADER,
     checks=(
-        Check(N_("batches of X (32, 2) and y (32, 1)"), 1, _module_epochs(_BOOK_SPLIT), _judge_module_shapes),
-        Check(N_("each training example once per epoch, last partial batch kept"), 1,
-              _module_epochs(_BOOK_SPLIT), _judge_module_epoch),
-        Check(N_("training order reshuffled every epoch"), 1, _module_epochs(_BOOK_SPLIT), _judge_module_shuffle),
-        Check(N_("validation examples once each, in order"), 1, _module_epochs(_BOOK_SPLIT), _judge_module_val),
-        Check(N_("other sizes (50 + 23 examples, batches of 7, 3 features)"), 1,
-              _module_epochs(_ODD_SPLIT), _judge_module_odd, hidden=True),
+        Check(name=N_("batches of X (32, 2) and y (32, 1)"), points=1, probe=_module_epochs(_BOOK_SPLIT),
+              judge=_judge_module_shapes),
+        Check(name=N_("each training example once per epoch, last partial batch kept"), points=1,
+              probe=_module_epochs(_BOOK_SPLIT), judge=_judge_module_epoch),
+        Check(name=N_("training order reshuffled every epoch"), points=1, probe=_module_epochs(_BOOK_SPLIT),
+              judge=_judge_module_shuffle),
+        Check(name=N_("validation examples once each, in order"), points=1, probe=_module_epochs(_BOOK_SPLIT),
+              judge=_judge_module_val),
+        Check(name=N_("other sizes (50 + 23 examples, batches of 7, 3 features)"), points=1,
+              probe=_module_epochs(_ODD_SPLIT), judge=_judge_module_odd, hidden=True),
     ))
+
+ORDER = 10
+"""Where these tasks stand among hw1's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (GET_DATALOADER,)
+"""The tasks this module declares, in the notebook's order."""

@@ -10,7 +10,7 @@ from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._rng import seeded
 from autograder.tasks._verdicts import from_problem
-from autograder.tasks.hw1.index_coded import coded, decode, epoch_problem, read_batches, reference_sizes, runs, shuffle_problem
+from autograder.tasks.hw1._index_coded import coded, decode, epoch_problem, read_batches, reference_sizes, runs, shuffle_problem
 
 
 _MINIBATCH_SOURCE = N_("yield rows of the tensors passed in, `tensors`, not of other data")
@@ -97,12 +97,19 @@ ITERATE_MINIBATCHES = Task(
     title=N_("iterate_minibatches with drop_last (Book §3.3 exercise 1)"),
     forbidden=families.MINIBATCH_LOADER,
     checks=(
-        Check(N_("drop_last=False keeps the last partial batch"), 1,
-              _minibatch_probe(10, 3, False), _minibatch_judge("keep", ((10, 3, False, 2),))),
-        Check(N_("drop_last=True drops the last partial batch"), 1,
-              _minibatch_probe(10, 3, False), _minibatch_judge("drop", ((10, 3, False, 2),))),
-        Check(N_("shuffle=True: a new order each pass, no example twice"), 1,
-              _minibatch_probe(100, 8, True), _minibatch_judge("both", ((100, 8, True, 2),))),
-        Check(N_("edge cases as torch's DataLoader: exact division, fewer examples than a batch, three tensors"), 1,
-              _edge_probe, _minibatch_judge("both", _EDGE_CASES), hidden=True),
+        Check(name=N_("drop_last=False keeps the last partial batch"), points=1,
+              probe=_minibatch_probe(10, 3, False), judge=_minibatch_judge("keep", ((10, 3, False, 2),))),
+        Check(name=N_("drop_last=True drops the last partial batch"), points=1,
+              probe=_minibatch_probe(10, 3, False), judge=_minibatch_judge("drop", ((10, 3, False, 2),))),
+        Check(name=N_("shuffle=True: a new order each pass, no example twice"), points=1,
+              probe=_minibatch_probe(100, 8, True), judge=_minibatch_judge("both", ((100, 8, True, 2),))),
+        Check(name=N_("edge cases as torch's DataLoader: exact division, fewer examples than a batch, three tensors"),
+              points=1,
+              probe=_edge_probe, judge=_minibatch_judge("both", _EDGE_CASES), hidden=True),
     ))
+
+ORDER = 20
+"""Where these tasks stand among hw1's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (ITERATE_MINIBATCHES,)
+"""The tasks this module declares, in the notebook's order."""

@@ -74,10 +74,16 @@ TRAIN_SCRATCH = Task(
     title=N_("Training LinearRegressionScratch with your SGD (Book §3.4.4)"),
     forbidden=families.LINEAR_LAYER + families.SQUARED_LOSS + families.SGD + families.BOOK_MODELS,
     checks=(
-        Check(N_("the training loss falls every epoch"), 1,
-              probe_training(lambda cls: cls(2, lr=0.03), lambda m: (m.w, m.b)), _judge_loss_falls,
+        Check(name=N_("the training loss falls every epoch"), points=1,
+              probe=probe_training(lambda cls: cls(2, lr=0.03), lambda m: (m.w, m.b)), judge=_judge_loss_falls,
               timeout=60.0),
-        Check(N_("3 epochs recover w = [2, −3.4] and b = 4.2 within 0.3"), 2,
-              probe_training(lambda cls: cls(2, lr=0.03), lambda m: (m.w, m.b)),
-              judge_recovery(0.3, _BOOK_BASIS), timeout=60.0),
+        Check(name=N_("3 epochs recover w = [2, −3.4] and b = 4.2 within 0.3"), points=2,
+              probe=probe_training(lambda cls: cls(2, lr=0.03), lambda m: (m.w, m.b)),
+              judge=judge_recovery(0.3, _BOOK_BASIS), timeout=60.0),
     ))
+
+ORDER = 70
+"""Where these tasks stand among hw1's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (TRAIN_SCRATCH,)
+"""The tasks this module declares, in the notebook's order."""

@@ -184,11 +184,12 @@ FORWARD = Task(
     title=N_("LinearRegressionScratch.forward (Book §3.4.1)"),
     forbidden=families.LINEAR_LAYER + families.BOOK_MODELS,
     checks=(
-        Check(N_("X @ w + b for a batch of 32 with 2 features"), 1,
-              _probe_forward(_FORWARD_CASES["book"]), _judge_forward(_FORWARD_CASES["book"])),
-        Check(N_("5 and 3 features, a batch of one"), 1,
-              _probe_forward(_FORWARD_CASES["other"]), _judge_forward(_FORWARD_CASES["other"]), hidden=True),
-        Check(N_("gradients reach w and b"), 1, _probe_forward_grad, _judge_forward_grad, hidden=True),
+        Check(name=N_("X @ w + b for a batch of 32 with 2 features"), points=1,
+              probe=_probe_forward(_FORWARD_CASES["book"]), judge=_judge_forward(_FORWARD_CASES["book"])),
+        Check(name=N_("5 and 3 features, a batch of one"), points=1,
+              probe=_probe_forward(_FORWARD_CASES["other"]), judge=_judge_forward(_FORWARD_CASES["other"]), hidden=True),
+        Check(name=N_("gradients reach w and b"), points=1, probe=_probe_forward_grad, judge=_judge_forward_grad,
+              hidden=True),
     ))
 
 
@@ -197,10 +198,16 @@ LOSS = Task(
     title=N_("LinearRegressionScratch.loss, the squared loss (Book §3.4.2)"),
     forbidden=families.SQUARED_LOSS + families.BOOK_MODELS,
     checks=(
-        Check(N_("mean of (y_hat − y)² / 2 over a batch of 32"), 1,
-              _probe_loss(32, 5, flat_labels=False), _judge_loss(32, 5, flat_labels=False)),
-        Check(N_("labels of shape (n,) are reshaped to y_hat's shape"), 1,
-              _probe_loss(32, 6, flat_labels=True), _judge_loss(32, 6, flat_labels=True), hidden=True),
-        Check(N_("the gradient with respect to y_hat is (y_hat − y) / n"), 1,
-              _probe_loss_grad, _judge_loss_grad, hidden=True),
+        Check(name=N_("mean of (y_hat − y)² / 2 over a batch of 32"), points=1,
+              probe=_probe_loss(32, 5, flat_labels=False), judge=_judge_loss(32, 5, flat_labels=False)),
+        Check(name=N_("labels of shape (n,) are reshaped to y_hat's shape"), points=1,
+              probe=_probe_loss(32, 6, flat_labels=True), judge=_judge_loss(32, 6, flat_labels=True), hidden=True),
+        Check(name=N_("the gradient with respect to y_hat is (y_hat − y) / n"), points=1,
+              probe=_probe_loss_grad, judge=_judge_loss_grad, hidden=True),
     ))
+
+ORDER = 50
+"""Where these tasks stand among hw1's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (FORWARD, LOSS)
+"""The tasks this module declares, in the notebook's order."""

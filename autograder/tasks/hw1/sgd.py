@@ -125,11 +125,17 @@ SGD = Task(
     title=N_("SGD, minibatch stochastic gradient descent from scratch (Book §3.4.3)"),
     forbidden=families.SGD,
     checks=(
-        Check(N_("step() sets every parameter to p − lr·grad, in place"), 1,
-              _probe_sgd(0.1, 1, 3), _judge_sgd(0.1, 1, 3)),
-        Check(N_("zero_grad() zeroes every gradient"), 1, _probe_zero_grad, _judge_zero_grad),
-        Check(N_("two steps with lr=0.5 and a new gradient in between"), 1,
-              _probe_sgd(0.5, 2, 4), _judge_sgd(0.5, 2, 4), hidden=True),
-        Check(N_("parameters whose grad is None are skipped"), 1,
-              _probe_sgd(0.1, 1, 6, (True, False)), _judge_sgd(0.1, 1, 6, (True, False)), hidden=True),
+        Check(name=N_("step() sets every parameter to p − lr·grad, in place"), points=1,
+              probe=_probe_sgd(0.1, 1, 3), judge=_judge_sgd(0.1, 1, 3)),
+        Check(name=N_("zero_grad() zeroes every gradient"), points=1, probe=_probe_zero_grad, judge=_judge_zero_grad),
+        Check(name=N_("two steps with lr=0.5 and a new gradient in between"), points=1,
+              probe=_probe_sgd(0.5, 2, 4), judge=_judge_sgd(0.5, 2, 4), hidden=True),
+        Check(name=N_("parameters whose grad is None are skipped"), points=1,
+              probe=_probe_sgd(0.1, 1, 6, (True, False)), judge=_judge_sgd(0.1, 1, 6, (True, False)), hidden=True),
     ))
+
+ORDER = 60
+"""Where these tasks stand among hw1's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (SGD,)
+"""The tasks this module declares, in the notebook's order."""

@@ -155,11 +155,18 @@ PERMUTED_INDEX = Task(
     title=N_("permuted_index, shuffling without a permutation table (Book §3.3 exercise 2)"),
     forbidden=families.PERMUTATION_TABLE,
     checks=(
-        Check(N_("a permutation of range(n) for n = 1, 2, 16, 1000"), 1,
-              _permutation_probe(_SMALL_SIZES, (0,)), _judge_bijections),
-        Check(N_("a new, shuffled order every epoch; the same order for the same epoch"), 1,
-              _probe_epochs, _judge_epochs),
-        Check(N_("a permutation for sizes that are not powers of two"), 1,
-              _permutation_probe(_ODD_SIZES, (0, 1)), _judge_bijections, hidden=True),
-        Check(N_("n = 10**12 works and no O(n) table is built"), 1, _probe_huge, _judge_huge, hidden=True),
+        Check(name=N_("a permutation of range(n) for n = 1, 2, 16, 1000"), points=1,
+              probe=_permutation_probe(_SMALL_SIZES, (0,)), judge=_judge_bijections),
+        Check(name=N_("a new, shuffled order every epoch; the same order for the same epoch"), points=1,
+              probe=_probe_epochs, judge=_judge_epochs),
+        Check(name=N_("a permutation for sizes that are not powers of two"), points=1,
+              probe=_permutation_probe(_ODD_SIZES, (0, 1)), judge=_judge_bijections, hidden=True),
+        Check(name=N_("n = 10**12 works and no O(n) table is built"), points=1, probe=_probe_huge, judge=_judge_huge,
+              hidden=True),
     ))
+
+ORDER = 30
+"""Where these tasks stand among hw1's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (PERMUTED_INDEX,)
+"""The tasks this module declares, in the notebook's order."""

@@ -5,15 +5,12 @@ rebuilds the very same inputs in the grader's process. The loader and grid probe
 stand-ins (a small data module, a few random images) that the notebook never saw: a
 function that reads the notebook's globals instead of its arguments fails them.
 """
+
 from __future__ import annotations
 
-from autograder.tasks.hw2.accuracy import ACCURACY
-from autograder.tasks.hw2.grid import SHOW_IMAGES
-from autograder.tasks.hw2.labels import TEXT_LABELS
-from autograder.tasks.hw2.loaders import GET_DATALOADER
-
+from autograder.tasks.registry import module_tasks
 
 __all__ = ["TASKS"]
 
-TASKS = (TEXT_LABELS, GET_DATALOADER, SHOW_IMAGES, ACCURACY)
-"""hw2's tasks, in the order of the notebook."""
+TASKS = module_tasks(__name__, __path__)
+"""hw2's tasks, in the order of the notebook: the TASKS of every task module here, by their ORDER."""

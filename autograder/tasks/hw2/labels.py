@@ -102,7 +102,7 @@ def _labels_check(name: str, points: float, case: _LabelCase, hidden: bool) -> C
             problem = _("name {i} is {got!r}, expected {expected!r}").format(i=i, got=got[i], expected=expected[i])
         return with_hint(Verdict.fail(f"{case.what()}: {problem}"), got, _label_hints(case.indices()))
 
-    return Check(name, points, probe=probe, judge=judge, hidden=hidden)
+    return Check(name=name, points=points, probe=probe, judge=judge, hidden=hidden)
 
 
 TEXT_LABELS = Task(
@@ -118,3 +118,9 @@ TEXT_LABELS = Task(
     ),
     forbidden=families.BOOK_TEXT_LABELS,
 )
+
+ORDER = 10
+"""Where these tasks stand among hw2's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (TEXT_LABELS,)
+"""The tasks this module declares, in the notebook's order."""

@@ -216,7 +216,7 @@ def _loader_check(name: str, points: float, case: _LoaderCase, hidden: bool,
     def judge(facts: dict) -> Verdict:
         return first_failure(part(case, facts) for part in (_reads_self, *parts))
 
-    return Check(name, points, probe=_loader_probe(case), judge=judge, hidden=hidden)
+    return Check(name=name, points=points, probe=_loader_probe(case), judge=judge, hidden=hidden)
 
 
 # 608 = 2·256 + 96 mirrors Fashion-MNIST's 60000 = 234·256 + 96; 300 = 256 + 44.
@@ -263,10 +263,16 @@ GET_DATALOADER = Task(
         _loader_check(N_("validation data in its stored order"), 1.0, _BOOK_SIZED, False, _val_in_order),
         _loader_check(N_("every example once per epoch, last partial batch kept"), 1.0, _BOOK_SIZED, False,
                       _every_example_once),
-        Check(N_("235 / 40 batches for Fashion-MNIST's 60000 / 10000 examples at batch size 256"), 0.5,
+        Check(name=N_("235 / 40 batches for Fashion-MNIST's 60000 / 10000 examples at batch size 256"), points=0.5,
               probe=_full_length_probe, judge=_full_length_judge, hidden=True),
         _loader_check(N_("another data module (batch size 100, 32×32 images)"), 0.5, _OTHER, True,
                       _batch_format, _train_shuffled, _val_in_order, _every_example_once),
     ),
     forbidden=families.BOOK_FASHION_LOADER,
 )
+
+ORDER = 20
+"""Where these tasks stand among hw2's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (GET_DATALOADER,)
+"""The tasks this module declares, in the notebook's order."""

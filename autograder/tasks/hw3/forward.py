@@ -15,6 +15,7 @@ from autograder.core.spec import Task, Verdict
 from autograder.tasks._attempt import attempt, raised_hint, tensor_verdict
 from autograder.tasks._bugs import Bug, bug_hints
 from autograder.tasks._classes import class_check
+from autograder.tasks._hints import nonfinite_hint
 from autograder.tasks._rng import generator
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
@@ -22,14 +23,14 @@ from autograder.tasks.hw3.model import BOOK_MODEL, Init
 
 
 FORWARD_BUGS: tuple[Bug, ...] = (
-    (lambda X, W, b: d2l.softmax(X @ W),
-     N_("the result is softmax(X @ W): add the bias b before the softmax")),
-    (lambda X, W, b: X @ W + b,
-     N_("the result is X @ W + b, the logits: pass them through softmax to get probabilities")),
-    (lambda X, W, b: X @ W,
-     N_("the result is X @ W: add the bias b and apply softmax")),
-    (lambda X, W, b: d2l.softmax(X @ W + b, dim=0),
-     N_("each column sums to 1: your softmax normalizes over axis 0 (fix softmax first)")),
+    Bug(lambda X, W, b: d2l.softmax(X @ W),
+        N_("the result is softmax(X @ W): add the bias b before the softmax")),
+    Bug(lambda X, W, b: X @ W + b,
+        N_("the result is X @ W + b, the logits: pass them through softmax to get probabilities")),
+    Bug(lambda X, W, b: X @ W,
+        N_("the result is X @ W: add the bias b and apply softmax")),
+    Bug(lambda X, W, b: d2l.softmax(X @ W + b, dim=0),
+        N_("each column sums to 1: your softmax normalizes over axis 0 (fix softmax first)")),
 )
 SHAPE_ERRORS = ("cannot be multiplied", "must match the size", "is invalid for input of size",
                 "must be a matrix")
@@ -37,6 +38,10 @@ SHAPE_ERRORS = ("cannot be multiplied", "must match the size", "is invalid for i
 NO_FLATTEN = N_("forward does not flatten the images: X.reshape((-1, self.W.shape[0])) turns a batch "
                 "of images (batch, 1, 28, 28) into a (batch, num_inputs) matrix before X @ W")
 """The hint for a forward that multiplies a batch of images by W as it is."""
+FORWARD_NONFINITE = nonfinite_hint(
+    N_("NaN or Inf in the output, though softmax(X @ W + b) is finite for these X, W and b: your softmax divided by "
+       "0 or a sum near 0; check it with check(\"hw3_softmax\", softmax) first"))
+"""What to do when forward gave NaN or Inf that no known bug explains."""
 FORWARD_RAISED: tuple[Hint, ...] = (
     raised_hint(("cannot be multiplied",),
                 N_("X @ W needs W of shape (num_inputs, num_outputs) after X is flattened to "
@@ -91,7 +96,7 @@ class _Forward:
         hints = bug_hints(FORWARD_BUGS, X.reshape(-1, self.num_inputs), W, b)
         if len(self.x_shape) > 2:
             hints += (raised_hint(SHAPE_ERRORS, NO_FLATTEN),)
-        hints += FORWARD_RAISED
+        hints += FORWARD_RAISED + (FORWARD_NONFINITE,)
         return tensor_verdict(got, expected, what=self.what, hints=hints)
 
 
@@ -107,15 +112,22 @@ FORWARD = Task(
     title=N_("SoftmaxRegressionScratch.forward (Book §4.4.2)"),
     target="SoftmaxRegressionScratch",
     checks=(
-        class_check(N_("softmax(X @ W + b) on a 4×5 batch"), FORWARD_MATRIX.probe, FORWARD_MATRIX.judge,
+        class_check(name=N_("softmax(X @ W + b) on a 4×5 batch"), probe=FORWARD_MATRIX.probe,
+                    judge=FORWARD_MATRIX.judge,
                     library=BOOK_MODEL, own=("forward",)),
         # visible, so that a forward without the reshape fails here and not first in training
-        class_check(N_("flattens a batch of 28×28 images"), FORWARD_IMAGES.probe, FORWARD_IMAGES.judge,
+        class_check(name=N_("flattens a batch of 28×28 images"), probe=FORWARD_IMAGES.probe, judge=FORWARD_IMAGES.judge,
                     library=BOOK_MODEL, own=("forward",)),
-        class_check(N_("works for other input sizes and batch sizes"),
-                    lambda cls: [case.probe(cls) for case in FORWARD_OTHERS],
-                    lambda got: share(*(case.judge(out) for case, out in zip(FORWARD_OTHERS, got)), tally=True),
+        class_check(name=N_("works for other input sizes and batch sizes"),
+                    probe=lambda cls: [case.probe(cls) for case in FORWARD_OTHERS],
+                    judge=lambda got: share(*(case.judge(out) for case, out in zip(FORWARD_OTHERS, got)), tally=True),
                     library=BOOK_MODEL, hidden=True, own=("forward",)),
     ),
     forbidden=families.SOFTMAX + families.BOOK_MODELS + families.LINEAR_LAYER,
 )
+
+ORDER = 30
+"""Where these tasks stand among hw3's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (FORWARD,)
+"""The tasks this module declares, in the notebook's order."""

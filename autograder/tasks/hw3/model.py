@@ -148,12 +148,19 @@ MODEL = Task(
     title=N_("SoftmaxRegressionScratch.__init__ and parameters (Book §4.4.2)"),
     target="SoftmaxRegressionScratch",
     checks=(
-        class_check(N_("W is (num_inputs, num_outputs) ~ N(0, sigma²), b is zeros"),
-                    INIT_GIVEN_SIGMA.probe, INIT_GIVEN_SIGMA.judge, library=BOOK_MODEL),
-        class_check(N_("sigma defaults to 0.01"), INIT_DEFAULT_SIGMA.probe, INIT_DEFAULT_SIGMA.judge,
+        class_check(name=N_("W is (num_inputs, num_outputs) ~ N(0, sigma²), b is zeros"),
+                    probe=INIT_GIVEN_SIGMA.probe, judge=INIT_GIVEN_SIGMA.judge, library=BOOK_MODEL),
+        class_check(name=N_("sigma defaults to 0.01"), probe=INIT_DEFAULT_SIGMA.probe, judge=INIT_DEFAULT_SIGMA.judge,
                     library=BOOK_MODEL, hidden=True),
-        class_check(N_("parameters() returns [W, b], both trainable"), _parameters_probe, _parameters_judge,
+        class_check(name=N_("parameters() returns [W, b], both trainable"), probe=_parameters_probe,
+                    judge=_parameters_judge,
                     library=BOOK_MODEL, hidden=True),
     ),
     forbidden=families.BOOK_MODELS + families.LINEAR_LAYER,
 )
+
+ORDER = 20
+"""Where these tasks stand among hw3's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (MODEL,)
+"""The tasks this module declares, in the notebook's order."""

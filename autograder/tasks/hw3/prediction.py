@@ -138,11 +138,17 @@ WRONG_PREDICTIONS = Task(
     title=N_("wrong_predictions: the misclassified examples (Book §4.4.5)"),
     target="wrong_predictions",
     checks=(
-        Check(N_("returns the misclassified X, their labels and the predictions"), 1.0,
+        Check(name=N_("returns the misclassified X, their labels and the predictions"), points=1.0,
               probe=PREDICTION_VISIBLE.probe, judge=PREDICTION_VISIBLE.judge),
-        Check(N_("no mistakes, all mistakes, flat inputs and other batch sizes"), 1.0, hidden=True,
+        Check(name=N_("no mistakes, all mistakes, flat inputs and other batch sizes"), points=1.0, hidden=True,
               probe=lambda f: [case.probe(f) for case in PREDICTION_HIDDEN],
               judge=lambda got: share(*(case.judge(out) for case, out
                                         in zip(PREDICTION_HIDDEN, got)), tally=True)),
     ),
 )
+
+ORDER = 60
+"""Where these tasks stand among hw3's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (WRONG_PREDICTIONS,)
+"""The tasks this module declares, in the notebook's order."""

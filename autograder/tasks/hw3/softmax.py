@@ -12,35 +12,26 @@ from autograder.core.i18n import N_, _, ngettext
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
-from autograder.tasks._rng import generator
+from autograder.tasks._hints import nonfinite_hint
+from autograder.tasks._inputs import book_logits, logits
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
 
 
-def _logits(seed: int, shape: tuple[int, ...], dtype: torch.dtype = torch.float32) -> torch.Tensor:
-    """Moderate logits, uniform in [-4, 4): the book's softmax (no max-subtraction) is exact there."""
-    return (torch.rand(shape, generator=generator(seed), dtype=torch.float64) * 8 - 4).to(dtype)
-
-
-def _book_logits() -> torch.Tensor:
-    """The book's example input, ``torch.rand((2, 5))``, from a fixed seed."""
-    return torch.rand((2, 5), generator=generator(0))
-
-
 SOFTMAX_BUGS: tuple[Bug, ...] = (
-    (lambda X: torch.exp(X) / torch.exp(X).sum(0, keepdim=True),
-     N_("each column sums to 1, not each row: did you sum over axis 0? The partition function of "
-        "an example is the sum over its row, X_exp.sum(1, keepdims=True)")),
-    (lambda X: torch.exp(X) / torch.exp(X).sum(1),
-     N_("the row sums were divided along the wrong axis: X_exp.sum(1) has shape (n,) and broadcasts "
-        "across columns; keep it a column with X_exp.sum(1, keepdims=True)")),
-    (lambda X: torch.exp(X) / torch.exp(X).amax(1, keepdim=True),
-     N_("the largest entry of each row is 1: divide by the row's sum (the partition function), "
-        "not by its maximum")),
-    (lambda X: X / X.sum(1, keepdim=True),
-     N_("the result is X divided by its row sums: exponentiate first, X_exp = torch.exp(X)")),
-    (lambda X: torch.exp(X),
-     N_("the result is exp(X) itself: divide each row by its sum, the partition function")),
+    Bug(lambda X: torch.exp(X) / torch.exp(X).sum(0, keepdim=True),
+        N_("each column sums to 1, not each row: did you sum over axis 0? The partition function of "
+           "an example is the sum over its row, X_exp.sum(1, keepdims=True)")),
+    Bug(lambda X: torch.exp(X) / torch.exp(X).sum(1),
+        N_("the row sums were divided along the wrong axis: X_exp.sum(1) has shape (n,) and broadcasts "
+           "across columns; keep it a column with X_exp.sum(1, keepdims=True)")),
+    Bug(lambda X: torch.exp(X) / torch.exp(X).amax(1, keepdim=True),
+        N_("the largest entry of each row is 1: divide by the row's sum (the partition function), "
+           "not by its maximum")),
+    Bug(lambda X: X / X.sum(1, keepdim=True),
+        N_("the result is X divided by its row sums: exponentiate first, X_exp = torch.exp(X)")),
+    Bug(lambda X: torch.exp(X),
+        N_("the result is exp(X) itself: divide each row by its sum, the partition function")),
 )
 SOFTMAX_RAISED: tuple[Hint, ...] = (
     raised_hint(("must match the size of tensor b",),
@@ -50,11 +41,15 @@ SOFTMAX_RAISED: tuple[Hint, ...] = (
 SOFTMAX_IN_PLACE = changed_hint(N_("X.exp_() and X /= ... overwrite the caller's X; compute "
                                    "X_exp = torch.exp(X) and return X_exp / X_exp.sum(1, keepdims=True)"))
 """What to do instead when softmax changed its argument."""
+SOFTMAX_NONFINITE = nonfinite_hint(
+    N_("NaN or Inf in the result, though exp of these moderate logits is finite: something was divided by 0 or by a "
+       "sum near 0 (X's own row sums?); divide X_exp = torch.exp(X) by X_exp.sum(1, keepdims=True)"))
+"""What to do when softmax gave NaN or Inf that no known bug explains."""
 
 
 def _softmax_hints(X: torch.Tensor) -> tuple[Hint, ...]:
-    """Known softmax bugs on this input, then the hints for the errors they raise and for changing X."""
-    return bug_hints(SOFTMAX_BUGS, X) + SOFTMAX_RAISED + (SOFTMAX_IN_PLACE,)
+    """Known softmax bugs on this input, then the hints for the errors they raise, for changing X and for NaN/Inf."""
+    return bug_hints(SOFTMAX_BUGS, X) + SOFTMAX_RAISED + (SOFTMAX_IN_PLACE, SOFTMAX_NONFINITE)
 
 
 def _what(shape: tuple[int, ...]) -> str:
@@ -74,7 +69,7 @@ as wrong values rather than an error)."""
 
 def _rows_judge(got: Any) -> Verdict:
     """Each row of softmax(X) sums to 1 and no entry is negative."""
-    X = _logits(*SOFTMAX_ROWS)
+    X = logits(*SOFTMAX_ROWS)
     what = _what(X.shape)
     if not isinstance(got, torch.Tensor) or got.shape != X.shape:
         return _softmax_verdict(got, X)
@@ -105,8 +100,8 @@ SHIFT = (16, (16, 10))
 
 def _shift_inputs() -> tuple[torch.Tensor, torch.Tensor]:
     """X and X + c, where c is one moderate constant per row."""
-    X = _logits(*SHIFT)
-    c = _logits(SHIFT[0] + 1, (SHIFT[1][0], 1))
+    X = logits(*SHIFT)
+    c = logits(SHIFT[0] + 1, (SHIFT[1][0], 1))
     return X, X + c
 
 
@@ -133,7 +128,7 @@ def _shapes_judge(got: list) -> Verdict:
         if isinstance(out, list) and list(shape) == out:
             verdicts.append(Verdict.ok())
         elif isinstance(out, dict):
-            verdicts.append(_softmax_verdict(out, _logits(17, shape)))
+            verdicts.append(_softmax_verdict(out, logits(17, shape)))
         elif isinstance(out, list):
             verdicts.append(Verdict.fail(_("{what} has shape {got}, expected {expected}").format(
                 what=what, got=shape_text(out), expected=shape_text(shape))))
@@ -154,24 +149,30 @@ SOFTMAX = Task(
     title=N_("softmax (Book §4.4.1)"),
     target="softmax",
     checks=(
-        Check(N_("matches the reference on the book's example (a 2×5 torch.rand input)"), 1.0,
-              probe=lambda softmax: attempt(lambda: unchanged(softmax, _book_logits(), names=("X",))),
-              judge=lambda got: _softmax_verdict(got, _book_logits())),
-        Check(N_("rows sum to 1 and entries are non-negative"), 1.0,
-              probe=lambda softmax: attempt(lambda: softmax(_logits(*SOFTMAX_ROWS))),
+        Check(name=N_("matches the reference on the book's example (a 2×5 torch.rand input)"), points=1.0,
+              probe=lambda softmax: attempt(lambda: unchanged(softmax, book_logits(), names=("X",))),
+              judge=lambda got: _softmax_verdict(got, book_logits())),
+        Check(name=N_("rows sum to 1 and entries are non-negative"), points=1.0,
+              probe=lambda softmax: attempt(lambda: softmax(logits(*SOFTMAX_ROWS))),
               judge=_rows_judge),
-        Check(N_("matches the reference on inputs of other shapes and dtypes"), 1.0, hidden=True,
-              probe=lambda softmax: [attempt(lambda: softmax(_logits(*case)))
+        Check(name=N_("matches the reference on inputs of other shapes and dtypes"), points=1.0, hidden=True,
+              probe=lambda softmax: [attempt(lambda: softmax(logits(*case)))
                                      for case in SOFTMAX_CASES],
-              judge=lambda got: share(*(_softmax_verdict(out, _logits(*case))
+              judge=lambda got: share(*(_softmax_verdict(out, logits(*case))
                                         for out, case in zip(got, SOFTMAX_CASES)), tally=True)),
-        Check(N_("adding a constant to a row changes nothing"), 1.0, hidden=True,
+        Check(name=N_("adding a constant to a row changes nothing"), points=1.0, hidden=True,
               probe=lambda softmax: [attempt(lambda: softmax(x)) for x in _shift_inputs()],
               judge=_shift_judge),
-        Check(N_("the output has the input's shape"), 1.0, hidden=True,
-              probe=lambda softmax: [attempt(lambda: _shape_of(softmax(_logits(17, shape))))
+        Check(name=N_("the output has the input's shape"), points=1.0, hidden=True,
+              probe=lambda softmax: [attempt(lambda: _shape_of(softmax(logits(17, shape))))
                                      for shape in SHAPES],
               judge=_shapes_judge),
     ),
     forbidden=families.SOFTMAX,
 )
+
+ORDER = 10
+"""Where these tasks stand among hw3's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (SOFTMAX,)
+"""The tasks this module declares, in the notebook's order."""

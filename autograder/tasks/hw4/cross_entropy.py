@@ -11,11 +11,11 @@ from autograder.core import families
 from autograder.core.compare import close
 from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
-from autograder.tasks._bugs import bug_hints
+from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._hints import nonfinite_hint
+from autograder.tasks._inputs import Tensor, labels, large_logits, ordinary_logits
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw4.hints import nonfinite_hint
-from autograder.tasks.hw4.inputs import Tensor, labels, large_logits, ordinary_logits
 from autograder.tasks.hw4.softmax import rowmax
 
 
@@ -30,26 +30,26 @@ def _picked(values: Tensor, y: Tensor) -> Tensor:
     return values[torch.arange(values.shape[0]), y]
 
 
-CROSS_ENTROPY_BUGS: tuple[tuple[Callable[[Tensor, Tensor], Tensor], str], ...] = (
-    (lambda L, y: (torch.log(torch.exp(L - rowmax(L)).sum(dim=1)) - _picked(L, y)).mean(),
-     N_("the max was subtracted inside the log-sum-exp but not added back: "
-        "log Σ exp(o) = max + log Σ exp(o − max)")),
-    (lambda L, y: (_log_partition(L) - math.log(L.shape[1]) - _picked(L, y)).mean(),
-     N_("the loss is log(q) too small: you took the log of the mean of exp(o − max) instead of its sum")),
-    (lambda L, y: (_log_partition(L).unsqueeze(1) - L[:, y]).mean(),
-     N_("L[:, y] picks whole columns (an n × n block); pick each row's own label with "
-        "L[torch.arange(n), y]")),
-    (lambda L, y: (_log_partition(L) - _picked(L, y)).sum(),
-     N_("the loss is n times too large: average over the batch with .mean(), do not .sum()")),
-    (lambda L, y: _log_partition(L) - _picked(L, y),
-     N_("you returned one loss per example: return their mean over the batch (a scalar)")),
-    (lambda L, y: (_picked(L, y) - _log_partition(L)).mean(),
-     N_("the sign is flipped: cross-entropy is −log ŷ_y = log Σ_k exp(o_k) − o_y")),
-    (lambda L, y: -torch.log(_picked(d2l.softmax(L), y)).mean(),
-     N_("log of a probability that underflowed to 0: compute log ŷ_j = o_j − max − log Σ exp(o − max) "
-        "directly (log-sum-exp), never log(softmax(o))")),
-    (lambda L, y: (torch.log(torch.exp(L).sum(dim=1)) - _picked(L, y)).mean(),
-     N_("exp overflowed: subtract each row's max inside the log-sum-exp and add it back outside")),
+CROSS_ENTROPY_BUGS: tuple[Bug, ...] = (
+    Bug(lambda L, y: (torch.log(torch.exp(L - rowmax(L)).sum(dim=1)) - _picked(L, y)).mean(),
+        N_("the max was subtracted inside the log-sum-exp but not added back: "
+           "log Σ exp(o) = max + log Σ exp(o − max)")),
+    Bug(lambda L, y: (_log_partition(L) - math.log(L.shape[1]) - _picked(L, y)).mean(),
+        N_("the loss is log(q) too small: you took the log of the mean of exp(o − max) instead of its sum")),
+    Bug(lambda L, y: (_log_partition(L).unsqueeze(1) - L[:, y]).mean(),
+        N_("L[:, y] picks whole columns (an n × n block); pick each row's own label with "
+           "L[torch.arange(n), y]")),
+    Bug(lambda L, y: (_log_partition(L) - _picked(L, y)).sum(),
+        N_("the loss is n times too large: average over the batch with .mean(), do not .sum()")),
+    Bug(lambda L, y: _log_partition(L) - _picked(L, y),
+        N_("you returned one loss per example: return their mean over the batch (a scalar)")),
+    Bug(lambda L, y: (_picked(L, y) - _log_partition(L)).mean(),
+        N_("the sign is flipped: cross-entropy is −log ŷ_y = log Σ_k exp(o_k) − o_y")),
+    Bug(lambda L, y: -torch.log(_picked(d2l.softmax(L), y)).mean(),
+        N_("log of a probability that underflowed to 0: compute log ŷ_j = o_j − max − log Σ exp(o − max) "
+           "directly (log-sum-exp), never log(softmax(o))")),
+    Bug(lambda L, y: (torch.log(torch.exp(L).sum(dim=1)) - _picked(L, y)).mean(),
+        N_("exp overflowed: subtract each row's max inside the log-sum-exp and add it back outside")),
 )
 
 
@@ -87,7 +87,7 @@ def _ce_check(name: str, scale: float | None, *, hidden: bool) -> Check:
                      "all high and mixed)").format(shape=shape_text(L.shape), scale=scale * 1.1)
         return _cross_entropy_verdict(got, L, y, what)
 
-    return Check(name, 1.0, probe=probe, judge=judge, hidden=hidden)
+    return Check(name=name, points=1.0, probe=probe, judge=judge, hidden=hidden)
 
 
 def _ce_batches(seed: int) -> list[tuple[Tensor, Tensor]]:
@@ -119,8 +119,14 @@ CROSS_ENTROPY_LOGITS = Task(
         _ce_check(N_("matches F.cross_entropy on ordinary logits"), None, hidden=False),
         _ce_check(N_("finite and right at logits of ±100"), 100.0, hidden=False),
         _ce_check(N_("finite and right at logits of ±1e4"), 1e4, hidden=True),
-        Check(N_("a mean over the batch: repeating the batch leaves it unchanged"), 1.0, hidden=True,
+        Check(name=N_("a mean over the batch: repeating the batch leaves it unchanged"), points=1.0, hidden=True,
               probe=_probe_ce_batches, judge=_judge_ce_batches),
     ),
     forbidden=families.CROSS_ENTROPY + families.SOFTMAX,
 )
+
+ORDER = 30
+"""Where these tasks stand among hw4's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (CROSS_ENTROPY_LOGITS,)
+"""The tasks this module declares, in the notebook's order."""

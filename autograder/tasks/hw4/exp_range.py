@@ -7,11 +7,11 @@ from typing import Any, Callable
 import torch
 
 from autograder.core.compare import describe
-from autograder.core.diagnostic import hinted
+from autograder.core.diagnostic import also, hinted
 from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
+from autograder.tasks._inputs import Tensor
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw4.inputs import Tensor
 
 
 RANGE_RTOL = 1e-3
@@ -115,7 +115,7 @@ def _judge_range(fmt: str, got: Any) -> Verdict:
     problems = [_end_problem(fmt, end, got[end]) for end in (0, 1) if not _near(got[end], expected[end])]
     if not problems:
         return Verdict.ok()
-    return Verdict(1 - len(problems) / 2, f"exp_range({fmt!r}): " + " ".join(problems))
+    return Verdict(1 - len(problems) / 2, also([f"exp_range({fmt!r}): {problem}" for problem in problems]))
 
 
 def _range_check(name: str, formats: tuple[str, ...], *, hidden: bool) -> Check:
@@ -126,7 +126,7 @@ def _range_check(name: str, formats: tuple[str, ...], *, hidden: bool) -> Check:
     def judge(got: Any) -> Verdict:
         return share(*(_judge_range(fmt, g) for fmt, g in zip(formats, got, strict=True)), every=True)
 
-    return Check(name, 1.0, probe=probe, judge=judge, hidden=hidden)
+    return Check(name=name, points=1.0, probe=probe, judge=judge, hidden=hidden)
 
 
 EXP_RANGE = Task(
@@ -140,3 +140,9 @@ EXP_RANGE = Task(
         _range_check(N_("TF32 range (FP32's exponent, a 10-bit mantissa)"), ("TF32",), hidden=True),
     ),
 )
+
+ORDER = 50
+"""Where these tasks stand among hw4's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (EXP_RANGE,)
+"""The tasks this module declares, in the notebook's order."""

@@ -11,10 +11,10 @@ from autograder.core.compare import close
 from autograder.core.diagnostic import hinted
 from autograder.core.i18n import N_, _
 from autograder.core.spec import Task, Verdict
-from autograder.tasks._classes import class_check
 from autograder.tasks._bugs import same_as
+from autograder.tasks._classes import class_check
+from autograder.tasks._inputs import Tensor, images, labels, linear_weights, ordinary_logits
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw4.inputs import Tensor, images, labels, linear_weights, ordinary_logits
 
 
 class ProbeError(RuntimeError):
@@ -188,13 +188,19 @@ MODEL = Task(
     title=N_("SoftmaxRegression: the concise model (Book §4.5.1)"),
     target="SoftmaxRegression",
     checks=(
-        class_check(N_("a d2l.Classifier mapping (n, 1, 28, 28) images to (n, 10) outputs"),
-                    _probe_shapes, _judge_shapes, library=BOOK_MODEL),
-        class_check(N_("one linear layer, 784 → num_outputs after a forward pass"),
-                    _probe_layers, _judge_layers, library=BOOK_MODEL),
-        class_check(N_("forward returns the logits X·Wᵀ + b, not probabilities"),
-                    _probe_logits, _judge_logits, library=BOOK_MODEL),
-        class_check(N_("its loss is the cross-entropy of the logits"), _probe_loss, _judge_loss,
+        class_check(name=N_("a d2l.Classifier mapping (n, 1, 28, 28) images to (n, 10) outputs"),
+                    probe=_probe_shapes, judge=_judge_shapes, library=BOOK_MODEL),
+        class_check(name=N_("one linear layer, 784 → num_outputs after a forward pass"),
+                    probe=_probe_layers, judge=_judge_layers, library=BOOK_MODEL),
+        class_check(name=N_("forward returns the logits X·Wᵀ + b, not probabilities"),
+                    probe=_probe_logits, judge=_judge_logits, library=BOOK_MODEL),
+        class_check(name=N_("its loss is the cross-entropy of the logits"), probe=_probe_loss, judge=_judge_loss,
                     library=BOOK_MODEL, hidden=True),
     ),
 )
+
+ORDER = 10
+"""Where these tasks stand among hw4's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (MODEL,)
+"""The tasks this module declares, in the notebook's order."""

@@ -10,11 +10,11 @@ from autograder.core import families
 from autograder.core.compare import close
 from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
-from autograder.tasks._bugs import bug_hints
+from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._hints import nonfinite_hint, shape_hint
+from autograder.tasks._inputs import Tensor, large_logits, ordinary_logits, shifted_logits
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw4.hints import nonfinite_hint, shape_hint
-from autograder.tasks.hw4.inputs import Tensor, large_logits, ordinary_logits, shifted_logits
 
 
 def rowmax(X: Tensor) -> Tensor:
@@ -27,27 +27,27 @@ def _exp_normalized(X_exp: Tensor) -> Tensor:
     return X_exp / X_exp.sum(dim=1, keepdim=True)
 
 
-SOFTMAX_BUGS: tuple[tuple[Callable[[Tensor], Tensor], str], ...] = (
-    (lambda X: _exp_normalized(torch.exp(X)),
-     N_("exp overflowed to inf (inf/inf = NaN) or every exp of a row underflowed to 0 (0/0 = NaN): "
-        "subtract each row's maximum before exp, as in Book §4.5.2")),
-    (lambda X: _exp_normalized(torch.exp(X - X.min(dim=1, keepdim=True).values)),
-     N_("you subtracted each row's minimum: every exponent is then ≥ 0 and exp still overflows; "
-        "subtract the row maximum so that every exponent is ≤ 0")),
-    (lambda X: _exp_normalized(torch.exp(X - X.max())),
-     N_("you subtracted the maximum of the whole matrix: rows far below it underflow to 0/0; "
-        "subtract each row's own maximum, X.max(dim=1, keepdim=True).values")),
-    (lambda X: torch.exp(X - rowmax(X)) / torch.exp(X).sum(dim=1, keepdim=True),
-     N_("the max is subtracted in the numerator only, so each row sums to exp(−max) instead of 1: "
-        "divide exp(X − max) by the sum of exp(X − max)")),
-    (lambda X: _exp_normalized(torch.exp(X - X.max(dim=1).values)),
-     N_("the row maxima were subtracted along the wrong axis: X.max(dim=1) drops the dimension and "
-        "its (n,) result broadcasts as a row; keep the dimension with keepdim=True")),
-    (lambda X: torch.exp(X - rowmax(X)) / torch.exp(X - rowmax(X)).sum(dim=1),
-     N_("each row was divided by the wrong sums: .sum(dim=1) drops the dimension and its (n,) "
-        "result broadcasts as a row; keep the dimension with keepdim=True")),
-    (lambda X: torch.softmax(X, dim=0),
-     N_("each column sums to 1 instead of each row: take the max and the sum over dim=1")),
+SOFTMAX_BUGS: tuple[Bug, ...] = (
+    Bug(lambda X: _exp_normalized(torch.exp(X)),
+        N_("exp overflowed to inf (inf/inf = NaN) or every exp of a row underflowed to 0 (0/0 = NaN): "
+           "subtract each row's maximum before exp, as in Book §4.5.2")),
+    Bug(lambda X: _exp_normalized(torch.exp(X - X.min(dim=1, keepdim=True).values)),
+        N_("you subtracted each row's minimum: every exponent is then ≥ 0 and exp still overflows; "
+           "subtract the row maximum so that every exponent is ≤ 0")),
+    Bug(lambda X: _exp_normalized(torch.exp(X - X.max())),
+        N_("you subtracted the maximum of the whole matrix: rows far below it underflow to 0/0; "
+           "subtract each row's own maximum, X.max(dim=1, keepdim=True).values")),
+    Bug(lambda X: torch.exp(X - rowmax(X)) / torch.exp(X).sum(dim=1, keepdim=True),
+        N_("the max is subtracted in the numerator only, so each row sums to exp(−max) instead of 1: "
+           "divide exp(X − max) by the sum of exp(X − max)")),
+    Bug(lambda X: _exp_normalized(torch.exp(X - X.max(dim=1).values)),
+        N_("the row maxima were subtracted along the wrong axis: X.max(dim=1) drops the dimension and "
+           "its (n,) result broadcasts as a row; keep the dimension with keepdim=True")),
+    Bug(lambda X: torch.exp(X - rowmax(X)) / torch.exp(X - rowmax(X)).sum(dim=1),
+        N_("each row was divided by the wrong sums: .sum(dim=1) drops the dimension and its (n,) "
+           "result broadcasts as a row; keep the dimension with keepdim=True")),
+    Bug(lambda X: torch.softmax(X, dim=0),
+        N_("each column sums to 1 instead of each row: take the max and the sum over dim=1")),
 )
 
 
@@ -88,7 +88,7 @@ def _large_softmax_check(name: str, scale: float, *, hidden: bool) -> Check:
                                           "(rows all low, all high and mixed)").format(shape=shape_text(X.shape),
                                                                                        scale=scale * 1.1))
 
-    return Check(name, 1.0, probe=probe, judge=judge, hidden=hidden)
+    return Check(name=name, points=1.0, probe=probe, judge=judge, hidden=hidden)
 
 
 def _softmax_shift(f: Callable) -> list[Tensor]:
@@ -117,12 +117,18 @@ STABLE_SOFTMAX = Task(
     title=N_("stable_softmax: softmax by max-subtraction (Book §4.5.2)"),
     target="stable_softmax",
     checks=(
-        Check(N_("matches softmax on ordinary logits"), 1.0,
+        Check(name=N_("matches softmax on ordinary logits"), points=1.0,
               probe=_softmax_ordinary, judge=_judge_softmax_ordinary),
         _large_softmax_check(N_("finite and right at logits of ±100"), 100.0, hidden=False),
         _large_softmax_check(N_("finite, right and rows sum to 1 at logits of ±1e4"), 1e4, hidden=True),
-        Check(N_("unchanged by a different huge shift of each row"), 1.0, hidden=True,
+        Check(name=N_("unchanged by a different huge shift of each row"), points=1.0, hidden=True,
               probe=_softmax_shift, judge=_judge_softmax_shift),
     ),
     forbidden=families.SOFTMAX,
 )
+
+ORDER = 20
+"""Where these tasks stand among hw4's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (STABLE_SOFTMAX,)
+"""The tasks this module declares, in the notebook's order."""

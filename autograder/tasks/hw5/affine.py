@@ -12,9 +12,9 @@ from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._inputs import Tensor, small_images
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw5.inputs import Tensor, images
 
 
 def reference(X: Tensor, W: Tensor, b: Tensor) -> Tensor:
@@ -23,19 +23,19 @@ def reference(X: Tensor, W: Tensor, b: Tensor) -> Tensor:
 
 
 AFFINE_BUGS: tuple[Bug, ...] = (
-    (lambda X, W, b: X.reshape(len(X), -1) @ W.T,
-     N_("the result is Wx without the bias: add b, one bias per class")),
-    (lambda X, W, b: X.transpose(-1, -2).reshape(len(X), -1) @ W.T + b,
-     N_("the pixels were flattened column by column: flatten each image row by row (x1, x2 is its first "
-        "row), as X.reshape(len(X), -1) does")),
-    (lambda X, W, b: torch.softmax(X.reshape(len(X), -1) @ W.T + b, dim=-1),
-     N_("these are probabilities: this task asks for the affine outputs o themselves (the logits), "
-        "before any softmax")),
-    (lambda X, W, b: X.reshape(len(X), -1) @ W.T - b,
-     N_("the bias is subtracted: o = Wx + b")),
-    (lambda X, W, b: X.reshape(len(X), -1) @ W + b,
-     N_("W was not transposed: it has shape (q, d) as in o = Wx + b, so with the inputs as rows of "
-        "X_flat (n, d) the outputs are X_flat @ W.T + b")),
+    Bug(lambda X, W, b: X.reshape(len(X), -1) @ W.T,
+        N_("the result is Wx without the bias: add b, one bias per class")),
+    Bug(lambda X, W, b: X.transpose(-1, -2).reshape(len(X), -1) @ W.T + b,
+        N_("the pixels were flattened column by column: flatten each image row by row (x1, x2 is its first "
+           "row), as X.reshape(len(X), -1) does")),
+    Bug(lambda X, W, b: torch.softmax(X.reshape(len(X), -1) @ W.T + b, dim=-1),
+        N_("these are probabilities: this task asks for the affine outputs o themselves (the logits), "
+           "before any softmax")),
+    Bug(lambda X, W, b: X.reshape(len(X), -1) @ W.T - b,
+        N_("the bias is subtracted: o = Wx + b")),
+    Bug(lambda X, W, b: X.reshape(len(X), -1) @ W + b,
+        N_("W was not transposed: it has shape (q, d) as in o = Wx + b, so with the inputs as rows of "
+           "X_flat (n, d) the outputs are X_flat @ W.T + b")),
 )
 AFFINE_RAISED: tuple[Hint, ...] = (
     raised_hint(("is invalid for input of size",),
@@ -61,7 +61,7 @@ class _Case:
 
     def tensors(self) -> tuple[Tensor, Tensor, Tensor]:
         """X (n, side, side), or (n, side²) when flat; W (q, side²); b (q,)."""
-        X, W, b = images(self.seed, self.n, self.side, self.q)
+        X, W, b = small_images(self.seed, self.n, self.side, self.q)
         return (X.reshape(self.n, -1) if self.flat else X), W, b
 
     def probe(self, affine_outputs: Any) -> Any:
@@ -90,11 +90,17 @@ AFFINE_OUTPUTS = Task(
     title=N_("affine_outputs: o = Wx + b for each image (Book §4.1.1.1)"),
     target="affine_outputs",
     checks=(
-        Check(N_("the notes' example: five 2×2 images, 3 classes (12 weights, 3 biases)"), 1.0,
+        Check(name=N_("the notes' example: five 2×2 images, 3 classes (12 weights, 3 biases)"), points=1.0,
               probe=BOOK.probe, judge=BOOK.judge),
-        Check(N_("28×28 images and 10 classes, flat inputs, a batch of one, 4 classes"), 1.0, hidden=True,
+        Check(name=N_("28×28 images and 10 classes, flat inputs, a batch of one, 4 classes"), points=1.0, hidden=True,
               probe=lambda f: [case.probe(f) for case in OTHERS],
               judge=lambda got: share(*(case.judge(out) for case, out in zip(OTHERS, got)), tally=True)),
     ),
     forbidden=families.LINEAR_LAYER,
 )
+
+ORDER = 20
+"""Where these tasks stand among hw5's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (AFFINE_OUTPUTS,)
+"""The tasks this module declares, in the notebook's order."""

@@ -8,15 +8,15 @@ import torch
 from torch.distributions import Categorical, kl_divergence
 
 from autograder.core import families
-from autograder.core.compare import Hint
 from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._hints import nan_hint
+from autograder.tasks._inputs import Tensor, distributions
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw5.entropy import NAN_HINT as ENTROPY_NAN, unit
-from autograder.tasks.hw5.inputs import Tensor, distributions
+from autograder.tasks.hw5.entropy import unit
 
 
 def reference(P: Tensor, Q: Tensor, base: float = math.e) -> Tensor:
@@ -32,26 +32,25 @@ def _terms(P: Tensor, Q: Tensor) -> Tensor:
 
 
 CE_BUGS: tuple[Bug, ...] = (
-    (lambda P, Q, base: _terms(Q, P).sum(-1) / math.log(base),
-     N_("the arguments are swapped: H(P, Q) weighs the surprisal −log Q(j) of the observer by the true "
-        "probabilities P(j), −Σ P(j) log Q(j); cross-entropy is not symmetric")),
-    (lambda P, Q, base: (torch.xlogy(P, P) - torch.xlogy(P, Q)).sum(-1) / math.log(base),
-     N_("that is KL(P‖Q) = Σ P log(P/Q), the extra surprisal only: H(P, Q) = H(P) + KL(P‖Q) = −Σ P log Q")),
-    (lambda P, Q, base: _terms(P, Q).sum(-1) / math.log(2),
-     N_("the result is in bits whatever the base: divide the natural log by math.log(base)")),
-    (lambda P, Q, base: _terms(P, Q).sum(-1),
-     N_("the result is in nats whatever the base: divide the natural log by math.log(base) (base 2: bits)")),
-    (lambda P, Q, base: _terms(P, Q).sum(-1) * math.log(base),
-     N_("you multiplied by math.log(base): to change units, divide, log_b(x) = ln(x) / ln(b)")),
-    (lambda P, Q, base: -_terms(P, Q).sum(-1) / math.log(base),
-     N_("the result is negative: cross-entropy is an expected surprisal, −Σ P(j) log Q(j)")),
-    (lambda P, Q, base: _terms(P, Q).mean(-1) / math.log(base),
-     N_("the result is q times too small: sum over the outcomes, do not average")),
+    Bug(lambda P, Q, base: _terms(Q, P).sum(-1) / math.log(base),
+        N_("the arguments are swapped: H(P, Q) weighs the surprisal −log Q(j) of the observer by the true "
+           "probabilities P(j), −Σ P(j) log Q(j); cross-entropy is not symmetric")),
+    Bug(lambda P, Q, base: (torch.xlogy(P, P) - torch.xlogy(P, Q)).sum(-1) / math.log(base),
+        N_("that is KL(P‖Q) = Σ P log(P/Q), the extra surprisal only: H(P, Q) = H(P) + KL(P‖Q) = −Σ P log Q")),
+    Bug(lambda P, Q, base: _terms(P, Q).sum(-1) / math.log(2),
+        N_("the result is in bits whatever the base: divide the natural log by math.log(base)")),
+    Bug(lambda P, Q, base: _terms(P, Q).sum(-1),
+        N_("the result is in nats whatever the base: divide the natural log by math.log(base) (base 2: bits)")),
+    Bug(lambda P, Q, base: _terms(P, Q).sum(-1) * math.log(base),
+        N_("you multiplied by math.log(base): to change units, divide, log_b(x) = ln(x) / ln(b)")),
+    Bug(lambda P, Q, base: -_terms(P, Q).sum(-1) / math.log(base),
+        N_("the result is negative: cross-entropy is an expected surprisal, −Σ P(j) log Q(j)")),
+    Bug(lambda P, Q, base: _terms(P, Q).mean(-1) / math.log(base),
+        N_("the result is q times too small: sum over the outcomes, do not average")),
 )
-NAN_HINT: Hint = (ENTROPY_NAN[0],
-                  N_("0 · log 0 gave NaN: an outcome with P(j) = 0 never happens, so it adds no surprisal even "
-                     "where Q(j) = 0: compute the terms with torch.where(P > 0, P * torch.log(Q), 0.0) or "
-                     "torch.xlogy(P, Q)"))
+NAN_HINT = nan_hint(N_("0 · log 0 gave NaN: an outcome with P(j) = 0 never happens, so it adds no surprisal even "
+                       "where Q(j) = 0: compute the terms with torch.where(P > 0, P * torch.log(Q), 0.0) or "
+                       "torch.xlogy(P, Q)"))
 IN_PLACE = changed_hint(N_("Q.log_() or P *= ... overwrite the caller's distributions: compute new tensors"))
 """What to do instead when cross_entropy changed its arguments."""
 
@@ -93,10 +92,11 @@ CROSS_ENTROPY = Task(
     title=N_("cross_entropy: H(P, Q) = −Σ P log Q (Book §4.1.3.3)"),
     target="cross_entropy",
     checks=(
-        Check(N_("the notes' (0.1, 0.2, 0.7) against a prediction in nats and bits, and H(P, P) = H(P)"), 1.0,
+        Check(name=N_("the notes' (0.1, 0.2, 0.7) against a prediction in nats and bits, and H(P, P) = H(P)"),
+              points=1.0,
               probe=lambda f: [attempt(lambda: unchanged(f, *case, names=("P", "Q", "base"))) for case in _visible()],
               judge=lambda got: share(*(_verdict(out, *case) for out, case in zip(got, _visible())), tally=True)),
-        Check(N_("H(P, Q) = H(P) + KL(P‖Q) on batches in nats and bits, with zeros in P (and in Q)"), 1.0,
+        Check(name=N_("H(P, Q) = H(P) + KL(P‖Q) on batches in nats and bits, with zeros in P (and in Q)"), points=1.0,
               hidden=True,
               probe=lambda f: [attempt(lambda: f(*_hidden(*case))) for case in HIDDEN],
               judge=lambda got: share(*(_verdict(out, *_hidden(*case)) for out, case in zip(got, HIDDEN)),
@@ -104,3 +104,9 @@ CROSS_ENTROPY = Task(
     ),
     forbidden=families.CROSS_ENTROPY + families.ENTROPY,
 )
+
+ORDER = 70
+"""Where these tasks stand among hw5's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (CROSS_ENTROPY,)
+"""The tasks this module declares, in the notebook's order."""

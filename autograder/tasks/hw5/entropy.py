@@ -7,14 +7,18 @@ from typing import Any
 import torch
 
 from autograder.core import families
-from autograder.core.compare import Hint
 from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._hints import nan_hint
+from autograder.tasks._inputs import Tensor, distributions
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw5.inputs import BASES, Tensor, distributions
+
+BASES = {N_("nats"): math.e, N_("bits"): 2.0, N_("bans"): 10.0}
+"""The units of information (as a message names them, translated where it is shown) and the base of the
+logarithm each is counted in."""
 
 
 def unit(base: float) -> str:
@@ -35,27 +39,26 @@ def _terms(P: Tensor) -> Tensor:
 
 
 ENTROPY_BUGS: tuple[Bug, ...] = (
-    (lambda P, base: _terms(P).sum(-1) / math.log(2),
-     N_("the result is in bits whatever the base: log2 counts bits; divide the natural log by math.log(base) "
-        "(1 nat = 1/ln 2 ≈ 1.44 bits)")),
-    (lambda P, base: _terms(P).sum(-1),
-     N_("the result is in nats whatever the base: divide the natural log by math.log(base) to count in its "
-        "units (base 2: bits)")),
-    (lambda P, base: _terms(P).sum(-1) * math.log(base),
-     N_("you multiplied by math.log(base): to change units, divide, log_b(x) = ln(x) / ln(b)")),
-    (lambda P, base: _terms(P).sum(-1) / math.log(10),
-     N_("the result is in base 10 (log10) whatever the base: divide the natural log by math.log(base)")),
-    (lambda P, base: -_terms(P).sum(-1) / math.log(base),
-     N_("the result is negative: entropy is the expected surprisal, −Σ p log p, and log p ≤ 0")),
-    (lambda P, base: _terms(P).mean(-1) / math.log(base),
-     N_("the result is q times too small: sum the terms over the outcomes, do not average them")),
-    (lambda P, base: _terms(P).sum(0) / math.log(base),
-     N_("you summed over axis 0: each distribution is a row, sum over the last axis (its outcomes)")),
+    Bug(lambda P, base: _terms(P).sum(-1) / math.log(2),
+        N_("the result is in bits whatever the base: log2 counts bits; divide the natural log by math.log(base) "
+           "(1 nat = 1/ln 2 ≈ 1.44 bits)")),
+    Bug(lambda P, base: _terms(P).sum(-1),
+        N_("the result is in nats whatever the base: divide the natural log by math.log(base) to count in its "
+           "units (base 2: bits)")),
+    Bug(lambda P, base: _terms(P).sum(-1) * math.log(base),
+        N_("you multiplied by math.log(base): to change units, divide, log_b(x) = ln(x) / ln(b)")),
+    Bug(lambda P, base: _terms(P).sum(-1) / math.log(10),
+        N_("the result is in base 10 (log10) whatever the base: divide the natural log by math.log(base)")),
+    Bug(lambda P, base: -_terms(P).sum(-1) / math.log(base),
+        N_("the result is negative: entropy is the expected surprisal, −Σ p log p, and log p ≤ 0")),
+    Bug(lambda P, base: _terms(P).mean(-1) / math.log(base),
+        N_("the result is q times too small: sum the terms over the outcomes, do not average them")),
+    Bug(lambda P, base: _terms(P).sum(0) / math.log(base),
+        N_("you summed over axis 0: each distribution is a row, sum over the last axis (its outcomes)")),
 )
-NAN_HINT: Hint = (lambda got: isinstance(got, Tensor) and bool(got.isnan().any()),
-                  N_("0 · log 0 gave NaN: by convention 0 · log 0 = 0 (the limit of p log p as p → 0; an outcome "
-                     "that never happens adds no surprisal): compute the terms with "
-                     "torch.where(P > 0, P * torch.log(P), 0.0) or torch.xlogy(P, P)"))
+NAN_HINT = nan_hint(N_("0 · log 0 gave NaN: by convention 0 · log 0 = 0 (the limit of p log p as p → 0; an outcome "
+                       "that never happens adds no surprisal): compute the terms with "
+                       "torch.where(P > 0, P * torch.log(P), 0.0) or torch.xlogy(P, P)"))
 IN_PLACE = changed_hint(N_("P.log_() or P *= ... overwrite the caller's distribution: compute new tensors"))
 """What to do instead when entropy changed its argument."""
 
@@ -99,16 +102,23 @@ ENTROPY = Task(
     title=N_("entropy: H[P] = −Σ p log p in nats and bits (Book §4.1.3.1)"),
     target="entropy",
     checks=(
-        Check(N_("a fair coin (1 bit, ln 2 nats), 4 equal outcomes (2 bits), the notes' (0.1, 0.2, 0.7)"), 1.0,
+        Check(name=N_("a fair coin (1 bit, ln 2 nats), 4 equal outcomes (2 bits), the notes' (0.1, 0.2, 0.7)"),
+              points=1.0,
               probe=lambda f: [attempt(lambda: unchanged(f, P, base, names=("P", "base"))) for P, base in _famous()],
               judge=lambda got: share(*(_verdict(out, P, b) for out, (P, b) in zip(got, _famous())), tally=True)),
-        Check(N_("0 · log 0 = 0: a batch with zeros (a one-hot distribution has entropy 0)"), 1.0,
+        Check(name=N_("0 · log 0 = 0: a batch with zeros (a one-hot distribution has entropy 0)"), points=1.0,
               probe=lambda f: attempt(lambda: f(_zeros(), math.e)),
               judge=lambda got: _verdict(got, _zeros(), math.e)),
-        Check(N_("batches of random distributions in nats, bits and base 10, with zeros"), 1.0, hidden=True,
+        Check(name=N_("batches of random distributions in nats, bits and base 10, with zeros"), points=1.0, hidden=True,
               probe=lambda f: [attempt(lambda: f(*_hidden(*case))) for case in HIDDEN],
               judge=lambda got: share(*(_verdict(out, *_hidden(*case)) for out, case in zip(got, HIDDEN)),
                                       tally=True)),
     ),
     forbidden=families.ENTROPY,
 )
+
+ORDER = 60
+"""Where these tasks stand among hw5's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (ENTROPY,)
+"""The tasks this module declares, in the notebook's order."""

@@ -14,9 +14,9 @@ from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._inputs import Tensor, logits, one_hot_labels, soft_labels
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw5.inputs import Tensor, logits, one_hot_labels, soft_labels
 
 
 def reference(O: Tensor, Y: Tensor) -> Tensor:
@@ -27,18 +27,18 @@ def reference(O: Tensor, Y: Tensor) -> Tensor:
 
 
 GRAD_BUGS: tuple[Bug, ...] = (
-    (lambda O, Y: (Y - torch.softmax(O, -1)) / len(O),
-     N_("the sign is flipped: the gradient of the loss is softmax(O) − Y (what the model says minus what "
-        "happened); Y − softmax(O) is the direction of steepest descent")),
-    (lambda O, Y: torch.softmax(O, -1) - Y,
-     N_("the result is n times too large: the loss is the MEAN over the batch, so each row is "
-        "(softmax(o_i) − y_i) / n")),
-    (lambda O, Y: (torch.softmax(O, -1) - Y) / O.numel(),
-     N_("the result is q times too small: divide by the batch size n = O.shape[0], not by n·q")),
-    (lambda O, Y: (torch.softmax(O, 0) - Y) / len(O),
-     N_("each column of softmax(O) sums to 1: take the softmax over the classes, the last axis")),
-    (lambda O, Y: (Y - torch.softmax(O, -1)),
-     N_("the sign is flipped and the 1/n of the mean is missing: the gradient is (softmax(O) − Y) / n")),
+    Bug(lambda O, Y: (Y - torch.softmax(O, -1)) / len(O),
+        N_("the sign is flipped: the gradient of the loss is softmax(O) − Y (what the model says minus what "
+           "happened); Y − softmax(O) is the direction of steepest descent")),
+    Bug(lambda O, Y: torch.softmax(O, -1) - Y,
+        N_("the result is n times too large: the loss is the MEAN over the batch, so each row is "
+           "(softmax(o_i) − y_i) / n")),
+    Bug(lambda O, Y: (torch.softmax(O, -1) - Y) / O.numel(),
+        N_("the result is q times too small: divide by the batch size n = O.shape[0], not by n·q")),
+    Bug(lambda O, Y: (torch.softmax(O, 0) - Y) / len(O),
+        N_("each column of softmax(O) sums to 1: take the softmax over the classes, the last axis")),
+    Bug(lambda O, Y: (Y - torch.softmax(O, -1)),
+        N_("the sign is flipped and the 1/n of the mean is missing: the gradient is (softmax(O) − Y) / n")),
 )
 
 
@@ -111,14 +111,20 @@ SOFTMAX_CE_GRAD = Task(
     title=N_("softmax_cross_entropy_grad: (softmax(O) − Y) / n, against autograd (Book §4.1.2.2)"),
     target="softmax_cross_entropy_grad",
     checks=(
-        Check(N_("one-hot labels, a batch of 4 over 3 classes, against autograd"), 1.0,
+        Check(name=N_("one-hot labels, a batch of 4 over 3 classes, against autograd"), points=1.0,
               probe=VISIBLE.probe, judge=VISIBLE.judge),
-        Check(N_("soft labels, a batch of one, 64 examples in float64, against autograd"), 1.0, hidden=True,
+        Check(name=N_("soft labels, a batch of one, 64 examples in float64, against autograd"), points=1.0, hidden=True,
               probe=lambda f: [case.probe(f) for case in HIDDEN],
               judge=lambda got: share(*(case.judge(out) for case, out in zip(HIDDEN, got)), tally=True)),
-        Check(N_("each row sums to 0, and the gradient is 0 where softmax(O) = Y"), 1.0, hidden=True,
+        Check(name=N_("each row sums to 0, and the gradient is 0 where softmax(O) = Y"), points=1.0, hidden=True,
               probe=lambda f: [HIDDEN[0].probe(f), AT_OPTIMUM.probe(f)],
               judge=_properties),
     ),
     forbidden=families.SOFTMAX + families.AUTOGRAD,
 )
+
+ORDER = 50
+"""Where these tasks stand among hw5's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (SOFTMAX_CE_GRAD,)
+"""The tasks this module declares, in the notebook's order."""

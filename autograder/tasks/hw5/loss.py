@@ -6,14 +6,14 @@ from typing import Any
 import torch
 
 from autograder.core import families
-from autograder.core.compare import Hint
 from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._hints import nan_hint
+from autograder.tasks._inputs import Tensor, distributions, one_hot_labels, soft_labels
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw5.inputs import Tensor, distributions, one_hot_labels, soft_labels
 
 
 def reference(Y_hat: Tensor, Y: Tensor) -> Tensor:
@@ -22,25 +22,24 @@ def reference(Y_hat: Tensor, Y: Tensor) -> Tensor:
 
 
 LOSS_BUGS: tuple[Bug, ...] = (
-    (lambda Y_hat, Y: -(Y * torch.log(Y_hat)).sum(),
-     N_("the result is the batch's total: average the per-example losses with .mean(), not .sum()")),
-    (lambda Y_hat, Y: -(Y * torch.log(Y_hat)).sum(-1),
-     N_("the result is one loss per example: average them over the batch with .mean()")),
-    (lambda Y_hat, Y: -(Y * torch.log(Y_hat)).mean(),
-     N_("the result averages over every entry (n·q of them): sum over the classes first, .sum(-1), then "
-        "average over the examples")),
-    (lambda Y_hat, Y: (Y * torch.log(Y_hat)).sum(-1).mean(),
-     N_("the result is negative: the loss is the NEGATIVE log-likelihood, −Σ y_j log ŷ_j")),
-    (lambda Y_hat, Y: -(Y_hat * torch.log(Y)).sum(-1).mean(),
-     N_("the arguments are swapped: the labels weigh the log of the predictions, −Σ y_j log ŷ_j")),
-    (lambda Y_hat, Y: -torch.log((Y * Y_hat).sum(-1)).mean(),
-     N_("you took the log after summing: that is right for one-hot labels only; with soft labels the loss "
-        "is −Σ_j y_j log ŷ_j, the log inside the sum")),
+    Bug(lambda Y_hat, Y: -(Y * torch.log(Y_hat)).sum(),
+        N_("the result is the batch's total: average the per-example losses with .mean(), not .sum()")),
+    Bug(lambda Y_hat, Y: -(Y * torch.log(Y_hat)).sum(-1),
+        N_("the result is one loss per example: average them over the batch with .mean()")),
+    Bug(lambda Y_hat, Y: -(Y * torch.log(Y_hat)).mean(),
+        N_("the result averages over every entry (n·q of them): sum over the classes first, .sum(-1), then "
+           "average over the examples")),
+    Bug(lambda Y_hat, Y: (Y * torch.log(Y_hat)).sum(-1).mean(),
+        N_("the result is negative: the loss is the NEGATIVE log-likelihood, −Σ y_j log ŷ_j")),
+    Bug(lambda Y_hat, Y: -(Y_hat * torch.log(Y)).sum(-1).mean(),
+        N_("the arguments are swapped: the labels weigh the log of the predictions, −Σ y_j log ŷ_j")),
+    Bug(lambda Y_hat, Y: -torch.log((Y * Y_hat).sum(-1)).mean(),
+        N_("you took the log after summing: that is right for one-hot labels only; with soft labels the loss "
+           "is −Σ_j y_j log ŷ_j, the log inside the sum")),
 )
-NAN_HINT: Hint = (lambda got: isinstance(got, Tensor) and bool(got.isnan().any()),
-                  N_("0 · log 0 gave NaN: a class whose label y_j is 0 contributes nothing, even where ŷ_j = 0 "
-                     "(log 0 = −∞, and 0 · −∞ is NaN in floating point): compute the terms with "
-                     "torch.where(Y > 0, Y * torch.log(Y_hat), 0.0) or torch.xlogy(Y, Y_hat)"))
+NAN_HINT = nan_hint(N_("0 · log 0 gave NaN: a class whose label y_j is 0 contributes nothing, even where ŷ_j = 0 "
+                       "(log 0 = −∞, and 0 · −∞ is NaN in floating point): compute the terms with "
+                       "torch.where(Y > 0, Y * torch.log(Y_hat), 0.0) or torch.xlogy(Y, Y_hat)"))
 LOSS_IN_PLACE = changed_hint(N_("Y_hat.log_() and Y *= ... overwrite the caller's tensors: compute new ones"))
 """What to do instead when the loss changed its arguments."""
 
@@ -91,17 +90,23 @@ CROSS_ENTROPY_LOSS = Task(
     title=N_("cross_entropy_loss: −Σ y_j log ŷ_j averaged over a batch (Book §4.1.2)"),
     target="cross_entropy_loss",
     checks=(
-        Check(N_("one-hot labels: two predictions, true classes 0 and 2"), 1.0,
+        Check(name=N_("one-hot labels: two predictions, true classes 0 and 2"), points=1.0,
               probe=lambda f: attempt(lambda: unchanged(f, *_book(), names=("Y_hat", "Y"))),
               judge=lambda got: _verdict(got, *_book(), "one-hot")),
-        Check(N_("soft labels such as (0.1, 0.2, 0.7)"), 1.0,
+        Check(name=N_("soft labels such as (0.1, 0.2, 0.7)"), points=1.0,
               probe=lambda f: attempt(lambda: f(*_soft())),
               judge=lambda got: _verdict(got, *_soft(), "soft")),
-        Check(N_("batches of 1, 7 and 256; predictions with 0 in classes that are not the label (0 · log 0 = 0)"),
-              1.0, hidden=True,
+        Check(name=N_("batches of 1, 7 and 256; predictions with 0 in classes that are not the label (0 · log 0 = 0)"),
+              points=1.0, hidden=True,
               probe=lambda f: [attempt(lambda: f(*_hidden(*case))) for case in HIDDEN],
               judge=lambda got: share(*(_verdict(out, *_hidden(*case), case[3]) for out, case in zip(got, HIDDEN)),
                                       tally=True)),
     ),
     forbidden=families.CROSS_ENTROPY,
 )
+
+ORDER = 40
+"""Where these tasks stand among hw5's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (CROSS_ENTROPY_LOSS,)
+"""The tasks this module declares, in the notebook's order."""

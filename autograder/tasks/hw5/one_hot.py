@@ -12,8 +12,8 @@ from autograder.core.i18n import N_, _, ngettext
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._inputs import Tensor, labels
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw5.inputs import BOOK_LABELS, Tensor, labels
 
 
 def reference(y: Tensor, q: int) -> Tensor:
@@ -22,18 +22,18 @@ def reference(y: Tensor, q: int) -> Tensor:
 
 
 ONE_HOT_BUGS: tuple[Bug, ...] = (
-    (lambda y, q: torch.eye(q)[(y - 1) % q],
-     N_("every 1 sits one column to the left: labels start at 0 here, as in torch and Fashion-MNIST "
-        "(class 0 is column 0), so do not subtract 1 (the notes number classes {1, 2, 3} for people)")),
-    (lambda y, q: torch.eye(q)[(y + 1) % q],
-     N_("every 1 sits one column to the right: class 0 is column 0, so do not add 1 to the labels")),
-    (lambda y, q: torch.eye(int(y.max()) + 1)[y],
-     N_("the width follows the labels in this batch: use num_classes columns, not y.max() + 1 (a batch "
-        "need not hold an example of the last class)")),
-    (lambda y, q: torch.eye(q + 1)[y],
-     N_("one column too many: there are num_classes columns, numbered 0 … num_classes − 1")),
-    (lambda y, q: torch.eye(q)[y].T,
-     N_("rows and columns are swapped: one row per example, one column per class")),
+    Bug(lambda y, q: torch.eye(q)[(y - 1) % q],
+        N_("every 1 sits one column to the left: labels start at 0 here, as in torch and Fashion-MNIST "
+           "(class 0 is column 0), so do not subtract 1 (the notes number classes {1, 2, 3} for people)")),
+    Bug(lambda y, q: torch.eye(q)[(y + 1) % q],
+        N_("every 1 sits one column to the right: class 0 is column 0, so do not add 1 to the labels")),
+    Bug(lambda y, q: torch.eye(int(y.max()) + 1)[y],
+        N_("the width follows the labels in this batch: use num_classes columns, not y.max() + 1 (a batch "
+           "need not hold an example of the last class)")),
+    Bug(lambda y, q: torch.eye(q + 1)[y],
+        N_("one column too many: there are num_classes columns, numbered 0 … num_classes − 1")),
+    Bug(lambda y, q: torch.eye(q)[y].T,
+        N_("rows and columns are swapped: one row per example, one column per class")),
 )
 NOT_FLOAT: Hint = (lambda got: isinstance(got, Tensor) and not got.is_floating_point(),
                    N_("this homework's one-hot vectors are float32, so that they multiply with probabilities: "
@@ -48,7 +48,7 @@ def _harmless(bug: Bug, y: Tensor, q: int) -> bool:
     """Whether a known bug gives the right matrix on these labels (y.max() + 1 columns when the last class is
     there), so that its sentence would explain nothing."""
     try:
-        buggy, expected = bug[0](y, q), reference(y, q)
+        buggy, expected = bug.compute(y, q), reference(y, q)
         return buggy.dtype == expected.dtype and torch.equal(buggy, expected)
     except Exception:  # the bug fails on these labels: it may still be the student's
         return False
@@ -69,6 +69,10 @@ def _what(y: Tensor, q: int) -> str:
 def _verdict(got: Any, y: Tensor, q: int) -> Verdict:
     """The student's one_hot(y, q) against torch's."""
     return tensor_verdict(got, reference(y, q), what=_what(y, q), hints=_hints(y, q))
+
+
+BOOK_LABELS = (0, 1, 2, 0, 2)
+"""The notes' OneHotEncoder example: cat, chicken, dog, cat, dog."""
 
 
 def _book() -> Tensor:
@@ -138,22 +142,29 @@ ONE_HOT = Task(
     title=N_("one_hot: one-hot encoding of integer labels (Book §4.1.1)"),
     target="one_hot",
     checks=(
-        Check(N_("the notes' labels cat, chicken, dog, cat, dog (3 classes)"), 1.0,
+        Check(name=N_("the notes' labels cat, chicken, dog, cat, dog (3 classes)"), points=1.0,
               probe=lambda one_hot: attempt(lambda: unchanged(one_hot, _book(), 3, names=("y", "num_classes"))),
               judge=lambda got: _verdict(got, _book(), 3)),
-        Check(N_("a label outside 0 … num_classes − 1 (−1 or num_classes) raises ValueError"), 1.0,
+        Check(name=N_("a label outside 0 … num_classes − 1 (−1 or num_classes) raises ValueError"), points=1.0,
               probe=lambda one_hot: [attempt(lambda: one_hot(y.clone(), q)) for y, q in OUT_OF_RANGE],
               judge=lambda got: share(*(_range_verdict(out, y, q) for out, (y, q) in zip(got, OUT_OF_RANGE)),
                                       every=True)),
-        Check(N_("random labels: 10 classes, a batch without the last classes, a batch of one, 2 classes"), 1.0,
+        Check(name=N_("random labels: 10 classes, a batch without the last classes, a batch of one, 2 classes"),
+              points=1.0,
               hidden=True,
               probe=lambda one_hot: [attempt(lambda: one_hot(labels(s, n, q, top=t), q))
                                      for s, n, q, t in HIDDEN_CASES],
               judge=lambda got: share(*(_verdict(out, labels(s, n, q, top=t), q)
                                         for out, (s, n, q, t) in zip(got, HIDDEN_CASES)), tally=True)),
-        Check(N_("each row holds one 1, in the column of its label"), 1.0, hidden=True,
+        Check(name=N_("each row holds one 1, in the column of its label"), points=1.0, hidden=True,
               probe=lambda one_hot: attempt(lambda: one_hot(labels(*PROPERTY), PROPERTY[2])),
               judge=_property_judge),
     ),
     forbidden=families.ONE_HOT,
 )
+
+ORDER = 10
+"""Where these tasks stand among hw5's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (ONE_HOT,)
+"""The tasks this module declares, in the notebook's order."""

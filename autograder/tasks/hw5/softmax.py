@@ -11,9 +11,9 @@ from autograder.core.i18n import N_, _
 from autograder.core.spec import Check, Task, Verdict
 from autograder.tasks._attempt import attempt, changed_hint, raised_hint, tensor_verdict, unchanged
 from autograder.tasks._bugs import Bug, bug_hints
+from autograder.tasks._inputs import Tensor, logits
 from autograder.tasks._text import shape_text
 from autograder.tasks._verdicts import share
-from autograder.tasks.hw5.inputs import Tensor, logits
 
 
 def reference(O: Tensor) -> Tensor:
@@ -22,19 +22,19 @@ def reference(O: Tensor) -> Tensor:
 
 
 SOFTMAX_BUGS: tuple[Bug, ...] = (
-    (lambda O: O.exp() / O.exp().sum(0, keepdim=True),
-     N_("each column sums to 1: you summed over axis 0, the examples; sum over the last axis, the classes "
-        "(O_exp.sum(-1, keepdim=True))")),
-    (lambda O: O.exp() / O.exp().sum(),
-     N_("the whole batch sums to 1: divide each row by its own sum, O_exp.sum(-1, keepdim=True)")),
-    (lambda O: O.exp() / O.exp().sum(-1),
-     N_("the sums lost their axis: O_exp.sum(-1) broadcasts across the wrong axis; keep it with keepdim=True")),
-    (lambda O: O.exp() / O.exp().amax(-1, keepdim=True),
-     N_("the largest entry of each row is 1: divide by the row's sum (the partition function), not its maximum")),
-    (lambda O: O / O.sum(-1, keepdim=True),
-     N_("the result is O divided by its sums: exponentiate first, O_exp = torch.exp(O)")),
-    (lambda O: O.exp(),
-     N_("the result is exp(O) itself: normalize it, dividing by its sum over the last axis")),
+    Bug(lambda O: O.exp() / O.exp().sum(0, keepdim=True),
+        N_("each column sums to 1: you summed over axis 0, the examples; sum over the last axis, the classes "
+           "(O_exp.sum(-1, keepdim=True))")),
+    Bug(lambda O: O.exp() / O.exp().sum(),
+        N_("the whole batch sums to 1: divide each row by its own sum, O_exp.sum(-1, keepdim=True)")),
+    Bug(lambda O: O.exp() / O.exp().sum(-1),
+        N_("the sums lost their axis: O_exp.sum(-1) broadcasts across the wrong axis; keep it with keepdim=True")),
+    Bug(lambda O: O.exp() / O.exp().amax(-1, keepdim=True),
+        N_("the largest entry of each row is 1: divide by the row's sum (the partition function), not its maximum")),
+    Bug(lambda O: O / O.sum(-1, keepdim=True),
+        N_("the result is O divided by its sums: exponentiate first, O_exp = torch.exp(O)")),
+    Bug(lambda O: O.exp(),
+        N_("the result is exp(O) itself: normalize it, dividing by its sum over the last axis")),
 )
 SOFTMAX_RAISED: tuple[Hint, ...] = (
     raised_hint(("Dimension out of range",),
@@ -105,14 +105,14 @@ SOFTMAX = Task(
     title=N_("softmax of a vector and of a batch (Book §4.1.1.2–4.1.1.3)"),
     target="softmax",
     checks=(
-        Check(N_("one vector o of three logits"), 1.0,
+        Check(name=N_("one vector o of three logits"), points=1.0,
               probe=lambda softmax: attempt(lambda: unchanged(softmax, logits(*VECTOR), names=("O",))),
               judge=lambda got: _verdict(got, logits(*VECTOR))),
-        Check(N_("a batch: each row sums to 1 and matches the reference"), 1.0,
+        Check(name=N_("a batch: each row sums to 1 and matches the reference"), points=1.0,
               probe=lambda softmax: attempt(lambda: softmax(logits(*BATCH))),
               judge=_batch_judge),
-        Check(N_("other shapes and dtypes; a constant per row changes nothing; the order of the logits is kept"),
-              1.0, hidden=True,
+        Check(name=N_("other shapes and dtypes; a constant per row changes nothing; the order of the logits is kept"),
+              points=1.0, hidden=True,
               probe=lambda softmax: [[attempt(lambda: softmax(logits(*case))) for case in OTHERS],
                                      [attempt(lambda: softmax(O)) for O in _shift_inputs()]],
               judge=lambda got: share(*(_verdict(out, logits(*case)) for out, case in zip(got[0], OTHERS)),
@@ -120,3 +120,9 @@ SOFTMAX = Task(
     ),
     forbidden=families.SOFTMAX,
 )
+
+ORDER = 30
+"""Where these tasks stand among hw5's, in the notebook's order (steps of 10 leave room for new ones)."""
+
+TASKS = (SOFTMAX,)
+"""The tasks this module declares, in the notebook's order."""

@@ -3,6 +3,8 @@ import torch
 
 import d2lmini as d2l
 
+from tests.support.bugs import Bug
+
 
 def accuracy_max_values(self, Y_hat, Y, averaged=True):
     """Compares the largest scores (floats) with the labels instead of their indices."""
@@ -65,3 +67,20 @@ def accuracy_count(self, Y_hat, Y, averaged=True):
 def accuracy_library(self, Y_hat, Y, averaged=True):
     """Calls d2lmini's Classifier.accuracy instead of writing it."""
     return d2l.Classifier.accuracy(self, Y_hat, Y, averaged)
+
+
+BUGS = {
+    "hw2_accuracy": [
+        Bug(accuracy_max_values, "not the largest scores (Y_hat.max)"),
+        Bug(accuracy_argmax_axis0, "argmax over axis 0"),
+        Bug(accuracy_no_reshape, "flat tensor of shape (24,)", "reshape"),
+        Bug(accuracy_integer_division, "dtype torch.int64", "//"),
+        Bug(accuracy_label_dtype_mean, "could not infer output dtype", "Long"),
+        Bug(accuracy_bool, "dtype torch.bool, expected torch.float32"),
+        Bug(accuracy_always_averaged, "one 0/1 value per example, not their mean"),
+        Bug(accuracy_count, "number of correct predictions", "share (the mean)",
+            korean=("accuracy(모양이 (40, 10)인 Y_hat, 모양이 (40,)이고 dtype이 torch.int64인 Y)", "힌트: 이것은 맞은 예측의 개수입니다"),
+            english=("number of correct predictions", "of shape", "Hint: ")),
+        Bug(accuracy_library, "d2l.Classifier.accuracy"),
+    ],
+}

@@ -5,6 +5,8 @@ import torch
 
 import d2lmini as d2l
 
+from tests.support.bugs import Bug
+
 # What a notebook's global `data` might hold: another data module's images.
 data = SimpleNamespace(train=torch.utils.data.TensorDataset(torch.rand(700, 1, 28, 28), torch.arange(700) % 10),
                        val=torch.utils.data.TensorDataset(torch.rand(200, 1, 28, 28), torch.arange(200) % 10),
@@ -58,3 +60,21 @@ def get_dataloader_train_twice(self, train):
 def get_dataloader_library(self, train):
     """Calls d2lmini's FashionMNIST.get_dataloader instead of writing it."""
     return d2l.FashionMNIST.get_dataloader(self, train)
+
+
+BUGS = {
+    "hw2_get_dataloader": [
+        Bug(get_dataloader_shuffles_validation, "validation loader", "shuffle=train"),
+        Bug(get_dataloader_never_shuffles, "stored order (0, 1, 2, …)", "shuffle"),
+        Bug(get_dataloader_drops_last, "drops the last partial batch", "drop_last",
+            korean=("train 로더가 예제 96개짜리 마지막 부분 배치를 버립니다 (608 = 2·256 + 96): drop_last=False를 유지하세요",
+                    "힌트: 마지막 부분 배치가 버려집니다"),
+            english=("drops the last partial batch", "training and", "Hint: ")),
+        Bug(get_dataloader_shuffles_once, "same order in both epochs"),
+        Bug(get_dataloader_batch_64, "holds 64 images, expected 256", "self.batch_size"),
+        Bug(get_dataloader_notebook_global, "not the images of the data module passed as self",
+            "not the notebook's `data`"),
+        Bug(get_dataloader_train_twice, "val loader yields the train images"),
+        Bug(get_dataloader_library, "d2l.FashionMNIST.get_dataloader"),
+    ],
+}

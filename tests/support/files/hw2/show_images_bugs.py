@@ -3,6 +3,8 @@ import matplotlib.pyplot as plt
 
 import d2lmini as d2l
 
+from tests.support.bugs import Bug
+
 
 def _draw(axes, imgs, titles, title_of=lambda i: i, hide_ticks=True):
     """Draw imgs on axes in order, titled titles[title_of(i)]."""
@@ -93,3 +95,21 @@ def show_images_transposed(imgs, num_rows, num_cols, titles=None, scale=1.5):
 def show_images_library(imgs, num_rows, num_cols, titles=None, scale=1.5):
     """Calls d2lmini's show_images instead of writing it."""
     return d2l.show_images(imgs, num_rows, num_cols, titles=titles, scale=scale)
+
+
+BUGS = {
+    "hw2_show_images": [
+        Bug(show_images_swapped, "rows and columns are swapped",
+            korean=("격자가 3행 2열이지만, 2행 3열이어야 합니다: 행과 열이 뒤바뀌었습니다", "show_images(7×5 이미지 6개, num_rows=2"),
+            english=("rows and columns are swapped", "row(s)", "images of")),
+        Bug(show_images_returns_none, "returned None", "return axes"),
+        Bug(show_images_titles_shifted, "has the title 'picture 5' of image 5", "expected 'picture 0'"),
+        Bug(show_images_no_titles, "has no title", "set_title"),
+        Bug(show_images_figsize_swapped, "width and height swapped"),
+        Bug(show_images_every_axis, "IndexError"),
+        Bug(show_images_ticks_shown, "shows its x and y ticks"),
+        Bug(show_images_column_major, "return the axes row by row"),
+        Bug(show_images_transposed, "transposed"),
+        Bug(show_images_library, "d2l.show_images"),
+    ],
+}

@@ -4,6 +4,8 @@ import torchvision
 
 import d2lmini as d2l
 
+from tests.support.bugs import Bug
+
 LABELS = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat',
           'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']
 
@@ -33,3 +35,16 @@ def text_labels_bare_name(self, indices):
 def text_labels_library(self, indices):
     """Correct names, but calls d2lmini's text_labels instead of writing it."""
     return d2l.FashionMNIST.text_labels(self, indices)
+
+
+BUGS = {
+    "hw2_text_labels": [
+        Bug(text_labels_one_based, "one class off",
+            korean=("이름 0이(가) 'bag'이지만, 'ankle boot'여야 합니다. 힌트: 모든 이름이 한 클래스씩 어긋나 있습니다",),
+            english=("one class off", "expected", "Hint: ")),
+        Bug(text_labels_torchvision_names, "torchvision's class names"),
+        Bug(text_labels_book_loop, "iteration over a 0-d tensor"),
+        Bug(text_labels_bare_name, "returned a str", "expected a list of 1 name"),
+        Bug(text_labels_library, "d2l.FashionMNIST.text_labels"),
+    ],
+}

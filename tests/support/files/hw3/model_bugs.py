@@ -3,6 +3,8 @@ import torch
 
 import d2lmini as d2l
 
+from tests.support.bugs import Bug
+
 
 def softmax(X):
     """The book's softmax (correct), as the student's notebook defines it."""
@@ -150,3 +152,33 @@ class NoLoss(Rerun):
     def forward(self, X):
         X = X.reshape((-1, self.W.shape[0]))
         return softmax(torch.matmul(X, self.W) + self.b)
+
+
+BUGS = {
+    "hw3_model": [
+        Bug(Transposed, "(200, 30) = (num_inputs, num_outputs)"),
+        Bug(FixedSizes, "constructor's arguments"),
+        Bug(Variance, "sigma**2",
+            korean=("표준편차는 0.5이어야", "sigma**2를 넘기지 않았나요?"), english=("standard deviation", "did you pass")),
+        Bug(OnesBias, "start at zero"),
+        Bug(Frozen, "requires_grad=True"),
+        Bug(NonLeaf, "not a leaf"),
+        Bug(OnlyWeights, "expected [W, b]"),
+        Bug(Borrowed, "library's solution"),
+    ],
+    "hw3_forward": [
+        Bug(NoReshape, "X.reshape((-1, self.W.shape[0]))",
+            korean=("평탄화하지 않습니다", "X.reshape((-1, self.W.shape[0]))"),
+            english=("does not flatten", "set by the grader")),
+        Bug(Transposed, "transpose W"),
+        Bug(NoBias, "add the bias b"),
+        Bug(Logits, "the logits"),
+        Bug(Borrowed, "library's solution"),
+        Bug(Rerun, "Re-run the cells with @d2l.add_to_class after the class cell", "d2l.Module.forward"),
+    ],
+    "hw3_training": [
+        Bug(Rerun, "Re-run the cells with @d2l.add_to_class after the class cell"),
+        Bug(NoReshape, "forward does not flatten the images"),
+        Bug(NeverLearns, "validation accuracy after training is 0.1", score=0, slow=True),
+    ],
+}

@@ -1,6 +1,8 @@
 """Plausible wrong wrong_predictions implementations a student might hand in (Book §4.4.5)."""
 import torch
 
+from tests.support.bugs import Bug
+
 
 def wp_right_ones(model, X, y):
     """Selects the correctly classified examples (== instead of !=)."""
@@ -33,3 +35,15 @@ def wp_indices(model, X, y):
     preds = model(X).argmax(axis=1)
     wrong = torch.nonzero(preds.type(y.dtype) != y).reshape(-1)
     return wrong, y[wrong], preds[wrong]
+
+
+BUGS = {
+    "hw3_wrong_predictions": [
+        Bug(wp_right_ones, "correctly classified"),
+        Bug(wp_unfiltered, "keep only the misclassified"),
+        Bug(wp_swapped, "swapped"),
+        Bug(wp_probabilities, "argmax"),
+        Bug(wp_indices, "X_wrong holds indices",
+            korean=("예제 12개 중 5개를 틀리는 모델", "인덱스", "X[preds != y]"), english=("holds indices", "examples wrong")),
+    ],
+}

@@ -2,6 +2,8 @@
 import torch
 import torch.nn.functional as F
 
+from tests.support.bugs import Bug
+
 
 def softmax_axis0(X):
     """Sums over axis 0: each column sums to 1."""
@@ -34,3 +36,17 @@ def softmax_library(X):
 def softmax_method(X):
     """Correct values through the tensor method, also a library softmax."""
     return X.softmax(1)
+
+
+BUGS = {
+    "hw3_softmax": [
+        Bug(softmax_axis0, "axis 0",
+            korean=("모양이 (2, 5)인 X에 대한 softmax(X)", "축 0", "분배 함수", "X_exp.sum(1, keepdims=True)"),
+            english=("for X of shape", "partition function")),
+        Bug(softmax_no_keepdims, "keepdims=True"),
+        Bug(softmax_max, "maximum"),
+        Bug(softmax_no_exp, "exponentiate", "negative"),
+        Bug(softmax_library, "from scratch", "F.softmax"),
+        Bug(softmax_method, "from scratch", "X.softmax"),
+    ],
+}

@@ -7,6 +7,8 @@ from torch.nn import functional as F
 
 import d2lmini as d2l
 
+from tests.support.bugs import Bug
+
 
 # ----------------------------------------------------------------------------- stable_softmax
 
@@ -250,3 +252,57 @@ def range_in_the_format(fmt):
 def range_only_the_maximum(fmt):
     """Returns one number instead of the pair."""
     return math.log(_info(fmt).max)
+
+
+BUGS = {
+    "hw4_stable_softmax": [
+        Bug(softmax_without_max, "subtract each row's maximum"),
+        Bug(softmax_minus_min, "row's minimum",
+            korean=("원소가 최대 ±110이고 모양이 (6, 10)인 X", "힌트: 각 행의 최솟값을 뺐습니다", "오버플로"),
+            english=("row's minimum", "with entries", "Hint: ")),
+        Bug(softmax_minus_global_max, "maximum of the whole matrix"),
+        Bug(softmax_max_in_numerator_only, "numerator only"),
+        Bug(softmax_without_keepdim, "keepdim=True"),
+        Bug(softmax_over_columns, "each column sums to 1"),
+        Bug(softmax_of_a_global, "notebook variable"),
+        Bug(softmax_by_library, "F.softmax on line 3"),
+        Bug(softmax_by_method, "X.softmax(…) on line 3"),
+    ],
+    "hw4_cross_entropy_logits": [
+        Bug(ce_without_max_added_back, "not added back"),
+        Bug(ce_with_mean_inside, "mean of exp"),
+        Bug(ce_wrong_gather, "picks whole columns"),
+        Bug(ce_summed, "n times too large",
+            korean=("클래스 7개인 예제 4개의 배치에 대한 cross_entropy_logits", "힌트: 손실이 n배 큽니다"),
+            english=("n times too large", "for logits of shape", "Hint: ")),
+        Bug(ce_log_of_softmax, "never log(softmax(o))"),
+        Bug(ce_per_example, "one loss per example"),
+        Bug(ce_by_library, "F.cross_entropy on line 3"),
+    ],
+    "hw4_model": [
+        Bug(SoftmaxInForward, "softmax is applied twice"),
+        Bug(NoFlatten, "nn.Flatten()",
+            korean=("선형 계층이 평탄화되지 않은 이미지를 받았습니다", "선형 계층의 입력이 28개이지만, 784 = 1 × 28 × 28개여야 합니다"),
+            english=("unflattened", "after one forward pass", "Hint: ")),
+        Bug(WrongLinearSize, "8x784 and 28x10"),
+        Bug(FixedTenOutputs, "instead of a fixed number"),
+        Bug(NotAClassifier, "not a d2l.Classifier"),
+        Bug(ProbabilityLoss, "as if it held probabilities"),
+        Bug(InheritsTheLibrary, "the library's solution"),
+    ],
+    "hw4_training": [
+        Bug(NoFlatten, "to match target batch_size", score=0),
+    ],
+    "hw4_exp_range": [
+        Bug(range_with_eps, "log(eps)"),
+        Bug(range_with_log10, "you used log10",
+            korean=("x_min이(가) -37.9298이지만, -87.3365여야 합니다 (상대 허용 오차 0.001). 힌트: log10을 썼지만", " 또한: "),
+            english=("you used log10", "relative tolerance", "Hint: ", " Also: ")),
+        Bug(range_with_log2, "you used log2"),
+        Bug(range_with_subnormals, "smallest subnormal"),
+        Bug(range_symmetric, "not symmetric"),
+        Bug(range_tf32_as_fp16, "TF32 keeps FP32's 8-bit exponent"),
+        Bug(range_in_the_format, "compute the logarithm in float64"),
+        Bug(range_only_the_maximum, "expected a pair (x_min, x_max)"),
+    ],
+}

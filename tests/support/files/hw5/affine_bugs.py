@@ -2,6 +2,8 @@
 import torch
 import torch.nn.functional as F
 
+from tests.support.bugs import Bug
+
 
 def ao_no_bias(X, W, b):
     """Forgets the bias."""
@@ -37,3 +39,17 @@ def ao_probabilities(X, W, b):
 def ao_library(X, W, b):
     """Correct, but calls the library's linear layer."""
     return F.linear(X.reshape(len(X), -1), W, b)
+
+
+BUGS = {
+    "hw5_affine_outputs": [
+        Bug(ao_no_bias, "without the bias",
+            korean=("모양이 (3, 4)인 W", "편향"), english=("without the bias", "of shape")),
+        Bug(ao_column_major, "row by row"),
+        Bug(ao_hw3_reshape, "W.shape[0] is the number of classes"),
+        Bug(ao_fixed_four, "X_flat @ W.T + b"),
+        Bug(ao_not_transposed, "X_flat @ W.T + b"),
+        Bug(ao_probabilities, "before any softmax"),
+        Bug(ao_library, "from scratch", "F.linear"),
+    ],
+}

@@ -3,6 +3,8 @@ import math
 
 import torch
 
+from tests.support.bugs import Bug
+
 
 def h_nan(P, base=math.e):
     """The formula as written: 0 · log 0 is NaN."""
@@ -63,3 +65,25 @@ def xe_library(P, Q, base=math.e):
     """Correct, but through the library's KL divergence."""
     p, q = torch.distributions.Categorical(probs=P), torch.distributions.Categorical(probs=Q)
     return (p.entropy() + torch.distributions.kl_divergence(p, q)) / math.log(base)
+
+
+BUGS = {
+    "hw5_entropy": [
+        Bug(h_nan, "0 · log 0 gave NaN"),
+        Bug(h_log2, "in bits whatever the base",
+            korean=("(내트)", "비트 단위", "math.log(base)"), english=("whatever the base", "(nats)")),
+        Bug(h_ignores_base, "in nats whatever the base"),
+        Bug(h_times_log_base, "you multiplied by math.log(base)"),
+        Bug(h_no_minus, "the result is negative"),
+        Bug(h_mean, "sum the terms over the outcomes"),
+        Bug(h_library, "from scratch", "torch.special.entr"),
+    ],
+    "hw5_cross_entropy": [
+        Bug(xe_swapped, "the arguments are swapped"),
+        Bug(xe_kl, "that is KL(P‖Q)",
+            korean=("놀라움(정보량)", "KL(P‖Q) = Σ P log(P/Q)"), english=("surprisal", "against H(P)")),
+        Bug(xe_nan, "0 · log 0 gave NaN"),
+        Bug(xe_log2, "in bits whatever the base"),
+        Bug(xe_library, "from scratch", "kl_divergence"),
+    ],
+}

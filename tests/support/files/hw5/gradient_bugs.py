@@ -1,6 +1,8 @@
 """Plausible wrong softmax_cross_entropy_grad implementations a student might hand in (Book §4.1.2.2)."""
 import torch
 
+from tests.support.bugs import Bug
+
 
 def _softmax(O):
     """A correct softmax of the student's own, over the last axis."""
@@ -39,3 +41,16 @@ def grad_by_autograd(O, Y):
 def grad_library_softmax(O, Y):
     """Right values, but with the library's softmax."""
     return (torch.softmax(O, dim=-1) - Y) / O.shape[0]
+
+
+BUGS = {
+    "hw5_softmax_ce_grad": [
+        Bug(grad_sign_flipped, "the sign is flipped",
+            korean=("부호가 반대", "기울기", "원-핫 레이블 Y"), english=("gradient", "sign is flipped")),
+        Bug(grad_no_mean, "n times too large"),
+        Bug(grad_over_all_entries, "q times too small"),
+        Bug(grad_softmax_axis0, "each column of softmax(O) sums to 1"),
+        Bug(grad_by_autograd, "from scratch", ".backward("),
+        Bug(grad_library_softmax, "from scratch", "torch.softmax"),
+    ],
+}

@@ -1,6 +1,8 @@
 """Plausible wrong softmax implementations a student might hand in (Book §4.1.1.2)."""
 import torch
 
+from tests.support.bugs import Bug
+
 
 def sm_rows_of_a_matrix(O):
     """hw3's softmax, X_exp.sum(1, keepdims=True): fails on a single vector."""
@@ -34,3 +36,16 @@ def sm_no_exp(O):
 def sm_library(O):
     """Correct, but calls the library."""
     return torch.softmax(O, dim=-1)
+
+
+BUGS = {
+    "hw5_softmax": [
+        Bug(sm_rows_of_a_matrix, "a single vector o has only one axis"),
+        Bug(sm_axis0, "each column sums to 1",
+            korean=("축 0", "O_exp.sum(-1, keepdim=True)"), english=("each column", "summed")),
+        Bug(sm_whole_batch, "the whole batch sums to 1"),
+        Bug(sm_no_keepdim, "keepdim=True"),
+        Bug(sm_no_exp, "exponentiate first"),
+        Bug(sm_library, "from scratch", "torch.softmax"),
+    ],
+}

@@ -3,6 +3,8 @@ import torch
 
 import d2lmini as d2l
 
+from tests.support.bugs import Bug
+
 
 class BookStep(d2l.HyperParameters):
     """The book's SGD exactly: step does not skip parameters without a gradient."""
@@ -91,3 +93,19 @@ class TorchSGD(d2l.HyperParameters):
 
     def zero_grad(self):
         self.inner.zero_grad(set_to_none=False)
+
+
+BUGS = {
+    "hw1_sgd": [
+        Bug(WrongSign, "the step goes uphill"),
+        Bug(Rebinds, "only rebinds a name"),
+        Bug(ReplacesParams, "in place"),
+        Bug(NoZeroGrad, "left the gradients as they were"),
+        Bug(GradToNone, "set the gradient of parameter 0 to None"),
+        Bug(BookStep, "skip parameters whose .grad is None",
+            korean=("스텝 1번 후의 SGD(params, lr=0.1)", ".grad가 None인 매개변수는 건너뛰세요"),
+            english=("skip parameters whose .grad is None",)),
+        Bug(FixedLearningRate, "lr=0.5"),
+        Bug(TorchSGD, "torch.optim.SGD", score=0),
+    ],
+}

@@ -6,6 +6,8 @@ import d2lmini as d2l
 
 from hw1_optimizers import BookStep, NoZeroGrad, WrongSign
 
+from tests.support.bugs import Bug
+
 
 class NoBias(d2l.LinearRegressionScratch):
     """Forgets the bias."""
@@ -140,3 +142,35 @@ class SwappedWB(d2l.LinearRegression):
 
     def get_w_b(self):
         return (self.net.bias.data, self.net.weight.data)
+
+
+BUGS = {
+    "hw1_forward": [
+        Bug(NoBias, "the bias is missing"),
+        Bug(TransposedWeights, "the output is transposed"),
+        Bug(FlatOutput, "keep the output a column"),
+        Bug(DetachedWeights, "no gradient reached self.w"),
+        Bug(LayerForward, "nn.functional.linear", score=0),
+    ],
+    "hw1_loss": [
+        Bug(NoHalf, "twice the squared loss"),
+        Bug(SummedLoss, "the sum over the minibatch"),
+        Bug(Broadcasting, "reshape y to y_hat.shape",
+            korean=("(32, 32) 행렬", "먼저 y의 모양을 y_hat.shape로 바꾸세요"), english=("reshape y to y_hat.shape first",)),
+        Bug(PerExample, "not the per-example losses"),
+        Bug(MSELossScratch, "nn.MSELoss", score=0),
+    ],
+    "hw1_train_scratch": [
+        Bug(TrainsUphill, "check the sign of the SGD step", slow=True),
+        Bug(AccumulatesGradients, "zero_grad runs before each backward pass", slow=True),
+        Bug(TinySteps, "allowed error 0.3", slow=True),
+    ],
+    "hw1_concise": [
+        Bug(FixedLayer, "use nn.LazyLinear(1)"),
+        Bug(TwoOutputs, "exactly one output"),
+        Bug(HalvedMSE, "without the 1/2 factor"),
+        Bug(ScratchOptimizer, "expected torch.optim.SGD"),
+        Bug(FixedLearningRate, "pass self.lr"),
+        Bug(SwappedWB, "returned (bias, weight)"),
+    ],
+}

@@ -1,4 +1,5 @@
-"""The hand marks graders gave in formgrader, read back from an nbgrader course's gradebook for the kit's reports."""
+"""The hand marks graders gave in formgrader, read back from an nbgrader course's gradebook for the kit's reports
+(``marks.apply_marks`` fills them in, before --manual's)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +7,8 @@ from typing import Sequence
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder.report.marks import Mark
-from autograder.report.nbgrader_course import open_course, sqlite_file
+from autograder.runner.marks import Mark
+from autograder.runner.nbgrader_course import open_course, sqlite_file
 
 __all__ = ["marks_from_nbgrader"]
 

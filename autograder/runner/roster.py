@@ -68,7 +68,7 @@ def students_from_nbgrader(course: Path) -> tuple[Student, ...]:
     ``<course>/gradebook.db``); none while it has no gradebook yet."""
     from nbgrader.api import Gradebook  # imported only for courses on nbgrader: it is slow to import
 
-    from autograder.report.nbgrader_course import open_course, sqlite_file
+    from autograder.runner.nbgrader_course import open_course, sqlite_file
 
     url = open_course(course).db_url
     database = sqlite_file(url)

@@ -5,6 +5,8 @@ import torch
 
 import d2lmini as d2l
 
+from tests.support.bugs import Bug
+
 data = d2l.SyntheticRegressionData(w=torch.tensor([2, -3.4]), b=4.2)
 """A notebook-style global that a careless get_dataloader reads instead of self."""
 
@@ -163,3 +165,29 @@ def uses_dataloader(tensors, batch_size, shuffle, drop_last=False):
     """The framework's DataLoader, which the from-scratch task forbids."""
     dataset = torch.utils.data.TensorDataset(*tensors)
     return iter(torch.utils.data.DataLoader(dataset, batch_size, shuffle=shuffle, drop_last=drop_last))
+
+
+BUGS = {
+    "hw1_get_dataloader": [
+        Bug(NoShuffle, "reads the examples in order"),
+        Bug(ShufflesValidation, "keep validation in its original order"),
+        Bug(DropsLastBatch, "last partial batch of 8 examples was dropped",
+            korean=("예제 8개로 된 마지막 부분 배치가 버려졌습니다",),
+            english=("last partial batch of 8 examples was dropped",)),
+        Bug(WithReplacement, "more than once"),
+        Bug(SameOrderEveryEpoch, "same order"),
+        Bug(ReadsGlobalData, "notebook global (such as `data`)"),
+        Bug(MismatchedRows, "pairs rows of X with other rows of y"),
+        Bug(TrainsOnValidation, "outside its split"),
+        Bug(ConciseLoader, "torch.utils.data.DataLoader", score=0),
+    ],
+    "hw1_iterate_minibatches": [
+        Bug(inverted_drop_last, "drop_last test looks inverted",
+            korean=("drop_last 조건이 뒤집힌 것 같습니다", "[3 ×3, 1]"), english=("the drop_last test looks inverted",)),
+        Bug(always_drops, "drop_last=False keeps it"),
+        Bug(pads_by_wrapping, "more than once"),
+        Bug(ignores_shuffle, "reads the examples in order"),
+        Bug(always_shuffles, "with shuffle=False keep them in order"),
+        Bug(uses_dataloader, "torch.utils.data.DataLoader", score=0),
+    ],
+}

@@ -1,6 +1,8 @@
 """Plausible wrong data generators for hw1_fresh_data and hw1_same_data (Book §3.3 exercises 3–4)."""
 import torch
 
+from tests.support.bugs import Bug
+
 
 def reseeds(w, b, n, noise=0.01, generator=None):
     """Seeds the global generator inside: the same data on every call."""
@@ -52,3 +54,19 @@ def same_but_unscaled(w, b, n, noise=0.01, seed=0):
     g = torch.Generator().manual_seed(seed)
     X = torch.randn(n, len(w), generator=g)
     return X, torch.matmul(X, w.reshape((-1, 1))) + b + torch.randn(n, 1, generator=g)
+
+
+BUGS = {
+    "hw1_fresh_data": [
+        Bug(reseeds, "do not seed it inside the function"),
+        Bug(unscaled_noise, "multiply the standard normal noise by `noise`"),
+        Bug(uniform_features, "use torch.randn"),
+        Bug(flat_labels, "keep y a column of shape (n, 1)"),
+    ],
+    "hw1_same_data": [
+        Bug(seeds_globally, "changed torch's global random state"),
+        Bug(never_seeded, "draw from a torch.Generator of your own"),
+        Bug(ignores_seed, "pass `seed` to your generator"),
+        Bug(same_but_unscaled, "multiply the standard normal noise by `noise`"),
+    ],
+}

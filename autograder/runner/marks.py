@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from autograder.core.i18n import _
 from autograder.core import escape
-from autograder.runner.graded import Graded, Written
+from autograder.core.i18n import _
 from autograder.runner.errors import GradingError
+from autograder.runner.graded import Graded, Written
 
 __all__ = ["Mark", "Expected", "COLUMNS", "read_manual", "apply_marks"]
 

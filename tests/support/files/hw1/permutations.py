@@ -4,6 +4,8 @@ import random
 
 import torch
 
+from tests.support.bugs import Bug
+
 
 def _feistel(x, half, epoch):
     """Four rounds of a Feistel network on 2·half bits (a bijection of range(4 ** half))."""
@@ -58,3 +60,17 @@ def sorted_table(i, n, epoch):
 def randperm_table(i, n, epoch):
     """torch.randperm's table, which the task forbids."""
     return int(torch.randperm(n, generator=torch.Generator().manual_seed(epoch))[i])
+
+
+BUGS = {
+    "hw1_permuted_index": [
+        Bug(feistel_modulo, "cycle-walk"),
+        Bug(identity, "give the same order"),
+        Bug(rotation, "a shift or a stride"),
+        Bug(global_random, "not from a global random generator"),
+        Bug(sorted_table, "ran out of memory (MemoryError)",
+            korean=("메모리가 부족했습니다 (MemoryError)", "순열표를 만들지 말고"),
+            english=("ran out of memory (MemoryError)",)),
+        Bug(randperm_table, "torch.randperm", score=0),
+    ],
+}
