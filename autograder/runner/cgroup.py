@@ -11,6 +11,8 @@ machine has them; the groups are made inside the grader's own, so a container's 
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import signal
 import time
 from dataclasses import dataclass
@@ -19,11 +21,15 @@ from pathlib import Path
 
 from autograder.core.i18n import _
 
-__all__ = ["Cgroup", "CgroupLimits", "cgroups_unavailable"]
+__all__ = ["Cgroup", "CgroupLimits", "cgroups_unavailable", "sweep_left_behind"]
 
 _ROOT = Path("/sys/fs/cgroup")
 _V1 = ("memory", "cpu", "pids", "freezer")
 _PERIOD_US = 100_000
+_OURS = re.compile(r"autograder-(?:probe-)?(\d+)-[0-9a-f]+")
+"""The name of a group we make: the grader's process id, then a token of its own."""
+_SETTLED_SECONDS = 60.0
+"""A group younger than this is never swept: its grader may be between making it and joining it."""
 
 
 @dataclass(frozen=True)
@@ -37,15 +43,49 @@ class CgroupLimits:
 
 @lru_cache(maxsize=1)
 def cgroups_unavailable() -> str:
-    """Why this process cannot make control groups here; "" when it can."""
+    """Why this process cannot make control groups here; "" when it can.
+
+    The probe's name is its own (like every group's), so threads probing at once never meet: two that shared
+    ``autograder-probe-PID`` once made one of them answer "File exists", and a whole -j 2 run then graded
+    without control groups (no shared-memory limit, no CPU share)."""
     if os.geteuid() != 0:
         return _("the grader is not root")
     try:
-        probe = Cgroup(f"autograder-probe-{os.getpid()}", CgroupLimits(64, 1, 8))
+        probe = Cgroup(f"autograder-probe-{os.getpid()}-{secrets.token_hex(4)}", CgroupLimits(64, 1, 8))
     except OSError as error:
         return _("the control groups cannot be written ({error})").format(error=error.strerror or error)
     probe.close()
+    sweep_left_behind()
     return ""
+
+
+def sweep_left_behind() -> int:
+    """Remove the groups that graders killed before they could clean up left beside ours: each empty, older than
+    a minute, named after a process that no longer exists. How many folders were removed."""
+    unified = (_ROOT / "cgroup.controllers").exists()
+    removed = 0
+    for parent in ([_own("")] if unified else [_own(controller) for controller in _V1]):
+        for folder in parent.glob("autograder-*"):
+            match = _OURS.fullmatch(folder.name)
+            try:
+                settled = time.time() - folder.stat().st_mtime > _SETTLED_SECONDS
+                if match and settled and not _alive(int(match[1])):
+                    folder.rmdir()  # refused while a process is still in it
+                    removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours or not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class Cgroup:

@@ -97,9 +97,21 @@ class Isolation:
         return os.geteuid() == 0 and not self.no_bubblewrap
 
 
-@lru_cache(maxsize=1)
+_FINDING = threading.Lock()
+
+
 def isolation() -> Isolation:
-    """What this machine allows, found once; what is missing is said once on stderr."""
+    """What this machine allows, found once per process; what is missing is said once on stderr.
+
+    The submissions graded side by side (-j N threads) all wait for the first to find it, so each gets the same
+    answer and the warnings are printed once."""
+    with _FINDING:
+        return _isolation()
+
+
+@lru_cache(maxsize=1)
+def _isolation() -> Isolation:
+    """What this machine allows (see :func:`isolation`), found and said."""
     found = Isolation(bubblewrap_unavailable(), cgroups_unavailable())
     if found.no_bubblewrap:
         print(_("autograder: warning: {reason}, so student code runs without a sandbox: it can read the solutions "
