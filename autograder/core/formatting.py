@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 
 from autograder.core.i18n import _
 
-__all__ = ["points_text", "out_of", "shape_text", "first_few"]
+__all__ = ["points_text", "out_of", "shape_text", "first_few", "readable_name"]
 
 
 def points_text(value: float, *, decimals: int = 2) -> str:
@@ -40,3 +40,8 @@ def first_few(items: Sequence[str], limit: int, *, separator: str = ", ",
     """
     shown = separator.join(items[:limit])
     return shown if len(items) <= limit else more(shown, len(items) - limit)
+
+
+def readable_name(qualname: str) -> str:
+    """A qualified name without the enclosing function's "<locals>" part: what a student wrote, not where."""
+    return qualname.rsplit("<locals>.", 1)[-1]

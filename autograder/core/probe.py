@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 from autograder.core.alarm import time_limit
 from autograder.core.compare import describe
+from autograder.core.formatting import readable_name
 from autograder.core.from_scratch import forbidden_note
 from autograder.core.i18n import LANGUAGES, N_, _, translations
 from autograder.core.resolver import LIBRARY_DIRS
@@ -166,16 +167,11 @@ def student_line(tb: types.TracebackType | None) -> str:
             if code.co_name == "<module>":
                 where = _("line {line} of your code{text}").format(line=tb.tb_lineno, text=text)
             else:  # count from the def line, as the student sees the function
-                name = _readable(getattr(code, "co_qualname", code.co_name))
+                name = readable_name(getattr(code, "co_qualname", code.co_name))
                 where = _("line {line} of your {name}{text}").format(line=tb.tb_lineno - code.co_firstlineno + 1,
                                                                     name=name, text=text)
         tb = tb.tb_next
     return where
-
-
-def _readable(qualname: str) -> str:
-    """A qualified name without the enclosing function's "<locals>" part."""
-    return qualname.rsplit("<locals>.", 1)[-1]
 
 
 def _clip(text: str, limit: int = 300) -> str:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
 from autograder.core.families import short_name
+from autograder.core.formatting import readable_name
 from autograder.core.forbidden import UNKNOWN as _UNKNOWN
 from autograder.core.forbidden import OWN_RECEIVERS, is_tensor_method, library_object, static_attribute
 from autograder.core.i18n import _
@@ -243,7 +244,7 @@ def forbidden_uses(obj: Any, names: Iterable[str], *, name: str | None = None) -
     except Exception:  # an object the walk did not foresee: keep what it found until then
         pass
     if walk.unread:
-        where = name or _readable(_module_name_of(obj, "__qualname__") or type(obj).__name__)
+        where = name or readable_name(_module_name_of(obj, "__qualname__") or type(obj).__name__)
         walk.uses.append(Use(where, _("more code than the grader reads"), _(
             "(over {budget:,} instructions, or helpers nested over {depth} deep): make it simpler").format(
             budget=_BUDGET, depth=_DEPTH)))
@@ -384,7 +385,7 @@ class _Walk:
 
     def target(self, obj: Any, given: str | None) -> None:
         """Walk the target: itself, then its code (a function) or its methods (a class)."""
-        name = _readable(_module_name_of(obj, "__qualname__") or given or type(obj).__name__)
+        name = readable_name(_module_name_of(obj, "__qualname__") or given or type(obj).__name__)
         hit = self.forbidden.match(obj, subclass=False)  # a class derived from the library's is graded by its checks
         if hit is not None:
             self.uses.append(Use(given or name, hit, _("directly: it is that object, or wraps it")))
@@ -785,7 +786,7 @@ def _named(spelled: str, name: str) -> str:
 
 def _helper_name(function: types.FunctionType, spelled: str) -> str:
     """A helper as the student knows it: its name, or the name it was reached by for a lambda."""
-    name = _readable(function.__qualname__)
+    name = readable_name(function.__qualname__)
     return spelled if name.endswith("<lambda>") else name
 
 
@@ -804,8 +805,3 @@ def _module_name_of(obj: Any, attribute: str) -> str | None:
     else:
         return None
     return value if _isa(value, str) else None
-
-
-def _readable(qualname: str) -> str:
-    """A qualified name without the enclosing function's "<locals>" part."""
-    return qualname.rsplit("<locals>.", 1)[-1]
