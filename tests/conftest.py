@@ -1,5 +1,6 @@
 """Fixtures for the assignment tests (the solution notebook of the module's ASSIGNMENT, solved and stubbed); the
-classes graded once per session (the demo class, the fake class) come from tests/support/classes.py."""
+two classes graded once per session come from tests/support/: the demo class (classes.py, for the reports) and the
+corpus (corpus_run.py, for robustness)."""
 from __future__ import annotations
 
 from types import ModuleType
@@ -7,7 +8,8 @@ from types import ModuleType
 import pytest
 import torch
 
-from tests.support.classes import calibration, demo_run, demo_run_ko, fake_class_run  # noqa: F401 (session fixtures)
+from tests.support.classes import calibration, demo_run, demo_run_ko  # noqa: F401 (session fixtures)
+from tests.support.corpus_run import corpus_run  # noqa: F401 (a session fixture)
 from tests.support.fixture_modules import fixture_modules
 from tests.support.grading import notebook
 

@@ -33,7 +33,8 @@ import torch
 from tests.corpus import notebooks as nb
 
 __all__ = ["Places", "Link", "Fifo", "Case", "CASES", "PARTIAL", "BUGGY", "MEMORY_MB", "PROCESSES",
-           "CELL_SECONDS", "SUBMISSION_SECONDS", "CELL_LIMIT", "said", "write_corpus"]
+           "CELL_SECONDS", "SUBMISSION_SECONDS", "CELL_LIMIT", "ADDED_CELL", "BEFORE_STOP",
+           "STOPPED_BEFORE_CROSS_ENTROPY", "said", "write_corpus"]
 
 ASSIGNMENT = "hw3"
 PARTIAL = 8.0
@@ -142,6 +143,11 @@ SOFTMAX_CELL = nb.cell_number(_release(), "hw3_softmax_impl")
 """The softmax cell's number in the feedback's "cell N" sentences."""
 ADDED_CELL = SOFTMAX_CELL + 1
 """The number of a cell added right after it."""
+_CROSS_ENTROPY_CELL = nb.cell_number(_release(), "hw3_cross_entropy_impl")
+STOPPED_BEFORE_CROSS_ENTROPY = (f"cross_entropy is defined in cell [{_CROSS_ENTROPY_CELL + 1}], which did not run "
+                                "because your notebook stopped before it")
+"""What the page of a notebook that stops in a cell added after softmax's says of cross_entropy, defined after it
+(the added cell shifts its number by one)."""
 
 
 def _handin(notebook: nb.Notebook, **extra: bytes | Link | Fifo) -> Files:
@@ -314,9 +320,14 @@ def _hostile(student: str, build: Callable[[Places], Files], scores: tuple[float
 _AXIS0 = "did you sum over axis 0?"
 """buggy's own diagnosis: still on the page when an attack beside it changed nothing."""
 
+_STUB = ("SoftmaxRegressionScratch is not implemented yet: NotImplementedError: SoftmaxRegressionScratch.__init__: "
+         "replace this line with your code")
+"""What a task whose function is still the release's stub says (partial and buggy leave the model a stub)."""
+
 _TWINS = (
-    Case("twin_partial", _fixed(partial), _exact(PARTIAL)),
-    Case("twin_buggy", _fixed(buggy), _exact(BUGGY), says=(_AXIS0,)),
+    Case("twin_partial", _fixed(partial), _exact(PARTIAL), says=(_STUB,)),
+    Case("twin_buggy", _fixed(buggy), _exact(BUGGY),
+         says=(_AXIS0, "softmax(X) for X of shape (2, 5): 10 of 10 elements differ")),
 )
 
 _NOT_JSON = "your notebook is not valid JSON (line 1, column"
@@ -346,11 +357,11 @@ _FILES = (
          says=("the folder file_linked_folder/hw3 is a link to another folder",), twin="file_missing_notebook"),
     Case("file_symlink_solution", lambda p: {"hw3.ipynb": Link(p.repo / "solutions" / "hw3" / "hw3.ipynb")},
          _exact(0), says=("hw3.ipynb is a link to another file, not a notebook",), twin="file_missing_notebook"),
-    # student folders with names nbgrader allows are graded like any other (two of them cheaply: unreadable)
+    # student folders with names nbgrader allows are graded like any other, in the sandbox (a..b cheaply, unread)
     Case("Jo Ann", _fixed(partial), _exact(PARTIAL)),
     Case("김민준", _fixed(partial), _exact(PARTIAL)),
     Case("a..b", lambda p: _UNREADABLE, _exact(0), says=(_NOT_JSON,)),
-    Case("..dots", lambda p: _UNREADABLE, _exact(0), says=(_NOT_JSON,)),
+    Case("..dots", _fixed(partial), _exact(PARTIAL)),
 )
 
 _RIGHT = "    X_exp = torch.exp(X)\n    partition = X_exp.sum(1, keepdims=True)\n"
@@ -396,7 +407,8 @@ _RUNAWAY = (
     _fault("run_memory_bomb", _after_softmax(partial, (
         "import torch\n"
         "# 3 GB above the sandbox's limit, far below the machine's memory\n"
-        "bomb = torch.ones(($memory_mb + 3000) << 20, dtype=torch.uint8)")), _exact(PARTIAL), "ran out of memory"),
+        "bomb = torch.ones(($memory_mb + 3000) << 20, dtype=torch.uint8)")), _exact(PARTIAL),
+           f"cell [{ADDED_CELL}] ran out of memory: it asked for more than the {MEMORY_MB} MB a graded notebook may"),
     _fault("run_process_bomb", _after_softmax(partial, (
         "import os, time\n"
         "for _ in range(300):  # bounded, in case the sandbox's process limit fails\n"
@@ -497,7 +509,8 @@ _HOSTILE = (
         "    time.sleep(0.05)")), _exact(BUGGY), _AXIS0, needs_root=True),
     _hostile("hack_sys_exit", _after_softmax(buggy, "import sys\nsys.exit(0)"), _exact(BUGGY), "called sys.exit()"),
     _hostile("hack_os_exit", _after_softmax(buggy, "import os\nos._exit(3)"), _exact(BEFORE_STOP),
-             "your notebook's process ended early (exit status 3)", "the grader ran the cells before it"),
+             "your notebook's process ended early (exit status 3)", "the grader ran the cells before it",
+             STOPPED_BEFORE_CROSS_ENTROPY),
     _hostile("hack_kill_self", _after_softmax(buggy, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
              _exact(0), _REACHES, "uses os.kill on line 2"),
     _hostile("hack_kill_self_hidden", _after_softmax(buggy, (

@@ -13,7 +13,8 @@ from typing import Any, Callable
 from autograder.core.notebook import Document, cell_nbgrader, cell_source, code_cell, dumps, read
 
 __all__ = ["REPO", "Notebook", "load", "release", "solution", "position", "cell_number", "source_of",
-           "filled", "replaced", "inserted", "prepended", "appended", "with_metadata", "map_code", "serialize"]
+           "filled", "replaced", "inserted", "prepended", "appended", "removed", "moved", "with_metadata", "map_code",
+           "serialize"]
 
 REPO = Path(__file__).resolve().parents[2]
 """The kit's repository root (solutions/ and assignments/ sit in it)."""
@@ -88,6 +89,21 @@ def appended(notebook: Notebook, source: str) -> Notebook:
     """``notebook`` with a new plain code cell at the end."""
     new = copy.deepcopy(notebook)
     new["cells"].append(_code_cell(new, source))
+    return new
+
+
+def removed(notebook: Notebook, grade_id: str) -> Notebook:
+    """``notebook`` without the cell with this grade_id (as a student deletes a test cell)."""
+    new = copy.deepcopy(notebook)
+    del new["cells"][position(new, grade_id)]
+    return new
+
+
+def moved(notebook: Notebook, grade_id: str, before: str) -> Notebook:
+    """``notebook`` with the cell of grade_id ``grade_id`` moved to just before the cell of grade_id ``before``."""
+    new = copy.deepcopy(notebook)
+    cell = new["cells"].pop(position(new, grade_id))
+    new["cells"].insert(position(new, before), cell)
     return new
 
 

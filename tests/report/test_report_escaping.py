@@ -3,20 +3,17 @@ and does one bad record or submission cost only its own report (issue 9)?"""
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 import torch
 from hypothesis import given, strategies as st
 from PIL import Image
 
-from autograder.cli import run as cli_run
 from autograder.core import escape
 from autograder.report import write_reports
 from autograder.report.figures import curves_svg, image_png
@@ -29,6 +26,7 @@ from autograder.runner.pipeline import Step
 from autograder.core.spec import CheckResult, TaskResult
 from tests.report.test_reports import graded
 from tests.support.classes import FAKE, LIMITS, TASKS
+from tests.support.corpus_run import BY_STUDENT, CorpusRun, raw_page
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """What must never reach a terminal: C0 but tab and newline, DEL, C1 (ESC and CSI among them)."""
@@ -183,86 +181,59 @@ def test_does_a_grader_fault_on_one_submission_become_its_row(tmp_path, monkeypa
 
 # --------------------------------------------------------------------------- a hostile class, end to end
 
-RED = b"red\x1b[31m<b>bold"
-"""A student folder name with an escape sequence and HTML."""
+# The corpus's students (tests/corpus, graded once per session by `python -m autograder grade`: ``corpus_run``) are
+# the hostile class: the report_* cases and "=2+3" (tests/corpus/cases_reports.py) put escape sequences, HTML,
+# undecodable bytes and formulas in folder names, file names and timestamp.txt, beside every other case's texts.
+# A name with "/" or NUL cannot be a folder name on Linux, so no hand-in can carry one; escape's own tests cover them.
+
+RED = "report_\x1b[31mred\x1b[0m<b>bold"
+"""The corpus student whose folder name holds an escape sequence and HTML (cases_reports.py)."""
 
 
-@pytest.fixture(scope="module")
-def hostile_class(tmp_path_factory) -> Path:
-    """The fake class's ada and fay (not JSON) under hostile names, beside hostile files."""
-    root = tmp_path_factory.mktemp("hostile")
-    subs = os.fsencode(root / "subs")
-    ada, fay = (os.fsencode(FAKE / "submissions" / name) for name in ("ada", "fay"))
-    for name, source in ((b"=2+3", fay), (b"badname", fay), (b"stamp", fay), (RED, ada), (b"raw\xff", fay)):
-        shutil.copytree(source, subs + b"/" + name)
-    os.close(os.open(subs + b"/badname/fake1/notes\xff.txt", os.O_CREAT | os.O_WRONLY))
-    (root / "subs" / "stamp" / "fake1" / "timestamp.txt").write_text('=HYPERLINK("http://x","y")\n')
-    os.close(os.open(subs + b"/" + RED + b"/fake1/<img src=x onerror=alert(1)>.py", os.O_CREAT | os.O_WRONLY))
-    return root
-
-
-@pytest.fixture(scope="module")
-def hostile_run(hostile_class) -> tuple[int, str, str, Path]:
-    """`python -m autograder grade` (the CLI, with the fake tasks) over the hostile class:
-    (status, stdout, stderr, output folder)."""
-    out = hostile_class / "out"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("autograder.cli.grade_and_report",
-                      functools.partial(main, tasks_module=TASKS, solutions=FAKE / "solutions"))
-        capture = io.StringIO(), io.StringIO()
-        patch.setattr("sys.stdout", capture[0])
-        patch.setattr("sys.stderr", capture[1])
-        status = cli_run(["grade", str(hostile_class / "subs"), "--out", str(out), "-j", "2",
-                          "--cell-timeout", "3", "--timeout", "60"])
-    return status, capture[0].getvalue(), capture[1].getvalue(), out
-
-
-STUDENTS = {"=2+3": "'=2+3", "badname": "badname", "stamp": "stamp", os.fsdecode(RED): "red<b>bold",
-            os.fsdecode(b"raw\xff"): "raw\ufffd"}
-"""Each student's folder name (as os.fsdecode reads it) and its gradebook cell."""
-
-
-def test_does_a_hostile_class_grade_to_one_row_each(hostile_run):
-    """Status 0; one gradebook row per student, ids and timestamps neutralised, scores plain numbers."""
-    status, _, err, out = hostile_run
-    assert status == 0, err[-3000:]
-    with (out / "gradebook.csv").open(encoding="utf-8", newline="") as file:
+@pytest.mark.slow
+def test_does_a_hostile_class_grade_to_one_row_each(corpus_run: CorpusRun):
+    """Status 0 and one gradebook row per student (tests/test_corpus.py); here: ids and timestamps neutralised,
+    scores plain numbers, no cell a formula."""
+    with (corpus_run.out / "gradebook.csv").open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert sorted(row["student_id"] for row in rows) == sorted(STUDENTS.values())
-    stamp = next(row for row in rows if row["student_id"] == "stamp")
+    assert sorted(row["student_id"] for row in rows) == sorted(escape.csv_cell(student) for student in BY_STUDENT)
+    stamp = next(row for row in rows if row["student_id"] == "report_timestamp_formula")
     assert stamp["timestamp"] == '\'=HYPERLINK("http://x","y")'
     for row in rows:
         float(row["score"]), float(row["max_score"])  # numbers, not quoted
         assert all(value.lstrip()[:1] not in ("=", "+", "-", "@") for value in row.values())
 
 
-def test_does_no_report_hold_raw_html_or_escape_sequences(hostile_run):
+@pytest.mark.slow
+def test_does_no_report_hold_raw_html_or_escape_sequences(corpus_run: CorpusRun):
     """summary.md, summary.html, every feedback page, results.json and grades_wide.csv: valid UTF-8, no <b> or
     <img> from a name, no ESC, no formula."""
-    *_, out = hostile_run
+    out = corpus_run.out
     summary = (out / "summary.md").read_text(encoding="utf-8")
-    assert "\\<img src=x onerror=alert(1)\\>.py" in summary  # red's extra file, named in its first note
+    assert "\\<img src=x onerror=alert(1)\\>.py" in summary  # report_file_html's extra file, named in its note
     pages = [p.read_bytes().decode("utf-8") for p in (out / "feedback").rglob("*.html")]
     pages.append((out / "summary.html").read_bytes().decode("utf-8"))
     results = [json.loads(p.read_bytes().decode("utf-8")) for p in (out / "gradescope").rglob("results.json")]
-    assert len(pages) - 1 == len(results) == len(STUDENTS)
+    assert len(pages) - 1 == len(results) == len(BY_STUDENT)
     with (out / "grades_wide.csv").open(encoding="utf-8", newline="") as file:
         wide = list(csv.DictReader(file))
-    assert sorted(row["student_id"] for row in wide) == sorted(STUDENTS.values())
+    assert sorted(row["student_id"] for row in wide) == sorted(escape.csv_cell(s) for s in BY_STUDENT)
     assert all(value.lstrip()[:1] not in ("=", "+", "-", "@") for row in wide for value in row.values())
     assert not re.search(r"(?<!\\)<", summary)  # every < is a Markdown escape's
     for page in pages:
         assert "<b>bold" not in page and "<img src=x" not in page
     for text in (summary, *pages):
         assert "\x1b" not in text and not re.search("[\ud800-\udfff]", text)
-    assert sorted(r["extra_data"]["student_id"] for r in results) == sorted(escape.plain(s) for s in STUDENTS)
-    red = (out / "feedback" / os.fsdecode(RED) / "fake1" / "fake1.html").read_text(encoding="utf-8")
-    assert "feedback for red&lt;b&gt;bold" in red and "squares a vector" in red
+    assert sorted(r["extra_data"]["student_id"] for r in results) == sorted(escape.plain(s) for s in BY_STUDENT)
+    red = raw_page(corpus_run, RED)
+    assert "feedback for report_red&lt;b&gt;bold" in red and "softmax (Book §4.4.1)" in red
 
 
-def test_does_the_terminal_get_no_escape_sequence(hostile_run):
-    """The progress lines (stderr) and the final summary (stdout) name every student, escaped."""
-    _, stdout, stderr, _ = hostile_run
+@pytest.mark.slow
+def test_does_the_terminal_get_no_escape_sequence(corpus_run: CorpusRun):
+    """The progress lines (stderr: not a terminal, so one plain line per submission) and the final summary (stdout)
+    name every student, escaped."""
+    stdout, stderr = corpus_run.stdout, corpus_run.stderr
     assert "\x1b" not in stdout + stderr and not re.search("[\ud800-\udfff]", stdout + stderr)
-    for student in STUDENTS:
-        assert f"{escape.terminal(student)}/fake1: " in stderr and escape.terminal(student) in stdout
+    for student in BY_STUDENT:
+        assert f"{escape.terminal(student)}/hw3: " in stderr and escape.terminal(student) in stdout

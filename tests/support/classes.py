@@ -1,4 +1,5 @@
-"""Whole classes graded once per session, and the calibration their time limits are multiples of.
+"""The demo class graded once per session, the fake class's tasks for small gradings, and the calibration their
+time limits are multiples of.
 
 A test whose verdict depends on a wall-clock limit sets that limit from ``calibration`` (how long a fresh
 ``import torch, d2lmini`` takes on this machine right now, measured once per session), with a floor: a
@@ -6,20 +7,15 @@ machine twice as slow or busy gets limits twice as long, so an honest notebook s
 runaway (a loop, a sleep) is still stopped, only later. The grader's own limits (its defaults, a check's
 ``timeout``) are not touched: only what the tests pass to it and assert about time.
 
-Two whole classes are graded here, once each per session, for every test that reads them:
-
-- the demo class (examples/submissions) through ``python -m autograder grade`` (``demo_run``, and its hw3 in
-  Korean, ``demo_run_ko``): the reports' tests, the CLI's, the Chromium test's;
-- the fake class (files/fake_class, ``fake_class_run``): its nine students, ada's notebook under odd folder
-  names, and two hand-ins written here (``mo``: a memory bomb and a write into the repository; ``xi``:
-  ``exit()`` before a definition): the runner's tests.
-
-The corpus (tests/test_corpus.py) is graded by its own module, with a calibration of its own.
+The demo class (examples/submissions) is graded here through ``python -m autograder grade``, once per session
+(``demo_run``, and its hw3 in Korean, ``demo_run_ko``), for the reports' tests, the CLI's and the Chromium test's.
+The suite's other whole class is the corpus (tests/support/corpus_run.py), with a calibration of its own. The fake
+class's tasks (files/fake_class) serve feature tests that grade one or two tiny hand-ins in a folder of their own
+(``grade_fake``): the cache, the sandbox's neighbours, the merge, the progress.
 """
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 import sys
 import time
@@ -28,24 +24,18 @@ from pathlib import Path
 
 import pytest
 
-from autograder.core.notebook import code_cell, dumps
+from autograder.core.notebook import dumps
 from autograder.runner import Limits
 from autograder.runner.course import REPO
 
-__all__ = ["FAKE", "TASKS", "LIMITS", "ODD_NAMES", "REPO_TARGET", "Calibration", "FakeClassRun", "calibration",
-           "fake_class_run", "grade_fake", "notebook_bytes", "demo_run", "demo_run_ko"]
+__all__ = ["FAKE", "TASKS", "LIMITS", "Calibration", "calibration", "grade_fake", "notebook_bytes", "demo_run",
+           "demo_run_ko"]
 
 FAKE = Path(__file__).resolve().parent / "files" / "fake_class"
 TASKS = str(FAKE / "tasks.py")
 LIMITS = Limits(cell_seconds=3, submission_seconds=60)
 """The fake class's limits where no notebook runs (unreadable hand-ins), and the floors of
 ``Calibration.fake_limits``."""
-ODD_NAMES = ("..dots", "a b", "émile-李")
-"""ada's notebook handed in under a leading "..", a space and non-ASCII letters (test_handin reads them)."""
-REPO_TARGET = REPO / "student-was-here.txt"
-"""Where ``mo``'s second cell tries to write, outside its folder."""
-MEMORY_MB = 2000
-"""The fake class's --memory: ``mo`` allocates 2.5 GB, past it; every other notebook uses far less."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +57,7 @@ class Calibration:
         ``from autograder import check``; the worker has torch loaded already) does less than a fresh
         ``import torch, d2lmini``, and the factor 2 leaves room for the load to double after calibrating.
         --timeout is at least 12 × the calibration: the worker's start (its imports, about 2 calibrations), nine
-        cells and the probes, with the same room. eve's loop is stopped after --cell-timeout either way."""
+        cells and the probes, with the same room. A looping cell is stopped after --cell-timeout either way."""
         return Limits(cell_seconds=self.scaled(LIMITS.cell_seconds, 2.0),
                       submission_seconds=self.scaled(LIMITS.submission_seconds, 12.0), **other)
 
@@ -118,47 +108,6 @@ def grade_fake(submissions: Path, out: Path, **options) -> dict:
     run = main(submissions=submissions, out=out, tasks_module=TASKS, solutions=FAKE / "solutions",
                limits=options.pop("limits", LIMITS), progress=False, **options)
     return {record.student: record for record in run.records}
-
-
-@dataclass(frozen=True)
-class FakeClassRun:
-    """The fake class graded once, two at a time."""
-
-    records: dict
-    """The records by student id."""
-    out: Path
-    """The report folder."""
-    limits: Limits
-    """The limits it was graded with (relative to the calibration)."""
-    wrote_repo: bool
-    """Whether ``mo``'s cell managed to create REPO_TARGET (removed again right after the run)."""
-
-
-def _write_extra_students(submissions: Path) -> None:
-    """ada under ODD_NAMES, and the hand-ins of ``mo`` and ``xi``, beside the fake class's students."""
-    for student in ODD_NAMES:
-        shutil.copytree(FAKE / "submissions" / "ada", submissions / student)
-    extra = {"mo": ["import torch\nbig = torch.ones(2_500_000_000, dtype=torch.uint8)",
-                    f"open({str(REPO_TARGET)!r}, 'w').write('x')", "def double(x):\n    return x + x"],
-             "xi": ["def double(x):\n    return x + x", "exit()", "def square(x):\n    return x * x"]}
-    for student, cells in extra.items():
-        (submissions / student / "fake1").mkdir(parents=True)
-        (submissions / student / "fake1" / "fake1.ipynb").write_bytes(notebook_bytes([code_cell(c) for c in cells]))
-
-
-@pytest.fixture(scope="session")
-def fake_class_run(tmp_path_factory: pytest.TempPathFactory, calibration: Calibration) -> FakeClassRun:
-    """The fake class and its extra students graded in one run at -j 2 (about a minute when idle)."""
-    root = tmp_path_factory.mktemp("fake_class")
-    shutil.copytree(FAKE / "submissions", root / "submissions")
-    _write_extra_students(root / "submissions")
-    limits = calibration.fake_limits(memory_mb=MEMORY_MB)
-    try:
-        records = grade_fake(root / "submissions", root / "out", jobs=2, limits=limits)
-    finally:
-        wrote = REPO_TARGET.exists()
-        REPO_TARGET.unlink(missing_ok=True)
-    return FakeClassRun(records, root / "out", limits, wrote)
 
 
 def _grade_demo(out: Path, calibration: Calibration, *options: str) -> subprocess.CompletedProcess:
