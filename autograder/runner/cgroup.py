@@ -21,13 +21,13 @@ from pathlib import Path
 
 from autograder.core.i18n import _
 
-__all__ = ["Cgroup", "CgroupLimits", "cgroups_unavailable", "sweep_left_behind"]
+__all__ = ["Cgroup", "CgroupLimits", "cgroups_unavailable", "fresh_name", "sweep_left_behind"]
 
 _ROOT = Path("/sys/fs/cgroup")
 _V1 = ("memory", "cpu", "pids", "freezer")
 _PERIOD_US = 100_000
 _OURS = re.compile(r"autograder-(?:probe-)?(\d+)-[0-9a-f]+")
-"""The name of a group we make: the grader's process id, then a token of its own."""
+"""The name of a group we make (:func:`fresh_name`): the grader's process id, then a token of its own."""
 _SETTLED_SECONDS = 60.0
 """A group younger than this is never swept: its grader may be between making it and joining it."""
 
@@ -51,12 +51,17 @@ def cgroups_unavailable() -> str:
     if os.geteuid() != 0:
         return _("the grader is not root")
     try:
-        probe = Cgroup(f"autograder-probe-{os.getpid()}-{secrets.token_hex(4)}", CgroupLimits(64, 1, 8))
+        probe = Cgroup(fresh_name("probe"), CgroupLimits(64, 1, 8))
     except OSError as error:
         return _("the control groups cannot be written ({error})").format(error=error.strerror or error)
     probe.close()
     sweep_left_behind()
     return ""
+
+
+def fresh_name(role: str = "") -> str:
+    """A group name no other grader or thread uses, ``autograder-[role-]PID-TOKEN``, as the sweep recognises it."""
+    return f"autograder-{role + '-' if role else ''}{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def sweep_left_behind() -> int:
@@ -79,13 +84,7 @@ def sweep_left_behind() -> int:
 
 def _alive(pid: int) -> bool:
     """Whether a process with this id exists (ours or not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return Path(f"/proc/{pid}").exists()
 
 
 class Cgroup:

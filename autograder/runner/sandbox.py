@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 from autograder.core.i18n import ENV as LANGUAGE_ENV, _, language
 from autograder.runner.bubblewrap import HANDIN, HOME, Jail, bubblewrap_unavailable
-from autograder.runner.cgroup import Cgroup, CgroupLimits, cgroups_unavailable
+from autograder.runner.cgroup import Cgroup, CgroupLimits, cgroups_unavailable, fresh_name
 from autograder.runner.channel import FrameError, read_frame, write_frame
 from autograder.runner.course import REPO
 from autograder.runner.handin import stage
@@ -186,8 +186,7 @@ def _run_once(folder: Path, cells: tuple[SourceCell, ...], *, tasks: tuple[Task,
         uid = stack.enter_context(borrowed_uid()) if found.own_user else None
         group = None
         if not found.no_cgroups:
-            group = Cgroup(f"autograder-{os.getpid()}-{secrets.token_hex(4)}",
-                           CgroupLimits(limits.memory_mb, 1.0, limits.processes))
+            group = Cgroup(fresh_name(), CgroupLimits(limits.memory_mb, 1.0, limits.processes))
             stack.callback(group.close)
         command = _command(found, handin, uid, data, read_only, group, assignment, tasks_module, limits)
         talk = _Conversation(cells, tasks, seed, limits, seconds)
